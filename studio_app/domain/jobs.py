@@ -1,0 +1,103 @@
+"""GenerationJob, JobStatus and the job state machine.
+
+Source: seeds/asset-generation-core-design.md ("Job State Machine", property 9).
+Two documented extensions for the desktop app:
+
+* ``queued -> failed``: a job can fail before a worker picks it up (the app was
+  killed while it waited: "interrupted", or its input could not be prepared).
+* ``cancelled``: a terminal state reached from ``queued`` or ``processing`` when
+  the streamer cancels (GUI button or Ctrl+C in the CLI).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .asset_types import AssetType
+
+
+class JobStatus(StrEnum):
+    """Lifecycle state of a GenerationJob."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+VALID_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
+    JobStatus.QUEUED: frozenset({JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELLED}),
+    JobStatus.PROCESSING: frozenset(
+        {JobStatus.COMPLETED, JobStatus.PARTIAL, JobStatus.FAILED, JobStatus.CANCELLED}
+    ),
+    JobStatus.COMPLETED: frozenset(),
+    JobStatus.PARTIAL: frozenset(),
+    JobStatus.FAILED: frozenset(),
+    JobStatus.CANCELLED: frozenset(),
+}
+
+TERMINAL_STATUSES = frozenset(s for s, nxt in VALID_TRANSITIONS.items() if not nxt)
+
+
+class InvalidStateTransitionError(ValueError):
+    """A job was asked to move between two states the state machine does not connect."""
+
+    def __init__(self, current: JobStatus, target: JobStatus) -> None:
+        super().__init__(f"invalid job transition {current.value} -> {target.value}")
+        self.current = current
+        self.target = target
+
+
+def check_transition(current: JobStatus, target: JobStatus) -> None:
+    """Raise InvalidStateTransitionError unless ``current -> target`` is in VALID_TRANSITIONS."""
+    if target not in VALID_TRANSITIONS[JobStatus(current)]:
+        raise InvalidStateTransitionError(JobStatus(current), JobStatus(target))
+
+
+class GenerationJob(BaseModel):
+    """One generation request and its progress (percent 0-100)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    brand_kit_id: str | None = None
+    canvas_document_id: str | None = None
+    coach_session_id: str | None = None
+    asset_type: AssetType
+    status: JobStatus = JobStatus.QUEUED
+    prompt: str = ""
+    provider: str = "offline"
+    model: str | None = None
+    progress: int = Field(0, ge=0, le=100)
+    error_message: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    completed_at: datetime | None = None
+
+    def transition(self, target: JobStatus, *, progress: int | None = None,
+                   error_message: str | None = None) -> GenerationJob:
+        """Return a copy moved to ``target``.
+
+        Raises:
+            InvalidStateTransitionError: the move is not allowed.
+        """
+        check_transition(self.status, target)
+        now = datetime.now(UTC)
+        update: dict[str, Any] = {"status": target, "updated_at": now}
+        if progress is not None:
+            update["progress"] = progress
+        if error_message is not None:
+            update["error_message"] = error_message
+        if target in TERMINAL_STATUSES:
+            update["completed_at"] = now
+            if target == JobStatus.COMPLETED:
+                update["progress"] = 100
+        return self.model_copy(update=update)
