@@ -1,0 +1,1 @@
+"""Image and chat providers: the only place (with sync/) that talks to the network."""
