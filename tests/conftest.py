@@ -1,0 +1,36 @@
+"""Shared test fixtures: offscreen Qt, fixture photos, fresh data dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", REPO_ROOT.parent / "shared"))
+FIXTURE_IMAGES = SHARED / "fixtures" / "images"
+
+
+def fixture_photos() -> list[Path]:
+    """The real CC0/public-domain photos in shared/fixtures/images."""
+    return sorted(p for p in FIXTURE_IMAGES.iterdir() if p.suffix.lower() in {".png", ".jpg", ".jpeg"})
+
+
+@pytest.fixture
+def photos() -> list[Path]:
+    """Paths of the fixture photos (skips when shared/ is absent)."""
+    if not FIXTURE_IMAGES.is_dir():
+        pytest.skip("shared/fixtures/images not found next to the repo")
+    return fixture_photos()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir, also set as STUDIO_DATA_DIR."""
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(d))
+    return d
