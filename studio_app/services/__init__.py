@@ -1,0 +1,1 @@
+"""Orchestration: GenerationService, media library, coach and sync services (Qt signals, workers)."""
