@@ -29,7 +29,12 @@ from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.guided_coach import GuidedCoach
-from studio_app.services.canvas_files import CanvasFileError, read_canvas_file, resolve_placements, write_canvas_file
+from studio_app.services.canvas_files import (
+    CanvasFileError,
+    read_canvas_file,
+    resolve_placements,
+    write_canvas_file,
+)
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
