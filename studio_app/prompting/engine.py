@@ -44,8 +44,10 @@ BRAND_VALUE_MAX_LENGTH = 80
 """Longest brand kit text value (tone, font, style reference) kept in a prompt, in characters."""
 MAX_COLOURS = 6
 """Most colours of one brand kit list named in a prompt."""
-CANVAS_TEXT_MAX_LENGTH = 4000
-"""Longest canvas description or placement text kept in a prompt, in characters."""
+CANVAS_TEXT_MAX_LENGTH = 8000
+"""Longest canvas description or placement text kept in a prompt, in characters (a busy canvas of
+80 elements describes in about 6000; the whole prompt stays far below OpenAI's 32000-character
+prompt limit, the tightest in shared/specs/image-and-chat-apis.md)."""
 
 
 def default_prompts_dir() -> Path:

@@ -19,7 +19,11 @@ What :func:`sanitize_input` does, in order, and why:
    the above", "you are now", "system prompt", "new instructions:", chat role tags such as
    ``system:`` or ``<|im_start|>``...). Matching is case-insensitive, tolerates any punctuation,
    underscores or spaces between the words, and runs on a copy in which common Cyrillic/Greek
-   look-alike letters are folded to Latin (NFKC leaves those alone). Matches are replaced by a
+   look-alike letters (and Turkish dotless/dotted i) are folded to Latin (NFKC leaves those alone).
+   Multi-word phrases match even when glued to other characters (``0ignore previous
+   instructions``), because a model still reads them; the price is that rare innocent text such
+   as "you are nowhere" loses its "you are now". Role tags match only when not the end of a
+   longer word, so "ecosystem: moss" stays. Matches are replaced by a
    space, and the pass repeats until nothing matches, so removing an inner phrase cannot splice
    an outer one together (``ignore previ<phrase>ous instructions``).
 6. **Collapses whitespace** to single spaces and trims the ends.
@@ -48,12 +52,12 @@ _LOOKALIKES = str.maketrans(
     "АВЕКМНОРСТХІЈЅ"  # Cyrillic upper
     "αβεικνορτυχ"  # Greek lower
     "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"  # Greek upper
-    "ıİ",  # Turkish dotless i and dotted capital I
+    "ıİſ",  # Turkish dotless i, dotted capital I (the one letter whose lower() is 2 chars), long s
     "aeopcyxijsdhlqwg"
     "ABEKMHOPCTXIJS"
     "aBeiKvoptux"
     "ABEZHIKMNOPTYX"
-    "iI",
+    "iIs",
 )
 
 _SEP = r"[\W_]+"  # any run of spaces, punctuation or underscores between two words
@@ -78,7 +82,7 @@ _RULES_OR_TEXT = _words(_RULES, "messages?", "context", "text", "settings?", "or
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"  # not glued to a preceding letter ("ecosystem:" is no role tag)
 
 OVERRIDE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
+    re.compile(p)  # lower-case patterns, matched against _fold(text)
     for p in (
         # Multi-word phrases match anywhere, even glued to other characters ("0ignore previous
         # instructions", "disregard the abovex"): a model still reads them, and the phrases are
@@ -107,8 +111,8 @@ OVERRIDE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"#{2,}\s*(?:system|instructions?|response|assistant|user)",
         # chat-template control tokens and pseudo-XML role tags
         r"<\|[^|<>]{0,40}\|>",
-        r"\[/?(?:INST|SYS|SYSTEM)\]",
-        r"<<\s*/?\s*SYS\s*>>",
+        r"\[/?(?:inst|sys|system)\]",
+        r"<<\s*/?\s*sys\s*>>",
         r"</?\s*(?:system|assistant|developer|user|instructions?)\s*/?>",
     )
 )
@@ -116,6 +120,8 @@ OVERRIDE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 
 
 def _strip_controls(text: str) -> str:
+    if text.isprintable():  # fast path: no C* character and no separator other than " "
+        return text
     out = []
     for ch in text:
         if ch in _SPACE_LIKE:
@@ -125,29 +131,34 @@ def _strip_controls(text: str) -> str:
     return "".join(out)
 
 
+def _fold(text: str) -> str:
+    """Look-alikes folded to Latin, then lower-cased; same length as ``text`` so spans line up."""
+    folded = text.translate(_LOOKALIKES).lower()
+    if len(folded) != len(text):  # a character whose lower() is longer; keep such characters as they are
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_LOOKALIKES))
+    return folded
+
+
 def find_override_phrase(text: str) -> str | None:
     """The first instruction-override phrase in ``text`` (as written there), or None.
 
     Matching folds Cyrillic/Greek look-alike letters to Latin and ignores case; it does not
     NFKC-normalise (``sanitize_input`` does that before calling it).
     """
-    folded = text.translate(_LOOKALIKES)
-    for pattern in OVERRIDE_PATTERNS:
-        m = pattern.search(folded)
-        if m:
-            return text[m.start():m.end()]
-    return None
+    folded = _fold(text)
+    hits = [m.span() for m in (p.search(folded) for p in OVERRIDE_PATTERNS) if m]
+    if not hits:
+        return None
+    start, end = min(hits)
+    return text[start:end]
 
 
 def _neutralise(text: str) -> str:
     while True:
-        folded = text.translate(_LOOKALIKES)
-        spans: list[tuple[int, int]] = []
-        for pattern in OVERRIDE_PATTERNS:
-            spans.extend(m.span() for m in pattern.finditer(folded))
+        folded = _fold(text)
+        spans = sorted(m.span() for p in OVERRIDE_PATTERNS for m in p.finditer(folded))
         if not spans:
             return text
-        spans.sort()
         pieces = []
         pos = 0
         for start, end in spans:
