@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends import fail, null
+from keyring.backends.chainer import ChainerBackend
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +81,16 @@ def keyring_problem(backend: KeyringBackend) -> str | None:
     """
     module = type(backend).__module__
     name = type(backend).__name__
-    if module.startswith("keyring.backends.chainer"):
-        members = list(getattr(backend, "backends", []))
+    if isinstance(backend, ChainerBackend):
+        members = list(backend.backends)
         if not members:
             return "No system keyring was found."
         problems = [p for p in (keyring_problem(m) for m in members) if p]
         return problems[0] if problems else None
-    if module.startswith("keyring.backends.fail"):
+    if isinstance(backend, fail.Keyring):
         return ("No system keyring was found (GNOME Keyring/KWallet, macOS Keychain or Windows "
                 "Credential Manager).")
-    if module.startswith("keyring.backends.null"):
+    if isinstance(backend, null.Keyring):
         return "The system keyring is turned off (null keyring backend)."
     if module.startswith("keyrings.alt"):
         return (f"The only keyring available ({name}) keeps keys in a plain file, which Streamer Studio "
