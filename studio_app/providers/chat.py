@@ -15,7 +15,7 @@ Both report a mid-stream ``data: {"error": ...}`` as the mapped error. SSE is pa
 httpx-sse (WHATWG rules: CR, LF or CRLF line ends, multi-line ``data``, comments).
 Opening the stream goes through the shared RetryPolicy; once the first event has
 arrived nothing is retried (the coach would repeat itself). The stream is read on a
-helper thread so that ``cancel()`` ends the iteration within ~50 ms even while the
+helper thread so that ``cancel()`` ends the iteration within ~20 ms even while the
 first token is slow to come.
 """
 

@@ -225,7 +225,7 @@ class GeminiImageProvider(ImageProvider):
             RateLimitError: 429; retried with RetryInfo.retryDelay unless a per-day quota.
             ContentPolicyError: the safety filter blocked the prompt or the image.
             GenerationTimeoutError: no answer in time after the retries.
-            GenerationCancelledError: ``cancel`` was set (returns within ~50 ms).
+            GenerationCancelledError: ``cancel`` was set (returns within ~20 ms).
             GenerationError: anything else, with the model's words where it sent some.
         """
         if not self._api_key:

@@ -2,7 +2,7 @@
 
 How a cancel interrupts a request in flight: the request runs on a short-lived daemon
 thread while the calling (worker) thread waits on it, checking the CancelToken every
-``poll_s`` (50 ms). On cancel the caller raises GenerationCancelledError at once and
+``poll_s`` (20 ms). On cancel the caller raises GenerationCancelledError at once and
 abandons the request thread; that thread ends on its own when the answer arrives or the
 httpx timeout fires, and any response it got is closed. We do not close the shared
 httpx client from the cancelling thread: closing a socket another thread is blocked on
@@ -27,7 +27,7 @@ from .retry import RETRYABLE_STATUS
 
 T = TypeVar("T")
 
-POLL_S = 0.05
+POLL_S = 0.02
 """How often a waiting caller looks at its CancelToken, in s."""
 
 
