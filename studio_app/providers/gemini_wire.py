@@ -148,16 +148,17 @@ def error_from_response(status: int, headers: Mapping[str, str], text: str, *,
     if status in (401, 403):
         return AuthenticationError(f"{SERVICE} refused access (HTTP {status}, {detail}). Check the key in Settings.",
                                    status_code=status)
-    err_obj = status_error(SERVICE, status, redact(detail, api_key), retry_after=retry_after)
     if status == 429:
         return RateLimitError(f"{SERVICE} is rate limiting this key (too many requests).", retry_after=retry_after)
-    return err_obj
+    return status_error(SERVICE, status, redact(detail, api_key), retry_after=retry_after)
 
 
 def prompt_block(body: Mapping[str, Any]) -> ContentPolicyError | None:
     """ContentPolicyError when ``promptFeedback.blockReason`` is set, else None."""
     feedback = body.get("promptFeedback") or body.get("prompt_feedback") or {}
-    reason = feedback.get("blockReason") or feedback.get("block_reason") if isinstance(feedback, dict) else None
+    if not isinstance(feedback, dict):
+        return None
+    reason = feedback.get("blockReason") or feedback.get("block_reason")
     if not reason:
         return None
     extra = feedback.get("blockReasonMessage") or feedback.get("block_reason_message") or ""

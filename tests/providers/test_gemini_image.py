@@ -326,8 +326,8 @@ def test_slow_answers_time_out_and_are_retried(gemini_server, fast_retry):
 
 
 def test_one_slow_answer_then_success(gemini_server, fast_retry):
-    gemini_server.script(Fault(delay_s=1.0))
-    run(gemini_server, fast_retry, read_timeout_s=0.3)
+    gemini_server.script(Fault(delay_s=2.0))
+    run(gemini_server, fast_retry, read_timeout_s=0.6)
     assert len(gemini_server.calls(GENERATE)) == 2
 
 

@@ -41,7 +41,7 @@ def test_errors_logs_and_data_dir_hold_no_key(gemini_server, openai_server, fast
         errors.append(info.value)
 
     req = ImageRequest("a prompt", AssetType.THUMBNAIL)
-    gemini = GeminiImageProvider(GEMINI_KEY, base_url=gemini_server.base_url, retry=fast_retry, read_timeout_s=0.2)
+    gemini = GeminiImageProvider(GEMINI_KEY, base_url=gemini_server.base_url, retry=fast_retry, read_timeout_s=0.5)
     for fault in (gs.rate_limited("45s"), gs.rate_limited("1s", per_day=True), gs.permission_denied(),
                   gs.blocked_prompt(), gs.image_safety(), gs.text_only(f"echo {GEMINI_KEY}?"), gs.malformed_json(),
                   gs.image_reply("@@"), gs.status_fault(400, "INVALID_ARGUMENT", f"bad key {GEMINI_KEY}")):
@@ -49,7 +49,7 @@ def test_errors_logs_and_data_dir_hold_no_key(gemini_server, openai_server, fast
         expect_error(lambda: gemini.generate(req))
     gemini_server.script(*[gs.html_error_page(502) for _ in range(4)])
     expect_error(lambda: gemini.generate(req))
-    gemini_server.script(*[Fault(delay_s=0.5) for _ in range(4)])
+    gemini_server.script(*[Fault(delay_s=1.0) for _ in range(4)])
     expect_error(lambda: gemini.generate(req))
     expect_error(lambda: GeminiImageProvider(WRONG_GEMINI, base_url=gemini_server.base_url,
                                              retry=fast_retry).generate(req))
