@@ -351,7 +351,6 @@ class MediaLibraryService:
                 if len(digests) == 4:
                     processed_ref = BlobStore.ref(digests[2])
                     metadata["processed_thumbnail_url"] = BlobStore.ref(digests[3])
-                    metadata["use_processed"] = True
                 asset = MediaAsset(
                     id=str(uuid.uuid4()), asset_type=p.asset_type, display_name=display_name,
                     description=description, url=BlobStore.ref(digests[0]), storage_path=BlobStore.ref(digests[0]),
@@ -564,9 +563,12 @@ class MediaLibraryService:
 
     @staticmethod
     def uses_processed(asset: MediaAsset) -> bool:
-        """True when the asset has a processed image and the user has not switched it off."""
-        return bool(asset.has_background_removed and asset.processed_url
-                    and asset.metadata.get("use_processed", True))
+        """True when the asset shows its processed (background-removed) image.
+
+        ``processed_url`` set means a processed image exists; ``has_background_removed``
+        says it is the one in use (what the renderer draws). ``use_processed`` switches.
+        """
+        return bool(asset.has_background_removed and asset.processed_url)
 
     def image_bytes(self, asset: MediaAsset, processed: bool | None = None) -> bytes:
         """Encoded bytes of the asset's image: processed (background removed, RGBA PNG)
@@ -595,7 +597,8 @@ class MediaLibraryService:
         return self.store.blobs.get(BlobStore.digest_of(ref))
 
     def use_processed(self, asset_id: str, value: bool) -> MediaAsset:
-        """Switch the asset between its processed (background removed) and original image.
+        """Switch the asset between its processed (background removed) and original image
+        (sets ``has_background_removed``; both images are kept).
 
         Raises:
             NotFoundError: unknown id.
@@ -605,7 +608,7 @@ class MediaLibraryService:
             asset = self.store.media.get(asset_id)
             if value and not asset.processed_url:
                 raise LibraryError("this asset has no background-removed version")
-            return self.store.media.update(asset_id, metadata={**asset.metadata, "use_processed": bool(value)})
+            return self.store.media.update(asset_id, has_background_removed=bool(value))
 
     def apply_background_removal(self, asset_id: str) -> MediaAsset:
         """Run background removal on an existing asset and keep the result as its
@@ -624,7 +627,6 @@ class MediaLibraryService:
             ref = BlobStore.ref(self.store.blobs.put(processed))
             thumb_ref = BlobStore.ref(self.store.blobs.put(thumb))
             metadata = {**self.store.media.get(asset_id).metadata, "processed_thumbnail_url": thumb_ref,
-                        "use_processed": True,
                         "background_removal": {"requested": True, "status": "done",
                                                "method": "border-model+grabcut"}}
             return self.store.media.update(asset_id, processed_url=ref, processed_storage_path=ref,

@@ -3,7 +3,7 @@
 ``add_library_commands(subparsers)`` registers them on the CLI's argparse subparsers;
 each sets ``args.func(args) -> int`` (exit code), which opens a StudioStore from
 ``args.data_dir`` (None = ``$STUDIO_DATA_DIR`` or the platform dir), runs the command
-and closes the store. Failures print one line ``error: ...`` on stderr and return 1;
+and closes the store. Failures print one line ``studio: error: ...`` on stderr and return 1;
 ``--json`` prints machine-readable results on stdout.
 
 ``main(argv)`` is a small stand-alone entry (with ``--data-dir``) used by the tests
@@ -54,13 +54,13 @@ def _wrap(handler: Handler) -> Callable[[argparse.Namespace], int]:
         try:
             store = StudioStore.open(getattr(args, "data_dir", None))
         except Exception as exc:  # noqa: BLE001 - any failure to open is reported in one line
-            print(f"error: cannot open the data dir: {str(exc).splitlines()[0]}", file=sys.stderr)
+            print(f"studio: error: cannot open the data dir: {str(exc).splitlines()[0]}", file=sys.stderr)
             return 1
         try:
             return handler(args, store)
         except (LibraryError, NotFoundError, ValueError, OSError) as exc:
             msg = str(exc).strip().splitlines()
-            print(f"error: {msg[0] if msg else type(exc).__name__}", file=sys.stderr)
+            print(f"studio: error: {msg[0] if msg else type(exc).__name__}", file=sys.stderr)
             return 1
         finally:
             store.close()
@@ -81,7 +81,7 @@ def _cmd_import(args: argparse.Namespace, store: StudioStore) -> int:
                                          on_duplicate=args.duplicate)
     failed = [o for o in outcomes if o.error]
     for o in failed:
-        print(f"error: {o.path}: {o.error}", file=sys.stderr)
+        print(f"studio: error: {o.path}: {o.error}", file=sys.stderr)
     if args.json:
         print(json.dumps([
             {"path": o.path, "asset": _asset_json(o.asset) if o.asset else None,
@@ -94,7 +94,7 @@ def _cmd_import(args: argparse.Namespace, store: StudioStore) -> int:
                 tag = "reused " if o.duplicate_of is not None and o.asset.id == o.duplicate_of.id else "imported"
                 print(f"{tag} {_asset_line(o.asset)}")
     if not outcomes:
-        print("error: no image files found", file=sys.stderr)
+        print("studio: error: no image files found", file=sys.stderr)
         return 1
     return 1 if failed else 0
 

@@ -1,6 +1,5 @@
-"""The library CLI commands. studio_app/cli.py is not on this branch yet, so they run
-through media_library_cli.main (in-process) and as a real process via
-``python -m studio_app.services.media_library_cli``."""
+"""The library CLI commands: as a real ``python -m studio_app`` process (studio_app/cli.py
+registers them) and in-process through ``studio_app.cli.main`` for the long scenario."""
 
 from __future__ import annotations
 
@@ -12,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from studio_app.services.media_library_cli import main
+from studio_app.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "studio_app.services.media_library_cli", "--data-dir",
+    return subprocess.run([sys.executable, "-m", "studio_app", "--data-dir",
                            str(data_dir), *argv], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -29,14 +28,14 @@ def test_import_and_list_as_a_real_process(data_dir: Path, photos: list[Path], t
     horse = next(p for p in photos if p.name == "horse.png")
     r = run(data_dir, "import", str(horse), str(bad), "--type", "logo", "--json")
     assert r.returncode == 1
-    assert r.stderr.strip() == f"error: {bad}: not a PNG, JPEG, WebP or GIF image"
+    assert r.stderr.strip() == f"studio: error: {bad}: not a PNG, JPEG, WebP or GIF image"
     rows = json.loads(r.stdout)
     assert rows[0]["asset"]["asset_type"] == "logo" and rows[0]["asset"]["has_background_removed"] is True
     assert rows[1]["asset"] is None
     r = run(data_dir, "library", "list", "--json")
     assert r.returncode == 0 and [a["display_name"] for a in json.loads(r.stdout)] == ["horse"]
     r = run(data_dir, "library", "show", "missing-id")
-    assert r.returncode == 1 and r.stderr.strip() == "error: media asset missing-id not found"
+    assert r.returncode == 1 and r.stderr.strip() == "studio: error: media asset missing-id not found"
 
 
 def test_every_library_command(data_dir: Path, photos: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,7 +66,7 @@ def test_every_library_command(data_dir: Path, photos: list[Path], capsys: pytes
     summary = json.loads(out)
     assert summary["total"] == len(photos) + 1 and summary["by_type"]["character"] == 1
     code, out, err = call("library", "delete", cat["id"], "no-such-id")
-    assert code == 1 and err.strip() == "error: media asset no-such-id not found (nothing deleted)"
+    assert code == 1 and err.strip() == "studio: error: media asset no-such-id not found (nothing deleted)"
     code, out, _ = call("library", "delete", cat["id"], "--json")
     assert code == 0 and json.loads(out)["deleted"] == 1
     code, out, _ = call("library", "summary")
