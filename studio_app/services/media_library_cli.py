@@ -83,8 +83,10 @@ def _cmd_import(args: argparse.Namespace, store: StudioStore) -> int:
     for o in failed:
         print(f"studio: error: {o.path}: {o.error}", file=sys.stderr)
     if args.json:
+        # One object per file: the asset's fields (id, display_name, ...) plus path,
+        # duplicate_of (id of the existing asset with the same SHA-256) and error.
         print(json.dumps([
-            {"path": o.path, "asset": _asset_json(o.asset) if o.asset else None,
+            {**(_asset_json(o.asset) if o.asset else {"id": None}), "path": o.path,
              "duplicate_of": o.duplicate_of.id if o.duplicate_of else None, "error": o.error}
             for o in outcomes
         ], indent=2, ensure_ascii=False))

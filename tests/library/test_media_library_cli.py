@@ -30,8 +30,9 @@ def test_import_and_list_as_a_real_process(data_dir: Path, photos: list[Path], t
     assert r.returncode == 1
     assert r.stderr.strip() == f"studio: error: {bad}: not a PNG, JPEG, WebP or GIF image"
     rows = json.loads(r.stdout)
-    assert rows[0]["asset"]["asset_type"] == "logo" and rows[0]["asset"]["has_background_removed"] is True
-    assert rows[1]["asset"] is None
+    assert rows[0]["asset_type"] == "logo" and rows[0]["has_background_removed"] is True
+    assert rows[0]["path"] == str(horse) and rows[0]["error"] is None
+    assert rows[1]["id"] is None and rows[1]["error"] == "not a PNG, JPEG, WebP or GIF image"
     r = run(data_dir, "library", "list", "--json")
     assert r.returncode == 0 and [a["display_name"] for a in json.loads(r.stdout)] == ["horse"]
     r = run(data_dir, "library", "show", "missing-id")
@@ -50,7 +51,7 @@ def test_every_library_command(data_dir: Path, photos: list[Path], capsys: pytes
     assert code == 0 and len(json.loads(out)) == len(photos)
     code, out, _ = call("import", str(photos[1]), "--name", "Cat", "--type", "character", "--duplicate", "import",
                         "--no-remove-background", "--json")
-    cat = json.loads(out)[0]["asset"]
+    cat = json.loads(out)[0]
     assert code == 0 and cat["display_name"] == "Cat" and cat["asset_type"] == "character"
     code, out, _ = call("library", "list", "--type", "character", "--json")
     assert [a["id"] for a in json.loads(out)] == [cat["id"]]
