@@ -95,7 +95,7 @@ class MediaGridModel(QAbstractListModel):
 
     thumbnailLoaded = Signal(str)
 
-    def __init__(self, service: MediaLibraryService, *, icon_size: int = 128, cache_size: int = 800,
+    def __init__(self, service: MediaLibraryService, *, icon_size: int = 128, cache_size: int = 400,
                  pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
