@@ -204,7 +204,7 @@ def _subject_mask(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if (gc == cv2.GC_BGD).any() and ((gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)).any():
         bgd_model = np.zeros((1, 65), np.float64)
         fgd_model = np.zeros((1, 65), np.float64)
-        cv2.grabCut(rgb, gc, None, bgd_model, fgd_model, 3, cv2.GC_INIT_WITH_MASK)
+        cv2.grabCut(rgb, gc, None, bgd_model, fgd_model, 2, cv2.GC_INIT_WITH_MASK)
     mask = ((gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)).astype(np.uint8)
 
     # Drop specks: keep components at least 5 % of the largest (and 0.1 % of the image).

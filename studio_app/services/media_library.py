@@ -570,30 +570,54 @@ class MediaLibraryService:
         """
         return bool(asset.has_background_removed and asset.processed_url)
 
+    @staticmethod
+    def image_ref_of(asset: MediaAsset, processed: bool | None = None) -> str:
+        """``blob:<sha256>`` of the image the asset shows: processed (background removed)
+        when ``processed`` is True, or when None and the user's choice says so; else the original."""
+        want = MediaLibraryService.uses_processed(asset) if processed is None else processed
+        return asset.processed_url if want and asset.processed_url else asset.url
+
+    def image_ref(self, asset: MediaAsset, processed: bool | None = None) -> str:
+        """Same as ``image_ref_of``."""
+        return self.image_ref_of(asset, processed)
+
     def image_bytes(self, asset: MediaAsset, processed: bool | None = None) -> bytes:
-        """Encoded bytes of the asset's image: processed (background removed, RGBA PNG)
-        or original. ``processed=None`` follows the user's choice (``use_processed``).
+        """Encoded bytes of the asset's image (see ``image_ref``); the processed image is
+        an RGBA PNG.
 
         Raises:
             BlobNotFoundError: the blob is missing from disk.
         """
-        want = self.uses_processed(asset) if processed is None else processed
-        ref = asset.processed_url if want and asset.processed_url else asset.url
-        return self.store.blobs.get(BlobStore.digest_of(ref))
+        return self.blob_bytes(self.image_ref(asset, processed))
 
     def image_path(self, asset: MediaAsset, processed: bool | None = None) -> Path:
         """Local blob path of the image ``image_bytes`` would return."""
-        want = self.uses_processed(asset) if processed is None else processed
-        ref = asset.processed_url if want and asset.processed_url else asset.url
-        return self.store.blobs.resolve(ref)
+        return self.store.blobs.resolve(self.image_ref(asset, processed))
+
+    @staticmethod
+    def thumbnail_ref(asset: MediaAsset) -> str | None:
+        """``blob:<sha256>`` of the 256 px PNG thumbnail of the image the asset shows."""
+        if MediaLibraryService.uses_processed(asset):
+            return asset.metadata.get("processed_thumbnail_url") or asset.thumbnail_url
+        return asset.thumbnail_url
 
     def thumbnail_bytes(self, asset: MediaAsset) -> bytes:
-        """PNG thumbnail (256 px) of the image the asset currently shows."""
-        ref = asset.thumbnail_url
-        if self.uses_processed(asset):
-            ref = asset.metadata.get("processed_thumbnail_url") or ref
+        """PNG thumbnail (256 px) of the image the asset currently shows.
+
+        Raises:
+            NotFoundError: the asset has no thumbnail; BlobNotFoundError: its blob is missing.
+        """
+        ref = self.thumbnail_ref(asset)
         if not ref:
             raise NotFoundError(f"media asset {asset.id} has no thumbnail")
+        return self.blob_bytes(ref)
+
+    def blob_bytes(self, ref: str) -> bytes:
+        """Bytes of a ``blob:<sha256>`` reference.
+
+        Raises:
+            BlobNotFoundError: missing; ValueError: not a blob reference.
+        """
         return self.store.blobs.get(BlobStore.digest_of(ref))
 
     def use_processed(self, asset_id: str, value: bool) -> MediaAsset:

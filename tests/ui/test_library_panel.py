@@ -120,6 +120,11 @@ def test_filters_search_and_sort(panel, service, photos, qtbot) -> None:  # noqa
     panel.type_filter.setCurrentIndex(0)
     panel.search_edit.setText("TABBY")
     qtbot.waitUntil(lambda: names() == ["chelsea"], timeout=3000)  # description matches, debounced
+    service.update(cat.id, tags=["pet"])
+    panel.search_edit.setText("#pet")
+    qtbot.waitUntil(lambda: names() == ["chelsea"], timeout=3000)  # tag filter
+    panel.search_edit.setText("#pet coffee")
+    qtbot.waitUntil(lambda: names() == [], timeout=3000)
     panel.search_edit.clear()
     qtbot.waitUntil(lambda: len(names()) == len(photos), timeout=3000)
     panel.favorites_check.setChecked(True)
