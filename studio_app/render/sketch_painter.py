@@ -1,0 +1,193 @@
+"""Paint SketchElements (pen, line, arrow, rectangle, ellipse, text) with a QPainter.
+
+Points arrive in percent of the canvas; the painter works in device px of the output
+(canvas px x scale). Stroke widths and font sizes are px at 1x and scale with it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
+
+from studio_app.domain.sketch import SketchElement
+
+from .colours import qcolor
+from .image_cache import DRAW_FORMAT, ImageCache
+
+ARROW_HEAD_LENGTH_PER_STROKE = 4.0
+"""Arrowhead length as a multiple of the stroke width (px)."""
+ARROW_HEAD_MIN_LENGTH_1X = 10.0
+"""Smallest arrowhead length, px at 1x, so thin arrows keep a visible head."""
+ARROW_HEAD_HALF_WIDTH_RATIO = 0.5
+"""Half of the arrowhead's base width, as a fraction of its length (a 53 degree tip)."""
+
+MAX_DIRECT_TEXT_PX = 64
+"""Qt's raster engine caches glyph bitmaps only up to this pixel size
+(QT_MAX_CACHED_GLYPH_SIZE) and fills larger glyphs as paths, about 15x slower; larger
+text is therefore drawn once into a sprite kept in the text cache and blitted."""
+
+_TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextDontClip)
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+
+
+class SketchPainter:
+    """Draws sketch elements onto an active QPainter.
+
+    Args:
+        painter: an active QPainter (antialiasing is the caller's choice; the snapshot
+            turns it on).
+        width_px, height_px: the output size in device px (canvas px x scale).
+        scale: device px per canvas px (1.0, 2.0, ...), applied to stroke widths and
+            font sizes.
+        text_cache: where sprites of large text are kept (see MAX_DIRECT_TEXT_PX);
+            None draws all text directly.
+    """
+
+    def __init__(self, painter: QPainter, width_px: float, height_px: float, scale: float,
+                 text_cache: ImageCache | None = None) -> None:
+        self.painter = painter
+        self.width_px = width_px
+        self.height_px = height_px
+        self.scale = scale
+        self.text_cache = text_cache
+        self._fonts: dict[tuple[str, int], QFont] = {}
+
+    def point(self, p: tuple[float, float]) -> QPointF:
+        """A percent point as device px."""
+        return QPointF(p[0] * self.width_px / 100.0, p[1] * self.height_px / 100.0)
+
+    def paint(self, element: SketchElement) -> None:
+        """Draw one element in its kind's way (see the module docstring)."""
+        painter = self.painter
+        colour = qcolor(element.color)
+        width = element.stroke_width * self.scale
+        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        kind = element.kind
+        if kind == "pen":
+            painter.setPen(pen)
+            painter.setBrush(_NO_BRUSH)
+            painter.drawPath(self.smooth_path(element.points))
+        elif kind == "line":
+            painter.setPen(pen)
+            painter.drawLine(self.point(element.points[0]), self.point(element.points[1]))
+        elif kind == "arrow":
+            self._arrow(element, pen, width)
+        elif kind in ("rectangle", "ellipse"):
+            rect = QRectF(self.point(element.points[0]), self.point(element.points[1])).normalized()
+            painter.setPen(pen)
+            painter.setBrush(QBrush(qcolor(element.fill)) if element.fill else _NO_BRUSH)
+            if kind == "rectangle":
+                painter.drawRect(rect)
+            else:
+                painter.drawEllipse(rect)
+        elif kind == "text":
+            self._text(element, colour)
+
+    def smooth_path(self, points: list[tuple[float, float]]) -> QPainterPath:
+        """A freehand stroke smoothed with quadratic curves through the midpoints.
+
+        Each input point becomes a control point and the curve passes through the
+        midpoints between neighbours; the first and last points are kept exactly.
+        """
+        pts = [self.point(p) for p in points]
+        path = QPainterPath(pts[0])
+        if len(pts) == 2:
+            path.lineTo(pts[1])
+            return path
+        for i in range(1, len(pts) - 1):
+            ctrl, nxt = pts[i], pts[i + 1]
+            path.quadTo(ctrl, QPointF((ctrl.x() + nxt.x()) / 2.0, (ctrl.y() + nxt.y()) / 2.0))
+        path.lineTo(pts[-1])
+        return path
+
+    def arrow_head(self, start: QPointF, end: QPointF, stroke_width_px: float) -> QPolygonF | None:
+        """The filled head triangle (tip at ``end``) for a stroke of the given width (px).
+
+        Length is ARROW_HEAD_LENGTH_PER_STROKE x width (at least
+        ARROW_HEAD_MIN_LENGTH_1X x scale), capped at the arrow's length. None for a
+        zero-length arrow (no direction).
+        """
+        dx, dy = end.x() - start.x(), end.y() - start.y()
+        length = math.hypot(dx, dy)
+        if length < 1e-6:
+            return None
+        head = max(stroke_width_px * ARROW_HEAD_LENGTH_PER_STROKE, ARROW_HEAD_MIN_LENGTH_1X * self.scale)
+        head = min(head, length)
+        ux, uy = dx / length, dy / length
+        half = head * ARROW_HEAD_HALF_WIDTH_RATIO
+        bx, by = end.x() - ux * head, end.y() - uy * head
+        return QPolygonF([end, QPointF(bx - uy * half, by + ux * half), QPointF(bx + uy * half, by - ux * half)])
+
+    def _arrow(self, element: SketchElement, pen: QPen, width: float) -> None:
+        painter = self.painter
+        start, end = self.point(element.points[0]), self.point(element.points[1])
+        head = self.arrow_head(start, end, width)
+        painter.setPen(pen)
+        if head is None:
+            painter.drawLine(start, end)
+            return
+        # The shaft stops inside the head so its round cap never pokes past the tip.
+        base = QPointF((head[1].x() + head[2].x()) / 2.0, (head[1].y() + head[2].y()) / 2.0)
+        shaft_end = QPointF((base.x() + end.x()) / 2.0, (base.y() + end.y()) / 2.0)
+        painter.drawLine(start, shaft_end)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(QBrush(pen.color()))
+        painter.drawPolygon(head)
+
+    def _font(self, family: str, size_px: int) -> QFont:
+        key = (family, size_px)
+        font = self._fonts.get(key)
+        if font is None:
+            font = QFont(family)
+            font.setPixelSize(size_px)
+            self._fonts[key] = font
+        return font
+
+    def _text(self, element: SketchElement, colour: QColor) -> None:
+        painter = self.painter
+        size = max(1, round(element.font_size * self.scale))
+        font = self._font(element.font_family, size)
+        text = element.text or ""
+        top_left = self.point(element.points[0])
+        if self.text_cache is not None and size > MAX_DIRECT_TEXT_PX:
+            sprite, dx, dy = self._text_sprite(font, text, colour)
+            painter.drawImage(QPoint(round(top_left.x() + dx), round(top_left.y() + dy)), sprite)
+            return
+        painter.setFont(font)
+        painter.setPen(QPen(colour))
+        box = QRectF(top_left.x(), top_left.y(), max(1.0, self.width_px - top_left.x()), 1.0)
+        painter.drawText(box, _TEXT_FLAGS, text)
+
+    def _text_sprite(self, font: QFont, text: str, colour: QColor) -> tuple[QImage, int, int]:
+        """Text drawn once on a transparent image; returns it and its offset from the text's top-left."""
+        assert self.text_cache is not None
+        key = f"{font.family()}|{font.pixelSize()}|{colour.rgba():08x}|{text}"
+        bounds = QFontMetricsF(font).boundingRect(QRectF(0, 0, 1, 1), _TEXT_FLAGS, text)
+        pad = 2 + font.pixelSize() // 8  # room for glyphs overhanging their advance box
+        dx, dy = int(bounds.left()) - pad, int(bounds.top()) - pad
+        sprite = self.text_cache.get(key)
+        if sprite is None:
+            sprite = QImage(int(bounds.width()) + 2 * pad + 1, int(bounds.height()) + 2 * pad + 1, DRAW_FORMAT)
+            sprite.fill(Qt.GlobalColor.transparent)
+            p = QPainter(sprite)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            p.setFont(font)
+            p.setPen(QPen(colour))
+            p.drawText(QRectF(-dx, -dy, 1, 1), _TEXT_FLAGS, text)
+            p.end()
+            self.text_cache.put(key, sprite)
+        return sprite, dx, dy
