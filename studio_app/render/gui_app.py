@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
@@ -26,7 +27,8 @@ def ensure_gui_application() -> QGuiApplication:
     which cannot host widgets); pytest-qt's ``qapp`` fixture does that in tests.
 
     Raises:
-        GuiApplicationError: a QCoreApplication (not Gui) is already running.
+        GuiApplicationError: a QCoreApplication (not Gui) is already running, or none
+            runs and this is not the main thread.
     """
     app = QCoreApplication.instance()
     if app is not None:
@@ -35,6 +37,8 @@ def ensure_gui_application() -> QGuiApplication:
                 "a QCoreApplication is running; rendering needs QGuiApplication (or QApplication)"
             )
         return app
+    if threading.current_thread() is not threading.main_thread():
+        raise GuiApplicationError("no QGuiApplication yet; create it on the main thread before rendering in workers")
     if (
         sys.platform.startswith("linux")
         and "QT_QPA_PLATFORM" not in os.environ

@@ -2,11 +2,19 @@
 
 Points arrive in percent of the canvas; the painter works in device px of the output
 (canvas px x scale). Stroke widths and font sizes are px at 1x and scale with it.
+
+Sprites: with a sprite cache, elements whose rasterisation is dear for the pixels they
+cover (freehand pen strokes, text above MAX_DIRECT_TEXT_PX) are drawn once onto a
+transparent image at their exact device position and later blitted at an integer
+offset, the way QGraphicsItem.DeviceCoordinateCache works. Keys hold everything that
+changes the pixels, so an edited element simply gets a new sprite.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from array import array
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -36,7 +44,7 @@ ARROW_HEAD_HALF_WIDTH_RATIO = 0.5
 MAX_DIRECT_TEXT_PX = 64
 """Qt's raster engine caches glyph bitmaps only up to this pixel size
 (QT_MAX_CACHED_GLYPH_SIZE) and fills larger glyphs as paths, about 15x slower; larger
-text is therefore drawn once into a sprite kept in the text cache and blitted."""
+text is therefore drawn from a sprite when a sprite cache is given."""
 
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextDontClip)
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
@@ -52,17 +60,17 @@ class SketchPainter:
         width_px, height_px: the output size in device px (canvas px x scale).
         scale: device px per canvas px (1.0, 2.0, ...), applied to stroke widths and
             font sizes.
-        text_cache: where sprites of large text are kept (see MAX_DIRECT_TEXT_PX);
-            None draws all text directly.
+        sprite_cache: where sprites of pen strokes and large text are kept (see the
+            module docstring); None draws everything directly.
     """
 
     def __init__(self, painter: QPainter, width_px: float, height_px: float, scale: float,
-                 text_cache: ImageCache | None = None) -> None:
+                 sprite_cache: ImageCache | None = None) -> None:
         self.painter = painter
         self.width_px = width_px
         self.height_px = height_px
         self.scale = scale
-        self.text_cache = text_cache
+        self.sprite_cache = sprite_cache
         self._fonts: dict[tuple[str, int], QFont] = {}
 
     def point(self, p: tuple[float, float]) -> QPointF:
@@ -77,14 +85,17 @@ class SketchPainter:
         pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
         kind = element.kind
         if kind == "pen":
-            painter.setPen(pen)
-            painter.setBrush(_NO_BRUSH)
-            painter.drawPath(self.smooth_path(element.points))
+            if self.sprite_cache is not None:
+                self._pen_from_sprite(element, pen)
+            else:
+                painter.setPen(pen)
+                painter.setBrush(_NO_BRUSH)
+                painter.drawPath(self.smooth_path(element.points))
         elif kind == "line":
-            painter.setPen(pen)
-            painter.drawLine(self.point(element.points[0]), self.point(element.points[1]))
+            self.round_capped_line(self.point(element.points[0]), self.point(element.points[1]), colour, width,
+                                   end_cap=True)
         elif kind == "arrow":
-            self._arrow(element, pen, width)
+            self._arrow(element, colour, width)
         elif kind in ("rectangle", "ellipse"):
             rect = QRectF(self.point(element.points[0]), self.point(element.points[1])).normalized()
             painter.setPen(pen)
@@ -131,21 +142,67 @@ class SketchPainter:
         bx, by = end.x() - ux * head, end.y() - uy * head
         return QPolygonF([end, QPointF(bx - uy * half, by + ux * half), QPointF(bx + uy * half, by - ux * half)])
 
-    def _arrow(self, element: SketchElement, pen: QPen, width: float) -> None:
+    def round_capped_line(self, a: QPointF, b: QPointF, colour: QColor, width: float, *,
+                          end_cap: bool) -> None:
+        """A straight stroke from ``a`` to ``b`` (px) with a round cap at ``a`` (and at ``b`` if end_cap).
+
+        Drawn as a flat-capped line plus filled discs, which looks the same as a
+        round-capped pen: Qt's raster engine has a fast scanline path only for
+        flat/square-capped lines and strokes round caps through its general path
+        stroker, about 3x slower.
+        """
+        painter = self.painter
+        painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin))
+        if a != b:
+            painter.drawLine(a, b)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(QBrush(colour))
+        radius = width / 2.0
+        painter.drawEllipse(a, radius, radius)
+        if end_cap:
+            painter.drawEllipse(b, radius, radius)
+
+    def _arrow(self, element: SketchElement, colour: QColor, width: float) -> None:
         painter = self.painter
         start, end = self.point(element.points[0]), self.point(element.points[1])
         head = self.arrow_head(start, end, width)
-        painter.setPen(pen)
         if head is None:
-            painter.drawLine(start, end)
+            self.round_capped_line(start, end, colour, width, end_cap=False)
             return
-        # The shaft stops inside the head so its round cap never pokes past the tip.
+        # The shaft stops inside the head (its flat end is covered by the head).
         base = QPointF((head[1].x() + head[2].x()) / 2.0, (head[1].y() + head[2].y()) / 2.0)
         shaft_end = QPointF((base.x() + end.x()) / 2.0, (base.y() + end.y()) / 2.0)
-        painter.drawLine(start, shaft_end)
+        self.round_capped_line(start, shaft_end, colour, width, end_cap=False)
         painter.setPen(_NO_PEN)
-        painter.setBrush(QBrush(pen.color()))
+        painter.setBrush(QBrush(colour))
         painter.drawPolygon(head)
+
+    def _pen_from_sprite(self, element: SketchElement, pen: QPen) -> None:
+        assert self.sprite_cache is not None
+        flat = array("d", (v for p in element.points for v in p))
+        digest = hashlib.blake2b(flat.tobytes(), digest_size=16).hexdigest()
+        key = (f"pen|{self.width_px}x{self.height_px}|{pen.widthF()!r}|{pen.color().rgba():08x}|"
+               f"{len(element.points)}|{digest}")
+        path = None
+        sprite = self.sprite_cache.get(key)
+        if sprite is None:
+            path = self.smooth_path(element.points)
+            bounds = path.controlPointRect()
+            pad = pen.widthF() / 2.0 + 2.0
+            left, top = math.floor(bounds.left() - pad), math.floor(bounds.top() - pad)
+            right, bottom = math.ceil(bounds.right() + pad), math.ceil(bounds.bottom() + pad)
+            sprite = QImage(right - left, bottom - top, DRAW_FORMAT)
+            sprite.fill(Qt.GlobalColor.transparent)
+            sprite.setOffset(QPoint(left, top))
+            p = QPainter(sprite)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.translate(-left, -top)  # whole px, so the sprite's pixels equal direct drawing
+            p.setPen(pen)
+            p.setBrush(_NO_BRUSH)
+            p.drawPath(path)
+            p.end()
+            self.sprite_cache.put(key, sprite)
+        self.painter.drawImage(sprite.offset(), sprite)
 
     def _font(self, family: str, size_px: int) -> QFont:
         key = (family, size_px)
@@ -162,7 +219,7 @@ class SketchPainter:
         font = self._font(element.font_family, size)
         text = element.text or ""
         top_left = self.point(element.points[0])
-        if self.text_cache is not None and size > MAX_DIRECT_TEXT_PX:
+        if self.sprite_cache is not None and size > MAX_DIRECT_TEXT_PX:
             sprite, dx, dy = self._text_sprite(font, text, colour)
             painter.drawImage(QPoint(round(top_left.x() + dx), round(top_left.y() + dy)), sprite)
             return
@@ -173,12 +230,12 @@ class SketchPainter:
 
     def _text_sprite(self, font: QFont, text: str, colour: QColor) -> tuple[QImage, int, int]:
         """Text drawn once on a transparent image; returns it and its offset from the text's top-left."""
-        assert self.text_cache is not None
-        key = f"{font.family()}|{font.pixelSize()}|{colour.rgba():08x}|{text}"
+        assert self.sprite_cache is not None
+        key = f"text|{font.family()}|{font.pixelSize()}|{colour.rgba():08x}|{text}"
         bounds = QFontMetricsF(font).boundingRect(QRectF(0, 0, 1, 1), _TEXT_FLAGS, text)
         pad = 2 + font.pixelSize() // 8  # room for glyphs overhanging their advance box
         dx, dy = int(bounds.left()) - pad, int(bounds.top()) - pad
-        sprite = self.text_cache.get(key)
+        sprite = self.sprite_cache.get(key)
         if sprite is None:
             sprite = QImage(int(bounds.width()) + 2 * pad + 1, int(bounds.height()) + 2 * pad + 1, DRAW_FORMAT)
             sprite.fill(Qt.GlobalColor.transparent)
@@ -189,5 +246,5 @@ class SketchPainter:
             p.setPen(QPen(colour))
             p.drawText(QRectF(-dx, -dy, 1, 1), _TEXT_FLAGS, text)
             p.end()
-            self.text_cache.put(key, sprite)
+            self.sprite_cache.put(key, sprite)
         return sprite, dx, dy

@@ -20,6 +20,8 @@ and pre-rotated, kept in an ImageCache keyed by the source's QImage.cacheKey(), 
 size, the flips and the angle. So every placement is a plain 1:1 blit (a row copy for
 opaque images at full opacity); the scaling and rotation are paid once per change.
 Images without alpha are kept in Format_RGB32, others in Format_ARGB32_Premultiplied.
+Freehand pen strokes and large text are likewise blitted from sprites (see
+sketch_painter); lines, arrows, rectangles and ellipses are rasterised every time.
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ PLACEHOLDER_LINE = QColor(64, 64, 64)
 PLACEHOLDER_TEXT = QColor(255, 255, 255)
 
 
-
 @dataclass
 class RenderCaches:
     """The renderer's own caches, shared by every snapshot that uses this object.
@@ -67,21 +68,22 @@ class RenderCaches:
     Attributes:
         scaled: placement images pre-scaled/flipped/rotated to their drawn size in
             device px, keyed by source QImage.cacheKey(), size, flips and angle.
-        text: sprites of text larger than sketch_painter.MAX_DIRECT_TEXT_PX, keyed by font, size,
-            colour and text.
+        sprites: pen strokes and text larger than sketch_painter.MAX_DIRECT_TEXT_PX
+            drawn once at their device position, keyed by everything that sets
+            their pixels.
     """
 
     scaled: ImageCache = field(default_factory=lambda: ImageCache(max_bytes=384 * 1024 * 1024))
-    text: ImageCache = field(default_factory=lambda: ImageCache(max_bytes=64 * 1024 * 1024))
+    sprites: ImageCache = field(default_factory=lambda: ImageCache(max_bytes=128 * 1024 * 1024))
 
     def clear(self) -> None:
         """Drop everything (e.g. on memory pressure); the next snapshot rebuilds what it needs."""
         self.scaled.clear()
-        self.text.clear()
+        self.sprites.clear()
 
 
 DEFAULT_CACHES = RenderCaches()
-"""The caches ``render_canvas`` uses when none are passed (384 MiB scaled + 64 MiB text)."""
+"""The caches ``render_canvas`` uses when none are passed (384 MiB scaled + 128 MiB sprites)."""
 
 
 class RenderError(ValueError):
@@ -127,7 +129,7 @@ def render_canvas(doc: CanvasDocument, images: ImageSource, scale: float = DEFAU
         doc: the canvas document.
         images: ImageSource giving each placement's decoded image.
         scale: device px per canvas px; stroke widths and font sizes scale with it.
-        caches: where pre-scaled images and text sprites are kept (default:
+        caches: where pre-scaled images and sketch sprites are kept (default:
             DEFAULT_CACHES); pass a RenderCaches of your own to isolate or bound them.
 
     Raises:
@@ -150,7 +152,7 @@ def render_canvas(doc: CanvasDocument, images: ImageSource, scale: float = DEFAU
                 continue
             _paint_placement(painter, placement, doc, scale, images, caches.scaled)
         painter.setOpacity(1.0)
-        sketch = SketchPainter(painter, width, height, scale, text_cache=caches.text)
+        sketch = SketchPainter(painter, width, height, scale, sprite_cache=caches.sprites)
         for element in sorted(doc.sketch_elements, key=lambda e: e.z_index):
             sketch.paint(element)
     finally:

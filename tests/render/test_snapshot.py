@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import logging
 import math
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -345,24 +349,40 @@ def test_text_draws_in_its_colour_below_its_top_left(caches):
     assert xs.min() >= 19 and ys.min() >= 10 and ys.max() < 40 and xs.max() < 100
 
 
+def _paint_one(element: SketchElement, cache: ImageCache | None, background: str = "#FFFFFF") -> QImage:
+    image = QImage(600, 300, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(background))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    SketchPainter(painter, 600, 300, 1.0, sprite_cache=cache).paint(element)
+    painter.end()
+    return image
+
+
 def test_large_text_sprite_matches_direct_drawing():
     element = SketchElement(kind="text", points=[(5, 10)], text="Boss fight\nDay 12", color="#AF52DE",
                             font_size=MAX_DIRECT_TEXT_PX + 26, font_family="DejaVu Serif")
-
-    def draw(cache: ImageCache | None) -> QImage:
-        image = QImage(600, 300, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        SketchPainter(painter, 600, 300, 1.0, text_cache=cache).paint(element)
-        painter.end()
-        return image
-
     cache = ImageCache()
-    direct, sprite = draw(None), draw(cache)
+    direct, sprite = _paint_one(element, None), _paint_one(element, cache)
     assert len(cache) == 1
     assert _ink(direct, (175, 82, 222)).sum() > 500
     assert np.abs(to_array(direct).astype(int) - to_array(sprite).astype(int)).max() <= 2
+
+
+def test_pen_sprite_matches_direct_drawing_and_follows_edits():
+    # fractional device positions on purpose: the sprite keeps them exactly
+    pen = SketchElement(kind="pen", points=[(10.13, 20.7), (30.31, 80.2), (55.5, 15.05), (90.9, 60.33)],
+                        color="#34C759", stroke_width=9.5)
+    cache = ImageCache()
+    direct = to_array(_paint_one(pen, None, "#1E1E28")).astype(int)
+    first = to_array(_paint_one(pen, cache, "#1E1E28")).astype(int)
+    again = to_array(_paint_one(pen, cache, "#1E1E28")).astype(int)
+    assert len(cache) == 1
+    assert _ink(_paint_one(pen, None), (52, 199, 89), 10).sum() > 1000
+    assert np.abs(direct - first).max() <= 2 and np.array_equal(first, again)
+    moved = pen.model_copy(update={"points": [(p[0], p[1] - 5) for p in pen.points]})
+    shifted = to_array(_paint_one(moved, cache, "#1E1E28")).astype(int)
+    assert len(cache) == 2 and not np.array_equal(first, shifted)
 
 
 def test_stroke_width_and_font_size_scale_with_the_snapshot(caches):
@@ -375,3 +395,36 @@ def test_stroke_width_and_font_size_scale_with_the_snapshot(caches):
     h1 = np.nonzero(_ink(one, (0, 170, 0)).any(axis=1))[0]
     h2 = np.nonzero(_ink(two, (0, 170, 0)).any(axis=1))[0]
     assert 1.7 <= (h2.max() - h2.min() + 1) / (h1.max() - h1.min() + 1) <= 2.3
+
+
+HEADLESS_SCRIPT = """
+import sys, threading
+from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.sketch import SketchElement
+from studio_app.render.gui_app import GuiApplicationError
+from studio_app.render.snapshot import render_canvas_png
+doc = CanvasDocument(width=64, height=32, background="#102030",
+                     sketch_elements=[SketchElement(kind="text", points=[(5, 5)], text="LIVE", font_size=12)])
+errors = []
+def worker():
+    try:
+        render_canvas_png(doc, lambda p: None)
+    except GuiApplicationError as exc:
+        errors.append(str(exc))
+t = threading.Thread(target=worker); t.start(); t.join()
+print("worker:", errors[0] if errors else "rendered")
+sys.stdout.buffer.write(render_canvas_png(doc, lambda p: None, 1.0))
+"""
+
+
+def test_headless_process_without_display_renders_png(tmp_path):
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = str(repo)
+    proc = subprocess.run([sys.executable, "-c", HEADLESS_SCRIPT], capture_output=True, env=env, timeout=60,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()[-500:]
+    head, _, png = proc.stdout.partition(b"\n")
+    assert b"main thread" in head  # a worker cannot create the app
+    im = Image.open(io.BytesIO(png))
+    assert im.size == (64, 32) and im.getpixel((63, 31)) == (0x10, 0x20, 0x30)
