@@ -4,10 +4,11 @@ Points arrive in percent of the canvas; the painter works in device px of the ou
 (canvas px x scale). Stroke widths and font sizes are px at 1x and scale with it.
 
 Sprites: with a sprite cache, elements whose rasterisation is dear for the pixels they
-cover (freehand pen strokes, text above MAX_DIRECT_TEXT_PX) are drawn once onto a
-transparent image at their exact device position and later blitted at an integer
-offset, the way QGraphicsItem.DeviceCoordinateCache works. Keys hold everything that
-changes the pixels, so an edited element simply gets a new sprite.
+cover (freehand pen strokes: ~0.4 ms each at 2x; text: layout, and Qt's raster engine
+fills glyphs above 64 px as paths since it caches glyph bitmaps only up to that size)
+are drawn once onto a transparent image at their exact device position and later
+blitted at a whole-px offset, the way QGraphicsItem.DeviceCoordinateCache works. Keys
+hold everything that sets the pixels, so an edited element simply gets a new sprite.
 """
 
 from __future__ import annotations
@@ -40,11 +41,6 @@ ARROW_HEAD_MIN_LENGTH_1X = 10.0
 """Smallest arrowhead length, px at 1x, so thin arrows keep a visible head."""
 ARROW_HEAD_HALF_WIDTH_RATIO = 0.5
 """Half of the arrowhead's base width, as a fraction of its length (a 53 degree tip)."""
-
-MAX_DIRECT_TEXT_PX = 64
-"""Qt's raster engine caches glyph bitmaps only up to this pixel size
-(QT_MAX_CACHED_GLYPH_SIZE) and fills larger glyphs as paths, about 15x slower; larger
-text is therefore drawn from a sprite when a sprite cache is given."""
 
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextDontClip)
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
@@ -214,37 +210,42 @@ class SketchPainter:
         return font
 
     def _text(self, element: SketchElement, colour: QColor) -> None:
-        painter = self.painter
         size = max(1, round(element.font_size * self.scale))
         font = self._font(element.font_family, size)
         text = element.text or ""
         top_left = self.point(element.points[0])
-        if self.sprite_cache is not None and size > MAX_DIRECT_TEXT_PX:
-            sprite, dx, dy = self._text_sprite(font, text, colour)
-            painter.drawImage(QPoint(round(top_left.x() + dx), round(top_left.y() + dy)), sprite)
+        if self.sprite_cache is not None:
+            sprite = self._text_sprite(font, text, colour, top_left)
+            self.painter.drawImage(sprite.offset(), sprite)
             return
+        self._draw_text(self.painter, font, text, colour, top_left)
+
+    def _draw_text(self, painter: QPainter, font: QFont, text: str, colour: QColor, top_left: QPointF) -> None:
         painter.setFont(font)
         painter.setPen(QPen(colour))
-        box = QRectF(top_left.x(), top_left.y(), max(1.0, self.width_px - top_left.x()), 1.0)
-        painter.drawText(box, _TEXT_FLAGS, text)
+        painter.drawText(QRectF(top_left.x(), top_left.y(), 1.0, 1.0), _TEXT_FLAGS, text)
 
-    def _text_sprite(self, font: QFont, text: str, colour: QColor) -> tuple[QImage, int, int]:
-        """Text drawn once on a transparent image; returns it and its offset from the text's top-left."""
+    def _text_sprite(self, font: QFont, text: str, colour: QColor, top_left: QPointF) -> QImage:
+        """The text drawn once at its exact device position; ``offset()`` is where to blit it."""
         assert self.sprite_cache is not None
-        key = f"text|{font.family()}|{font.pixelSize()}|{colour.rgba():08x}|{text}"
-        bounds = QFontMetricsF(font).boundingRect(QRectF(0, 0, 1, 1), _TEXT_FLAGS, text)
-        pad = 2 + font.pixelSize() // 8  # room for glyphs overhanging their advance box
-        dx, dy = int(bounds.left()) - pad, int(bounds.top()) - pad
+        key = (f"text|{font.family()}|{font.pixelSize()}|{colour.rgba():08x}|"
+               f"{top_left.x()!r},{top_left.y()!r}|{text}")
         sprite = self.sprite_cache.get(key)
         if sprite is None:
-            sprite = QImage(int(bounds.width()) + 2 * pad + 1, int(bounds.height()) + 2 * pad + 1, DRAW_FORMAT)
+            bounds = QFontMetricsF(font).boundingRect(QRectF(0, 0, 1, 1), _TEXT_FLAGS, text)
+            pad = 2 + font.pixelSize() // 8  # room for glyphs overhanging their advance box
+            left = math.floor(top_left.x() + bounds.left()) - pad
+            top = math.floor(top_left.y() + bounds.top()) - pad
+            width = math.ceil(top_left.x() + bounds.right()) + pad - left
+            height = math.ceil(top_left.y() + bounds.bottom()) + pad - top
+            sprite = QImage(max(1, width), max(1, height), DRAW_FORMAT)
             sprite.fill(Qt.GlobalColor.transparent)
+            sprite.setOffset(QPoint(left, top))
             p = QPainter(sprite)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            p.setFont(font)
-            p.setPen(QPen(colour))
-            p.drawText(QRectF(-dx, -dy, 1, 1), _TEXT_FLAGS, text)
+            p.translate(-left, -top)  # whole px, so the sprite's pixels equal direct drawing
+            self._draw_text(p, font, text, colour, top_left)
             p.end()
             self.sprite_cache.put(key, sprite)
-        return sprite, dx, dy
+        return sprite

@@ -20,7 +20,7 @@ and pre-rotated, kept in an ImageCache keyed by the source's QImage.cacheKey(), 
 size, the flips and the angle. So every placement is a plain 1:1 blit (a row copy for
 opaque images at full opacity); the scaling and rotation are paid once per change.
 Images without alpha are kept in Format_RGB32, others in Format_ARGB32_Premultiplied.
-Freehand pen strokes and large text are likewise blitted from sprites (see
+Freehand pen strokes and text are likewise blitted from sprites (see
 sketch_painter); lines, arrows, rectangles and ellipses are rasterised every time.
 """
 
@@ -68,9 +68,8 @@ class RenderCaches:
     Attributes:
         scaled: placement images pre-scaled/flipped/rotated to their drawn size in
             device px, keyed by source QImage.cacheKey(), size, flips and angle.
-        sprites: pen strokes and text larger than sketch_painter.MAX_DIRECT_TEXT_PX
-            drawn once at their device position, keyed by everything that sets
-            their pixels.
+        sprites: pen strokes and text drawn once at their device position, keyed by
+            everything that sets their pixels (see sketch_painter).
     """
 
     scaled: ImageCache = field(default_factory=lambda: ImageCache(max_bytes=384 * 1024 * 1024))
