@@ -42,6 +42,10 @@ ARROW_HEAD_MIN_LENGTH_1X = 10.0
 ARROW_HEAD_HALF_WIDTH_RATIO = 0.5
 """Half of the arrowhead's base width, as a fraction of its length (a 53 degree tip)."""
 
+MAX_SPRITE_SHARE = 0.25
+"""A pen stroke whose box covers more than this share of the output is drawn directly:
+its sprite would cost as much memory and blending as it saves rasterising."""
+
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextDontClip)
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
@@ -56,7 +60,7 @@ class SketchPainter:
         width_px, height_px: the output size in device px (canvas px x scale).
         scale: device px per canvas px (1.0, 2.0, ...), applied to stroke widths and
             font sizes.
-        sprite_cache: where sprites of pen strokes and large text are kept (see the
+        sprite_cache: where sprites of pen strokes and text are kept (see the
             module docstring); None draws everything directly.
     """
 
@@ -179,15 +183,21 @@ class SketchPainter:
         digest = hashlib.blake2b(flat.tobytes(), digest_size=16).hexdigest()
         key = (f"pen|{self.width_px}x{self.height_px}|{pen.widthF()!r}|{pen.color().rgba():08x}|"
                f"{len(element.points)}|{digest}")
-        path = None
         sprite = self.sprite_cache.get(key)
         if sprite is None:
             path = self.smooth_path(element.points)
             bounds = path.controlPointRect()
             pad = pen.widthF() / 2.0 + 2.0
-            left, top = math.floor(bounds.left() - pad), math.floor(bounds.top() - pad)
-            right, bottom = math.ceil(bounds.right() + pad), math.ceil(bounds.bottom() + pad)
-            sprite = QImage(right - left, bottom - top, DRAW_FORMAT)
+            # clipped to the output: nothing outside it is ever shown
+            left, top = max(0, math.floor(bounds.left() - pad)), max(0, math.floor(bounds.top() - pad))
+            right = min(math.ceil(self.width_px), math.ceil(bounds.right() + pad))
+            bottom = min(math.ceil(self.height_px), math.ceil(bounds.bottom() + pad))
+            if (right - left) * (bottom - top) > MAX_SPRITE_SHARE * self.width_px * self.height_px:
+                self.painter.setPen(pen)
+                self.painter.setBrush(_NO_BRUSH)
+                self.painter.drawPath(path)
+                return
+            sprite = QImage(max(1, right - left), max(1, bottom - top), DRAW_FORMAT)
             sprite.fill(Qt.GlobalColor.transparent)
             sprite.setOffset(QPoint(left, top))
             p = QPainter(sprite)

@@ -372,7 +372,7 @@ def test_text_sprite_matches_direct_drawing(font_size):
 
 def test_pen_sprite_matches_direct_drawing_and_follows_edits():
     # fractional device positions on purpose: the sprite keeps them exactly
-    pen = SketchElement(kind="pen", points=[(10.13, 20.7), (30.31, 80.2), (55.5, 15.05), (90.9, 60.33)],
+    pen = SketchElement(kind="pen", points=[(10.13, 20.7), (20.31, 50.2), (35.5, 15.05), (40.9, 40.33)],
                         color="#34C759", stroke_width=9.5)
     cache = ImageCache()
     direct = to_array(_paint_one(pen, None, "#1E1E28")).astype(int)
@@ -429,3 +429,12 @@ def test_headless_process_without_display_renders_png(tmp_path):
     assert b"main thread" in head  # a worker cannot create the app
     im = Image.open(io.BytesIO(png))
     assert im.size == (64, 32) and im.getpixel((63, 31)) == (0x10, 0x20, 0x30)
+
+
+def test_canvas_wide_pen_stroke_is_drawn_directly_not_cached():
+    # a stroke spanning the whole 600x300 output would make a sprite as big as the canvas
+    pen = SketchElement(kind="pen", points=[(1, 1), (99, 50), (1, 99)], color="#FF0000", stroke_width=6)
+    cache = ImageCache()
+    out = _paint_one(pen, cache)
+    assert len(cache) == 0
+    assert _ink(out, (255, 0, 0), 10).sum() > 500
