@@ -39,7 +39,7 @@ from studio_app.domain.placement import MediaAssetPlacement
 
 from .colours import qcolor
 from .gui_app import ensure_gui_application
-from .image_cache import DRAW_FORMAT, ImageCache, to_draw_format
+from .image_cache import DRAW_FORMAT, ImageCache, decode_qimage, to_draw_format
 from .sketch_painter import SketchPainter
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,36 @@ log = logging.getLogger(__name__)
 ImageSource = Callable[[MediaAssetPlacement], QImage | None]
 """Supplies the decoded image of a placement, or None when it is missing.
 
-The service layer passes one backed by the blob store and an ImageCache. Exceptions it
-raises are logged and treated as a missing image.
+The service layer passes one backed by the blob store and an ImageCache (see
+``cached_image_source``). It should hand back the same QImage for the same asset, so
+the pre-scaled copies (keyed by QImage.cacheKey()) are reused. Exceptions it raises
+are logged and treated as a missing image.
 """
+
+
+def cached_image_source(read_bytes: Callable[[MediaAssetPlacement], bytes | None], cache: ImageCache, *,
+                        key: Callable[[MediaAssetPlacement], str] | None = None) -> ImageSource:
+    """An ImageSource that decodes each asset once and keeps it in ``cache``.
+
+    Args:
+        read_bytes: the encoded image of a placement's asset (e.g. the blob store's
+            bytes for its sha256), or None when there is none.
+        cache: decoded originals, shared across snapshots (and threads).
+        key: the cache key of a placement; default its asset_id, else its url.
+
+    Missing or undecodable images are not cached, so an asset imported later shows
+    up in the next snapshot; the renderer draws a placeholder meanwhile.
+    """
+    key_of = key or (lambda p: p.asset_id or p.url)
+
+    def load(placement: MediaAssetPlacement) -> QImage | None:
+        def decode() -> QImage | None:
+            data = read_bytes(placement)
+            return decode_qimage(data) if data else None
+
+        return cache.get_or_load(key_of(placement), decode)
+
+    return load
 
 DEFAULT_SCALE = 2.0
 """The seed's canvas snapshot resolution (2x the canvas px)."""

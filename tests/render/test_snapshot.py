@@ -26,6 +26,7 @@ from studio_app.render.snapshot import (
     PLACEHOLDER_FILL,
     RenderCaches,
     RenderError,
+    cached_image_source,
     render_canvas,
     render_canvas_png,
 )
@@ -438,3 +439,26 @@ def test_canvas_wide_pen_stroke_is_drawn_directly_not_cached():
     out = _paint_one(pen, cache)
     assert len(cache) == 0
     assert _ink(out, (255, 0, 0), 10).sum() > 500
+
+
+def test_cached_image_source_decodes_once_and_retries_missing(caches, photos):
+    coffee = next(p for p in photos if p.name == "coffee.png")
+    blobs = {"coffee": coffee.read_bytes(), "broken": b"not an image"}
+    reads: list[str] = []
+
+    def read(placement):
+        reads.append(placement.asset_id)
+        return blobs.get(placement.asset_id)
+
+    source = cached_image_source(read, ImageCache())
+    d = doc(placements=[place("coffee", x=25, y=50, width=30, height=60),
+                        place("broken", x=75, y=50, width=30, height=60, display_name="broken"),
+                        place("later", x=50, y=10, width=10, height=10)])
+    first = render_canvas(d, source, 1.0, caches=caches)
+    render_canvas(d, source, 1.0, caches=caches)
+    assert reads.count("coffee") == 1 and reads.count("broken") == 2 and reads.count("later") == 2
+    assert rgba(first, 50, 50) != BG  # the photo
+    assert close(rgba(first, 135, 50), rgba_of(PLACEHOLDER_FILL), 2)  # undecodable: placeholder
+    blobs["later"] = coffee.read_bytes()
+    render_canvas(d, source, 1.0, caches=caches)
+    assert reads.count("later") == 3
