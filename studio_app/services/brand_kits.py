@@ -299,8 +299,8 @@ class BrandKitService(QObject):
             BrandKitError: the kit is missing or already deleted.
         """
         kit = self.get(kit_id)
-        if kit.is_active:
-            self.store.brand_kits.save(kit.model_copy(update={"is_active": False}))
+        # Saving first clears is_active and bumps updated_at, so sync sees the tombstone as a change.
+        self.store.brand_kits.save(kit.model_copy(update={"is_active": False}))
         self.store.brand_kits.soft_delete(kit_id)
         self.kitsChanged.emit()
 

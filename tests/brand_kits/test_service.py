@@ -202,6 +202,7 @@ def test_delete_is_a_tombstone_and_deleting_the_active_kit_leaves_none_active(se
     with store.db.session() as s:
         row = s.get(BrandKitRow, a.id)
         assert row is not None and row.deleted_at is not None and row.is_active is False
+        assert row.updated_at > row.created_at  # a change sync can see
     with pytest.raises(BrandKitError, match="does not exist"):
         service.delete(a.id)
     # Activating another kit later does not bring the deleted one back.
