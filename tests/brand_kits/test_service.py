@@ -191,18 +191,20 @@ def test_set_active_keeps_exactly_one_active(service, data_dir):
 
 
 def test_delete_is_a_tombstone_and_deleting_the_active_kit_leaves_none_active(service, store):
+    from studio_app.store.models import BrandKitRow
+
     a = service.create("A", active=True)
     b = service.create("B")
+    with store.db.session() as s:
+        before = s.get(BrandKitRow, a.id).updated_at
     service.delete(a.id)
     assert service.active() is None
     assert [k.id for k in service.list()] == [b.id]
     # The row is still in the file, tombstoned and no longer active.
-    from studio_app.store.models import BrandKitRow
-
     with store.db.session() as s:
         row = s.get(BrandKitRow, a.id)
         assert row is not None and row.deleted_at is not None and row.is_active is False
-        assert row.updated_at > row.created_at  # a change sync can see
+        assert row.updated_at > before  # a change sync can see
     with pytest.raises(BrandKitError, match="does not exist"):
         service.delete(a.id)
     # Activating another kit later does not bring the deleted one back.
