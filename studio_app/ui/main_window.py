@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.prompting.canvas_description import describe_canvas
-from studio_app.prompting.guided_coach import GuidedCoach
+from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
 from studio_app.services.brand_kits import BrandKitError, BrandKitService, resolve_logo_position
 from studio_app.services.canvas_files import (
     CanvasFileError,
@@ -84,7 +83,7 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.library_panel, "Media")
         self.left_tabs.addTab(self.generated, "Generated")
 
-        self.coach_panel = CoachPanel(lambda: GuidedCoach(), self._coach_context)
+        self.coach_panel = CoachPanel(lambda: GuidedCoach(self.generation.prompts), self._coach_context)
 
         self.asset_type_combo = QComboBox()
         for t, spec in TARGET_SPECS.items():
@@ -348,10 +347,11 @@ class MainWindow(QMainWindow):
             self.library_panel.import_paths([Path(p) for p in paths])
 
     # -- coach and generation ----------------------------------------------------------------
-    def _coach_context(self) -> dict:
+    def _coach_context(self) -> CoachContext:
         doc = self.editor.document
-        return {"asset_type": doc.asset_type,
-                "canvas_description": describe_canvas(doc) if doc.has_content() else None}
+        kit, _ = self.generation.brand_context(None)
+        return CoachContext(asset_type=doc.asset_type, brand_kit=kit,
+                            canvas=doc if doc.has_content() else None)
 
     def generate(self) -> str:
         """Queue a generation of the current canvas; returns the job id."""
