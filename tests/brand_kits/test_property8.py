@@ -1,7 +1,9 @@
 """Property 8 (seeds/asset-generation-core-design.md) end to end: a brand kit saved through
-BrandKitService into the SQLite file and set active reaches the prompt GenerationService builds.
+BrandKitService into the SQLite file and set active reaches the thumbnail prompt, built both by
+PromptEngine from ``BrandKitService.context()`` and by ``GenerationService.build_prompt``.
 
-Skipped only while ``studio_app.prompting.engine`` (the prompting branch) is not on main yet.
+The GenerationService variant skips only while ``studio_app.render`` (which GenerationService
+imports) is not on main yet.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from hypothesis import strategies as st
 pytest.importorskip("studio_app.prompting.engine", reason="prompting (PromptEngine) has not landed on main yet")
 
 from studio_app.domain.asset_types import AssetType  # noqa: E402
+from studio_app.prompting.engine import PromptEngine  # noqa: E402
 from studio_app.prompting.sanitize import find_override_phrase  # noqa: E402
-from studio_app.services.generation import GenerateRequest, GenerationService  # noqa: E402
 
 _hex = st.integers(0, 0xFFFFFF).map(lambda n: f"{n:06X}")
 # Colours as a streamer might type them: with or without '#', either case.
@@ -43,8 +45,20 @@ def brand_kit_fields(draw: st.DrawFn) -> dict:
     }
 
 
-def test_property8_active_kit_reaches_the_thumbnail_prompt(service, store):
+@pytest.fixture(params=["prompt_engine", "generation_service"])
+def thumbnail_prompt(request, service, store):
+    """() -> the thumbnail prompt with no kit named (so the active kit applies)."""
+    if request.param == "prompt_engine":
+        engine = PromptEngine()
+        return lambda: engine.build_prompt(AssetType.THUMBNAIL, service.context())
+    pytest.importorskip("studio_app.render.fit", reason="render (needed by GenerationService) is not on main yet")
+    from studio_app.services.generation import GenerateRequest, GenerationService
+
     generation = GenerationService(store)
+    return lambda: generation.build_prompt(GenerateRequest(asset_type=AssetType.THUMBNAIL))
+
+
+def test_property8_active_kit_reaches_the_thumbnail_prompt(service, thumbnail_prompt):
     counter = iter(range(10**6))
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,17 +68,16 @@ def test_property8_active_kit_reaches_the_thumbnail_prompt(service, store):
         service.set_active(kit.id)
         stored = service.active()
         assert stored is not None and stored.id == kit.id
-        prompt = generation.build_prompt(GenerateRequest(asset_type=AssetType.THUMBNAIL))
+        prompt = thumbnail_prompt()
         assert any(colour in prompt for colour in stored.primary_colors)
         assert stored.tone in prompt
 
     check()
 
 
-def test_deleting_the_active_kit_takes_it_out_of_the_prompt(service, store):
-    generation = GenerationService(store)
+def test_deleting_the_active_kit_takes_it_out_of_the_prompt(service, thumbnail_prompt):
     kit = service.create("Vapor", primary_colors=["#13579B"], tone="dreamy vaporwave calm", active=True)
-    assert "#13579B" in generation.build_prompt(GenerateRequest(asset_type=AssetType.THUMBNAIL))
+    assert "#13579B" in thumbnail_prompt()
     service.delete(kit.id)
-    prompt = generation.build_prompt(GenerateRequest(asset_type=AssetType.THUMBNAIL))
+    prompt = thumbnail_prompt()
     assert "#13579B" not in prompt and "dreamy vaporwave calm" not in prompt
