@@ -29,6 +29,7 @@ from studio_app.store.models import MediaAssetRow
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+from .media_library import MediaLibraryService
 
 LogoType = Literal["primary", "secondary"]
 LogoPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right", "center"]
@@ -413,8 +414,9 @@ class BrandKitService(QObject):
         return sorted(assets, key=lambda a: a.asset_type != MediaAssetType.LOGO)
 
     def thumbnail_bytes(self, asset: MediaAsset) -> bytes | None:
-        """Encoded thumbnail (else the original image) of ``asset``, or None when its blob is gone."""
-        for ref in (asset.thumbnail_url, asset.url):
+        """PNG thumbnail of the image the asset shows (background removed when the library uses
+        that), else its plain thumbnail, else the original; None when every blob is gone."""
+        for ref in (MediaLibraryService.thumbnail_ref(asset), asset.thumbnail_url, asset.url):
             if not ref:
                 continue
             try:

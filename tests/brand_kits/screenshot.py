@@ -29,7 +29,7 @@ def main(out: str = "docs/brand-kits.png") -> Path:
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         store = StudioStore.open(Path(tmp) / "data")
-        horse = add_media_asset(store, FIXTURE_IMAGES / "horse.png", name="Stallion logo")
+        horse = add_media_asset(store, FIXTURE_IMAGES / "horse.png", name="Stallion logo", remove_background=True)
         add_media_asset(store, FIXTURE_IMAGES / "coffee.png", name="Coffee mark")
         astro = add_media_asset(store, FIXTURE_IMAGES / "astronaut.png", MediaAssetType.FACE, name="Astro face")
         service = BrandKitService(store)

@@ -338,3 +338,14 @@ def test_logo_choices_and_thumbnails(service, add_media, store):
     assert thumb is not None and thumb.startswith(b"\x89PNG")
     store.blobs.path_for(store.blobs.digest_of(a.thumbnail_url)).unlink()
     assert service.thumbnail_bytes(a) == store.blobs.get(a.content_hash)  # falls back to the original
+
+
+def test_logo_thumbnail_follows_the_librarys_background_removal(service, store, photos):
+    from .helpers import add_media_asset
+
+    horse = next(p for p in photos if p.name == "horse.png")  # a plain background the offline cut handles
+    logo = add_media_asset(store, horse, remove_background=True)
+    processed = logo.metadata.get("processed_thumbnail_url")
+    assert logo.has_background_removed and processed
+    assert service.thumbnail_bytes(logo) == store.blobs.get(store.blobs.digest_of(processed))
+    assert processed != logo.thumbnail_url
