@@ -1,7 +1,4 @@
-"""Brand kits in the main window: the toolbar combo, Edit > Brand kits… and Insert brand logo.
-
-Skipped only while the main window's other parts (prompting, library, render) are not on main.
-"""
+"""Brand kits in the main window: the toolbar combo, Edit > Brand kits… and Insert brand logo."""
 
 from __future__ import annotations
 
@@ -9,15 +6,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("studio_app.app", reason="the main window's parts (prompting/library/render) are not on main yet")
+from studio_app.app import build_main_window
+from studio_app.domain.asset_types import AssetType
+from studio_app.services.brand_kits import YOUTUBE_BADGE_NOTE
+from studio_app.services.context import StudioStore
+from studio_app.ui.brand_kits import BrandKitsDialog
 
-from studio_app.app import build_main_window  # noqa: E402
-from studio_app.domain.asset_types import AssetType  # noqa: E402
-from studio_app.services.brand_kits import YOUTUBE_BADGE_NOTE  # noqa: E402
-from studio_app.services.context import StudioStore  # noqa: E402
-from studio_app.ui.brand_kits import BrandKitsDialog  # noqa: E402
-
-from .helpers import add_media_asset  # noqa: E402
+from .helpers import add_media_asset
 
 
 @pytest.fixture

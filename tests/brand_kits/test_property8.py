@@ -1,9 +1,6 @@
 """Property 8 (seeds/asset-generation-core-design.md) end to end: a brand kit saved through
 BrandKitService into the SQLite file and set active reaches the thumbnail prompt, built both by
 PromptEngine from ``BrandKitService.context()`` and by ``GenerationService.build_prompt``.
-
-The GenerationService variant skips only while ``studio_app.render`` (which GenerationService
-imports) is not on main yet.
 """
 
 from __future__ import annotations
@@ -14,11 +11,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("studio_app.prompting.engine", reason="prompting (PromptEngine) has not landed on main yet")
-
-from studio_app.domain.asset_types import AssetType  # noqa: E402
-from studio_app.prompting.engine import PromptEngine  # noqa: E402
-from studio_app.prompting.sanitize import find_override_phrase  # noqa: E402
+from studio_app.domain.asset_types import AssetType
+from studio_app.prompting.engine import PromptEngine
+from studio_app.prompting.sanitize import find_override_phrase
+from studio_app.services.generation import GenerateRequest, GenerationService
 
 _hex = st.integers(0, 0xFFFFFF).map(lambda n: f"{n:06X}")
 # Colours as a streamer might type them: with or without '#', either case.
@@ -51,9 +47,6 @@ def thumbnail_prompt(request, service, store):
     if request.param == "prompt_engine":
         engine = PromptEngine()
         return lambda: engine.build_prompt(AssetType.THUMBNAIL, service.context())
-    pytest.importorskip("studio_app.render.fit", reason="render (needed by GenerationService) is not on main yet")
-    from studio_app.services.generation import GenerateRequest, GenerationService
-
     generation = GenerationService(store)
     return lambda: generation.build_prompt(GenerateRequest(asset_type=AssetType.THUMBNAIL))
 
