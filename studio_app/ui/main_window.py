@@ -28,6 +28,7 @@ from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
+from studio_app.services.brand_kits import BrandKitError, BrandKitService, resolve_logo_position
 from studio_app.services.canvas_files import (
     CanvasFileError,
     read_canvas_file,
@@ -38,6 +39,7 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
 
+from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.commands import AddPlacementCommand, SetDocumentFieldsCommand
 from .canvas.editor import CanvasEditor
 from .canvas.scene import TOOLS, CanvasScene
@@ -53,9 +55,11 @@ class MainWindow(QMainWindow):
     """The studio window. Built by app.py with the opened store and services."""
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
-                 *, provider_name: str = "offline", provider_label: str = "Offline preview") -> None:
+                 *, provider_name: str = "offline", provider_label: str = "Offline preview",
+                 brand_kits: BrandKitService | None = None) -> None:
         super().__init__()
         self.store, self.generation, self.library = store, generation, library
+        self.brand_kits = brand_kits or BrandKitService(store)
         self.provider_name = provider_name
         self.file_path: Path | None = None
         self.setWindowTitle("Streamer Studio")
@@ -152,6 +156,10 @@ class MainWindow(QMainWindow):
         self.colour_action.triggered.connect(self._pick_colour)
         bar.addAction(self.colour_action)
         bar.addSeparator()
+        bar.addWidget(QLabel(" Brand kit: "))
+        self.brand_kit_combo = ActiveBrandKitCombo(self.brand_kits)
+        bar.addWidget(self.brand_kit_combo)
+        bar.addSeparator()
         undo = self.undo_stack.createUndoAction(self, "Undo")
         redo = self.undo_stack.createRedoAction(self, "Redo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -184,6 +192,9 @@ class MainWindow(QMainWindow):
         delete = e.addAction("&Delete selection")
         delete.setShortcut(QKeySequence.StandardKey.Delete)
         delete.triggered.connect(self.scene.delete_selected)
+        e.addSeparator()
+        e.addAction("Insert brand &logo").triggered.connect(lambda: self.insert_brand_logo())
+        e.addAction("&Brand kits…").triggered.connect(self.open_brand_kits)
         g = self.menuBar().addMenu("&Generate")
         gen = g.addAction("&Generate")
         gen.setShortcut(QKeySequence("Ctrl+G"))
@@ -195,6 +206,8 @@ class MainWindow(QMainWindow):
         return text if ok and text.strip() else None
 
     def _pick_colour(self) -> None:
+        for i, hex_ in enumerate(self.brand_kits.palette()[:16]):  # the active kit's colours first
+            QColorDialog.setCustomColor(i, QColor(hex_))
         colour = QColorDialog.getColor(QColor(self.scene.stroke_colour), self, "Sketch colour")
         if colour.isValid():
             self.scene.stroke_colour = colour.name().upper()
@@ -222,6 +235,31 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(AddPlacementCommand(self.editor, placement))
             new_ids.append(placement.id)
         return new_ids
+
+    def open_brand_kits(self) -> BrandKitsDialog:
+        """Show the brand kit dialog (window-modal); returns it."""
+        dialog = BrandKitsDialog(self.brand_kits, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def insert_brand_logo(self, logo_type: str = "primary", logo_position: str = "bottom-right") -> str | None:
+        """Place the active kit's logo on the canvas (one undo step); returns the placement id,
+        or None (with a status message) when there is no active kit or logo."""
+        doc = self.editor.document
+        try:
+            placement = self.brand_kits.logo_placement(logo_type, logo_position, doc)
+            _, note = resolve_logo_position(doc.asset_type, logo_position)
+        except BrandKitError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return None
+        if placement is None:
+            self.statusBar().showMessage(f"The active brand kit has no {logo_type} logo (Edit > Brand kits…).", 8000)
+            return None
+        self.undo_stack.push(AddPlacementCommand(self.editor, placement))
+        if note:
+            self.statusBar().showMessage(note, 8000)
+        return placement.id
 
     def _place_files(self, paths: list[str], scene_pos: QPointF) -> None:
         outcomes = self.library.import_files([Path(p) for p in paths])
