@@ -237,6 +237,12 @@ class CoachPanel(QWidget):
                 return True
         return super().eventFilter(obj, event)
 
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        # The window is closing (or the panel is hidden): a prompt edit still waiting for its
+        # typing pause must not be lost.
+        self.commit_prompt()
+        super().hideEvent(event)
+
     # -- pages --------------------------------------------------------------------------------------
     def refresh_engine(self) -> None:
         """Show which coach answers (after Settings changed)."""
