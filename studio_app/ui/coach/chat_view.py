@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,18 +28,20 @@ from PySide6.QtWidgets import (
 from studio_app.domain.coach import CoachMessage
 from studio_app.prompting.coach_prompt import reply_display
 
-WINDOW = 60
+WINDOW = 40
 """Messages given widgets when a session opens, and per "Show earlier messages" click."""
 PREVIEW_MAX_PX = 300
 """Longest side of an asset preview in the chat, px."""
 STICK_TO_BOTTOM_PX = 32
+CHAT_BACKGROUND = "#1b1b25"
 """Within this many px of the bottom, new content keeps the view scrolled to the end."""
 
 _COLOURS = {
     "user": ("#3d2f5c", "#f2ecff"),
     "coach": ("#262636", "#e9e9f2"),
-    "system": ("transparent", "#9a9aae"),
+    "system": ("#00000000", "#9a9aae"),
 }
+_NAME_COLOURS = {"user": "#d6c8ff", "coach": "#a99be0"}
 _IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
@@ -69,7 +71,25 @@ class BubbleLabel(QLabel):
             observer(self)
 
 
-class TextBubble(QFrame):
+class _BubbleFrame(QFrame):
+    """A frame that paints its own rounded background (cheaper than a style sheet per bubble)."""
+
+    def __init__(self, background: str) -> None:
+        super().__init__()
+        self._background = QColor(background)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        if self._background.alpha():
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._background)
+            painter.drawRoundedRect(self.rect(), 10, 10)
+            painter.end()
+        super().paintEvent(event)
+
+
+class TextBubble(_BubbleFrame):
     """A user, coach or system message. Coach text is basic markdown; user text is plain.
 
     Attributes:
@@ -79,22 +99,30 @@ class TextBubble(QFrame):
     """
 
     def __init__(self, role: str, text: str = "", *, streaming: bool = False) -> None:
-        super().__init__()
+        super().__init__(_COLOURS.get(role, _COLOURS["coach"])[0])
         self.role = role
         self.raw = text
         self.streaming = streaming
         self.shown_chars = 0
-        bg, fg = _COLOURS.get(role, _COLOURS["coach"])
-        self.setObjectName("bubble")
-        self.setStyleSheet(f"QFrame#bubble {{ background: {bg}; border-radius: 10px; }}"
-                           f"QLabel {{ color: {fg}; background: transparent; }}")
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(_COLOURS.get(role, _COLOURS["coach"])[1]))
+        palette.setColor(QPalette.ColorRole.Text, QColor(_COLOURS.get(role, _COLOURS["coach"])[1]))
+        self.setPalette(palette)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8) if role != "system" else layout.setContentsMargins(4, 0, 4, 0)
+        if role == "system":
+            layout.setContentsMargins(4, 0, 4, 0)
+        else:
+            layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(2)
         if role != "system":
             who = QLabel("You" if role == "user" else "Coach")
-            who.setStyleSheet("font-size: 11px; font-weight: bold; color: #a99be0;" if role == "coach"
-                              else "font-size: 11px; font-weight: bold; color: #d6c8ff;")
+            font = who.font()
+            font.setBold(True)
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+            who.setFont(font)
+            who_palette = who.palette()
+            who_palette.setColor(QPalette.ColorRole.WindowText, QColor(_NAME_COLOURS[role]))
+            who.setPalette(who_palette)
             layout.addWidget(who, 0, Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft)
         self.label = BubbleLabel()
         self.label.setWordWrap(True)
@@ -104,7 +132,10 @@ class TextBubble(QFrame):
         self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         if role == "system":
             self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self.label.setStyleSheet("font-size: 11px; font-style: italic;")
+            font = self.label.font()
+            font.setItalic(True)
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+            self.label.setFont(font)
         layout.addWidget(self.label)
         self._render()
 
@@ -141,7 +172,7 @@ class TextBubble(QFrame):
             self._render()
 
 
-class AssetBubble(QFrame):
+class AssetBubble(_BubbleFrame):
     """A generated asset in the chat: preview, caption, Save as…, Show in library, Refine this."""
 
     saveRequested = Signal(str)
@@ -149,11 +180,11 @@ class AssetBubble(QFrame):
     refineRequested = Signal(str)
 
     def __init__(self, message: CoachMessage, png: bytes | None) -> None:
-        super().__init__()
+        super().__init__(_COLOURS["coach"][0])
         self.asset_id = message.asset_id or ""
-        self.setObjectName("bubble")
-        self.setStyleSheet("QFrame#bubble { background: #262636; border-radius: 10px; }"
-                           "QLabel { color: #e9e9f2; background: transparent; }")
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#b8b8cc"))
+        self.setPalette(palette)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         self.preview = QLabel()
@@ -167,7 +198,9 @@ class AssetBubble(QFrame):
                 Qt.TransformationMode.SmoothTransformation)))
         layout.addWidget(self.preview)
         caption = QLabel(message.content or "Generated asset")
-        caption.setStyleSheet("font-size: 11px; color: #b8b8cc;")
+        font = caption.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        caption.setFont(font)
         caption.setWordWrap(True)
         layout.addWidget(caption)
         row = QHBoxLayout()
@@ -218,27 +251,31 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range)
         bar.valueChanged.connect(self._on_scroll)
-        self._build_container()
+        self.setWidget(self._build_container())
 
     # -- building --------------------------------------------------------------------------------------
-    def _build_container(self) -> None:
+    def _build_container(self) -> QWidget:
         container = QWidget()
-        container.setObjectName("chatContainer")
-        container.setStyleSheet("QWidget#chatContainer { background: #1b1b25; }")
+        palette = container.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(CHAT_BACKGROUND))
+        container.setPalette(palette)
+        container.setAutoFillBackground(True)
         self._layout = QVBoxLayout(container)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(8)
         self._layout.addStretch(1)
         self.more_button = QPushButton()
         self.more_button.setFlat(True)
-        self.more_button.setStyleSheet("color: #a99be0;")
+        more_palette = self.more_button.palette()
+        more_palette.setColor(QPalette.ColorRole.ButtonText, QColor(_NAME_COLOURS["coach"]))
+        self.more_button.setPalette(more_palette)
         self.more_button.clicked.connect(self.show_earlier)
         self.more_button.hide()
         self._layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._header_index = self._layout.count()
         self._rows = []
         self._streaming = None
-        self.setWidget(container)
+        return container
 
     def set_header(self, widget: QWidget | None) -> None:
         """A context card shown above the messages (canvas snapshot, target, mood)."""
@@ -280,13 +317,15 @@ class ChatView(QScrollArea):
         """Show a session: the newest WINDOW messages (older ones behind "Show earlier messages")."""
         self._messages = list(messages)
         self._read_only = read_only
-        self._build_container()
+        self._flush_timer.stop()
+        container = self._build_container()  # filled before it is shown: no relayout per bubble
         self.set_header(header)
         self._first_shown = max(0, len(self._messages) - WINDOW)
         for message in self._messages[self._first_shown:]:
             self._add_row(self._row(message))
         self._update_more()
         self._stick = True
+        self.setWidget(container)
 
     def _add_row(self, row: QWidget, index: int | None = None) -> None:
         if index is None:
