@@ -66,6 +66,7 @@ from studio_app.prompting.placement_formatter import PlacementFormatter
 from studio_app.prompting.prompt_draft import PromptDraft
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.base import CancelToken
+from studio_app.providers.chat import ChatMessage, chat_messages_from_coach
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
 from studio_app.store.blobs import atomic_write_bytes
 from studio_app.store.repositories import NotFoundError
@@ -126,15 +127,6 @@ class CoachSettings(BaseModel):
     base_url: str | None = None
 
 
-class ChatTurn(BaseModel):
-    """One message of the conversation as sent to a chat model (``role`` user or assistant)."""
-
-    model_config = {"frozen": True}
-
-    role: Literal["user", "assistant"]
-    content: str
-
-
 class ChatEngine(Protocol):
     """A streaming chat model (providers.chat.ChatProvider fits this).
 
@@ -145,7 +137,7 @@ class ChatEngine(Protocol):
 
     label: str
 
-    def stream_chat(self, messages: Sequence[ChatTurn], system: str = "", *,
+    def stream_chat(self, messages: Sequence[ChatMessage], system: str = "", *,
                     cancel: CancelToken | None = None) -> Iterator[str]: ...
 
 
@@ -253,7 +245,7 @@ class _StreamSink(QObject):
 class _ReplyWorker(QRunnable):
     """Iterates one chat stream on a pool thread and reports through the sink."""
 
-    def __init__(self, engine: ChatEngine, turns: list[ChatTurn], system: str, stream: _Stream,
+    def __init__(self, engine: ChatEngine, turns: list[ChatMessage], system: str, stream: _Stream,
                  sink: _StreamSink) -> None:
         super().__init__()
         self.setAutoDelete(True)
@@ -376,8 +368,19 @@ class CoachService(QObject):
         self.reload_engine()
 
     def reload_engine(self) -> None:
-        """Forget the built engine (after Settings changed); it is rebuilt on next use."""
+        """Forget the built engine (after Settings changed); it is rebuilt on next use.
+
+        A reply streaming now finishes on the old engine; its connections are then left to close
+        with it (only an idle engine is closed here).
+        """
+        if not self._by_session:
+            self._close_engine()
         self._engine, self._engine_error, self._engine_loaded = None, None, False
+
+    def _close_engine(self) -> None:
+        close = getattr(self._engine, "close", None)
+        if callable(close):
+            close()
 
     def engine(self) -> ChatEngine | None:
         """The LLM engine from the settings, or None when the offline coach is used."""
@@ -744,6 +747,7 @@ class CoachService(QObject):
             stream.token.cancel()
             self._finish_stream(stream, "stopped", "")
         self.pool.waitForDone(3000)
+        self._close_engine()
 
     # -- internals: context ------------------------------------------------------------------------------
     @staticmethod
@@ -915,13 +919,8 @@ class CoachService(QObject):
             self.promptChanged.emit(session.id, reply.refined_prompt)
 
     # -- internals: streaming -------------------------------------------------------------------------------
-    def _history(self, session: CoachSession) -> list[ChatTurn]:
-        turns = []
-        for m in session.messages:
-            if m.type != "text" or m.role == "system" or not m.content.strip():
-                continue
-            turns.append(ChatTurn(role="assistant" if m.role == "coach" else "user", content=m.content))
-        return turns
+    def _history(self, session: CoachSession) -> list[ChatMessage]:
+        return chat_messages_from_coach(session.messages)
 
     def _start_stream(self, session: CoachSession, engine: ChatEngine) -> None:
         system = self.system_prompt().render(self._facts(session))

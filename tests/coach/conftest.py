@@ -22,6 +22,8 @@ from studio_app.providers.errors import GenerationCancelledError, GenerationErro
 from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
+from tests.servers.gemini_server import GeminiServer
+from tests.servers.openai_server import OpenAIServer
 
 PROMPT_REPLY = ("Love it! Should the crowd be **cheering** or stunned?\n\n"
                 "```prompt\nA masked streamer leaping over a neon arena crowd, purple rim light, "
@@ -139,3 +141,31 @@ def coach(make_coach) -> CoachService:  # noqa: ANN001
 
 
 __all__ = ["GenerationError", "PROMPT_REPLY", "ScriptedEngine", "add_media", "layout_canvas"]
+
+
+@pytest.fixture(scope="session")
+def _gemini_server() -> Iterator[GeminiServer]:
+    server = GeminiServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _local_llm_server() -> Iterator[OpenAIServer]:
+    server = OpenAIServer(require_auth=False, models=("llama3.2",), sse_newline="\n").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gemini_server(_gemini_server: GeminiServer) -> GeminiServer:
+    """The loopback Gemini double (SSE with CRLF, no [DONE]), reset."""
+    _gemini_server.reset()
+    return _gemini_server
+
+
+@pytest.fixture
+def local_llm_server(_local_llm_server: OpenAIServer) -> OpenAIServer:
+    """A loopback Ollama-like OpenAI-compatible server (SSE with LF and [DONE], no auth), reset."""
+    _local_llm_server.reset()
+    return _local_llm_server
