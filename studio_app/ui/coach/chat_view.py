@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -33,15 +34,47 @@ WINDOW = 40
 PREVIEW_MAX_PX = 300
 """Longest side of an asset preview in the chat, px."""
 STICK_TO_BOTTOM_PX = 32
-CHAT_BACKGROUND = "#1b1b25"
-"""Within this many px of the bottom, new content keeps the view scrolled to the end."""
+ACCENT = "#9146FF"
+"""The streamer's bubbles are tinted with this (the default brand primary colour)."""
 
-_COLOURS = {
-    "user": ("#3d2f5c", "#f2ecff"),
-    "coach": ("#262636", "#e9e9f2"),
-    "system": ("#00000000", "#9a9aae"),
-}
-_NAME_COLOURS = {"user": "#d6c8ff", "coach": "#a99be0"}
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` blended into ``b`` by ``t`` (0 = b, 1 = a)."""
+    return QColor(round(a.red() * t + b.red() * (1 - t)), round(a.green() * t + b.green() * (1 - t)),
+                  round(a.blue() * t + b.blue() * (1 - t)))
+
+
+@dataclass(frozen=True)
+class ChatTheme:
+    """Bubble colours derived from the view's palette, so light and dark themes both read well."""
+
+    background: QColor
+    text: QColor
+    muted: QColor
+    coach: QColor
+    user: QColor
+    coach_name: QColor
+    user_name: QColor
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> ChatTheme:
+        """Colours for ``palette`` (Base/Text/PlaceholderText roles)."""
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        dark = base.lightness() < 128
+        accent = QColor(ACCENT)
+        background = base.darker(104) if not dark else base
+        coach = base.lighter(135) if dark else base.darker(108)
+        user = _mix(accent, base, 0.42 if dark else 0.16)
+        name = accent.lighter(150) if dark else accent.darker(115)
+        return cls(background=background, text=text, muted=_mix(text, base, 0.55), coach=coach, user=user,
+                   coach_name=name, user_name=name)
+
+    def bubble(self, role: str) -> QColor:
+        """The background of a ``role`` bubble (transparent for system notes)."""
+        return {"user": self.user, "coach": self.coach}.get(role, QColor(0, 0, 0, 0))
+
+
 _IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
@@ -74,7 +107,7 @@ class BubbleLabel(QLabel):
 class _BubbleFrame(QFrame):
     """A frame that paints its own rounded background (cheaper than a style sheet per bubble)."""
 
-    def __init__(self, background: str) -> None:
+    def __init__(self, background: QColor) -> None:
         super().__init__()
         self._background = QColor(background)
 
@@ -98,15 +131,17 @@ class TextBubble(_BubbleFrame):
         shown_chars: length of ``raw`` last drawn into the label.
     """
 
-    def __init__(self, role: str, text: str = "", *, streaming: bool = False) -> None:
-        super().__init__(_COLOURS.get(role, _COLOURS["coach"])[0])
+    def __init__(self, role: str, text: str = "", *, streaming: bool = False, theme: ChatTheme | None = None) -> None:
+        theme = theme or ChatTheme.from_palette(QPalette())
+        super().__init__(theme.bubble(role))
         self.role = role
         self.raw = text
         self.streaming = streaming
         self.shown_chars = 0
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(_COLOURS.get(role, _COLOURS["coach"])[1]))
-        palette.setColor(QPalette.ColorRole.Text, QColor(_COLOURS.get(role, _COLOURS["coach"])[1]))
+        colour = theme.muted if role == "system" else theme.text
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        palette.setColor(QPalette.ColorRole.Text, colour)
         self.setPalette(palette)
         layout = QVBoxLayout(self)
         if role == "system":
@@ -121,7 +156,7 @@ class TextBubble(_BubbleFrame):
             font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
             who.setFont(font)
             who_palette = who.palette()
-            who_palette.setColor(QPalette.ColorRole.WindowText, QColor(_NAME_COLOURS[role]))
+            who_palette.setColor(QPalette.ColorRole.WindowText, theme.user_name if role == "user" else theme.coach_name)
             who.setPalette(who_palette)
             layout.addWidget(who, 0, Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft)
         self.label = BubbleLabel()
@@ -179,11 +214,12 @@ class AssetBubble(_BubbleFrame):
     showRequested = Signal(str)
     refineRequested = Signal(str)
 
-    def __init__(self, message: CoachMessage, png: bytes | None) -> None:
-        super().__init__(_COLOURS["coach"][0])
+    def __init__(self, message: CoachMessage, png: bytes | None, *, theme: ChatTheme | None = None) -> None:
+        theme = theme or ChatTheme.from_palette(QPalette())
+        super().__init__(theme.coach)
         self.asset_id = message.asset_id or ""
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#b8b8cc"))
+        palette.setColor(QPalette.ColorRole.WindowText, theme.muted)
         self.setPalette(palette)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
@@ -235,6 +271,7 @@ class ChatView(QScrollArea):
     def __init__(self, load_png: Callable[[str], bytes | None]) -> None:
         super().__init__()
         self._load_png = load_png
+        self.theme = ChatTheme.from_palette(self.palette())
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -257,7 +294,7 @@ class ChatView(QScrollArea):
     def _build_container(self) -> QWidget:
         container = QWidget()
         palette = container.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(CHAT_BACKGROUND))
+        palette.setColor(QPalette.ColorRole.Window, self.theme.background)
         container.setPalette(palette)
         container.setAutoFillBackground(True)
         self._layout = QVBoxLayout(container)
@@ -267,7 +304,7 @@ class ChatView(QScrollArea):
         self.more_button = QPushButton()
         self.more_button.setFlat(True)
         more_palette = self.more_button.palette()
-        more_palette.setColor(QPalette.ColorRole.ButtonText, QColor(_NAME_COLOURS["coach"]))
+        more_palette.setColor(QPalette.ColorRole.ButtonText, self.theme.coach_name)
         self.more_button.setPalette(more_palette)
         self.more_button.clicked.connect(self.show_earlier)
         self.more_button.hide()
@@ -285,13 +322,13 @@ class ChatView(QScrollArea):
 
     def _row(self, message: CoachMessage) -> QWidget:
         if message.type == "asset":
-            bubble: QWidget = AssetBubble(message, self._load_png(message.asset_id or ""))
+            bubble: QWidget = AssetBubble(message, self._load_png(message.asset_id or ""), theme=self.theme)
             bubble.saveRequested.connect(self.saveRequested)
             bubble.showRequested.connect(self.showInLibraryRequested)
             bubble.refineRequested.connect(self.refineRequested)
             bubble.set_read_only(self._read_only)
         else:
-            bubble = TextBubble(message.role, message.content)
+            bubble = TextBubble(message.role, message.content, theme=self.theme)
         return self._wrap(bubble, message.role)
 
     @staticmethod
@@ -376,7 +413,7 @@ class ChatView(QScrollArea):
     def begin_streaming(self) -> TextBubble:
         """Add an empty coach bubble that tokens stream into."""
         self.end_streaming()
-        bubble = TextBubble("coach", "", streaming=True)
+        bubble = TextBubble("coach", "", streaming=True, theme=self.theme)
         self._add_row(self._wrap(bubble, "coach"))
         self._streaming = bubble
         self._stick = True

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -77,7 +77,7 @@ class CoachPanel(QWidget):
 
         self.title = QLabel("<b>Prompt coach</b>")
         self.engine_label = QLabel()
-        self.engine_label.setStyleSheet("color: #9a9aae; font-size: 11px;")
+        _muted(self.engine_label, small=True)
         self.new_button = QPushButton("New")
         self.history_button = QPushButton("History")
         top = QHBoxLayout()
@@ -123,11 +123,12 @@ class CoachPanel(QWidget):
     def _build_chat_page(self) -> QWidget:
         page = QWidget()
         self.session_label = QLabel()
-        self.session_label.setStyleSheet("color: #c8c8da;")
+        _muted(self.session_label)
         self.session_label.setWordWrap(True)
 
         self.banner = QFrame()
-        self.banner.setStyleSheet("QFrame { background: #3a2f22; border-radius: 6px; } QLabel { color: #f0d9b5; }")
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet("QFrame#banner { background: rgba(255, 176, 32, 60); border-radius: 6px; }")
         self.banner_text = QLabel()
         self.banner_text.setWordWrap(True)
         self.continue_button = QPushButton("Continue in a new session")
@@ -142,7 +143,7 @@ class CoachPanel(QWidget):
         self.input.installEventFilter(self)
         self.send_button = QPushButton("Send")
         self.stop_button = QPushButton("Stop")
-        self.stop_button.setStyleSheet("QPushButton { color: #ff9a9a; }")
+        self.stop_button.setStyleSheet("QPushButton { color: #d23c3c; font-weight: bold; }")
         self.stop_button.hide()
         send_col = QVBoxLayout()
         send_col.addWidget(self.send_button)
@@ -151,13 +152,13 @@ class CoachPanel(QWidget):
         input_row.addWidget(self.input, 1)
         input_row.addLayout(send_col)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #ff8a8a; font-size: 11px;")
+        self.error_label.setStyleSheet("color: #d23c3c;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
         self.prompt_title = QLabel("<b>Current prompt</b>")
         self.prompt_source = QLabel()
-        self.prompt_source.setStyleSheet("color: #9a9aae; font-size: 11px;")
+        _muted(self.prompt_source, small=True)
         prompt_head = QHBoxLayout()
         prompt_head.addWidget(self.prompt_title)
         prompt_head.addWidget(self.prompt_source, 1)
@@ -172,7 +173,7 @@ class CoachPanel(QWidget):
         self.refine_row = QFrame()
         self.refine_thumb = QLabel()
         self.refine_text = QLabel("Next generation refines this result")
-        self.refine_text.setStyleSheet("color: #c8c8da; font-size: 11px;")
+        _muted(self.refine_text, small=True)
         self.refine_clear = QPushButton("Clear")
         refine_layout = QHBoxLayout(self.refine_row)
         refine_layout.setContentsMargins(0, 0, 0, 0)
@@ -200,7 +201,7 @@ class CoachPanel(QWidget):
         self.progress.hide()
         self.end_button = QPushButton("End session")
         self.end_button.setFlat(True)
-        self.end_button.setStyleSheet("color: #9a9aae;")
+        _muted(self.end_button)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -305,10 +306,7 @@ class CoachPanel(QWidget):
         self.input.setFocus()
 
     def _context_card(self, session: CoachSession) -> QWidget:
-        card = QFrame()
-        card.setObjectName("card")
-        card.setStyleSheet("QFrame#card { background: #22222e; border: 1px solid #34344a; border-radius: 8px; }"
-                           "QLabel { color: #c8c8da; font-size: 11px; background: transparent; }")
+        card = _Card(self.chat.theme.coach)
         layout = QHBoxLayout(card)
         layout.setContentsMargins(8, 6, 8, 6)
         png = self.coach.canvas_snapshot(session.id)
@@ -330,6 +328,7 @@ class CoachPanel(QWidget):
             lines.append("The coach sees your canvas layout.")
         lines.append(f"Coach: {_esc(ctx.get('engine_label') or self.coach.engine_label())}")
         text = QLabel("<br>".join(lines))
+        _muted(text, small=True)
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(text, 1)
@@ -574,6 +573,37 @@ class CoachPanel(QWidget):
         self.last_error = message
         self.error_label.setText(message)
         self.error_label.show()
+
+
+class _Card(QFrame):
+    """The context card above a session's messages (rounded, in the coach bubble colour)."""
+
+    def __init__(self, colour: QColor) -> None:
+        super().__init__()
+        self._colour = QColor(colour)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self._colour.darker(115), 1))
+        painter.setBrush(self._colour)
+        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 8, 8)
+        painter.end()
+        super().paintEvent(event)
+
+
+def _muted(widget: QWidget, *, small: bool = False) -> None:
+    """Grey the widget's text (half-way between text and background) and optionally shrink it."""
+    palette = widget.palette()
+    text, base = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    grey = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2, (text.blue() + base.blue()) // 2)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+        palette.setColor(role, grey)
+    widget.setPalette(palette)
+    if small:
+        font = widget.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        widget.setFont(font)
 
 
 def _esc(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,13 +66,18 @@ class StartSessionForm(QWidget):
         self.use_canvas.setChecked(True)
         self.canvas_summary = QLabel()
         self.canvas_summary.setWordWrap(True)
-        self.canvas_summary.setStyleSheet("color: #9a9aae; font-size: 11px;")
+        palette = self.canvas_summary.palette()
+        text, base = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+        palette.setColor(QPalette.ColorRole.WindowText, QColor((text.red() + base.red()) // 2,
+                                                              (text.green() + base.green()) // 2,
+                                                              (text.blue() + base.blue()) // 2))
+        self.canvas_summary.setPalette(palette)
         self.media_box = QWidget()
         self.media_layout = QVBoxLayout(self.media_box)
         self.media_layout.setContentsMargins(0, 0, 0, 0)
         self.media_checks: list[QCheckBox] = []
         self.error = QLabel()
-        self.error.setStyleSheet("color: #ff8a8a;")
+        self.error.setStyleSheet("color: #d23c3c;")
         self.error.setWordWrap(True)
         self.error.hide()
         self.start_button = QPushButton("Start coaching")
