@@ -28,6 +28,7 @@ Signals (all delivered on the thread that owns the service, the GUI thread):
     replyStopped(session_id): Stop ended the reply (any partial text is kept as a message).
     replyFailed(session_id, message): the reply failed; one-line reason.
     promptChanged(session_id, prompt): the current prompt changed (coach or streamer).
+    connectionTested(ok, message): the result of test_connection.
     generationStarted(session_id, job_id), generationProgress(session_id, percent 0-100),
     assetGenerated(session_id, asset_id), generationFailed(session_id, message).
 """
@@ -240,6 +241,33 @@ class _Stream:
 class _StreamSink(QObject):
     token = Signal(str, str)  # stream id, text
     done = Signal(str, str, str)  # stream id, "ok" | "stopped" | "error", message
+    checked = Signal(bool, str)  # connection test: ok, one line
+
+
+class _ConnectionCheck(QRunnable):
+    """Runs an engine's test_connection on a pool thread (it may read the keyring and the network)."""
+
+    def __init__(self, engine: object, sink: _StreamSink) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._engine, self._sink = engine, sink
+
+    def run(self) -> None:
+        try:
+            ok, message = True, self._engine.test_connection()  # type: ignore[attr-defined]
+        except GenerationError as exc:
+            ok, message = False, _one_line(str(exc))
+        except Exception as exc:  # report, never crash the pool thread
+            log.exception("coach connection test crashed")
+            ok, message = False, f"The connection test failed unexpectedly ({type(exc).__name__})."
+        finally:
+            close = getattr(self._engine, "close", None)
+            if callable(close):
+                close()
+        try:
+            self._sink.checked.emit(ok, _one_line(message))
+        except RuntimeError:
+            pass
 
 
 class _ReplyWorker(QRunnable):
@@ -317,6 +345,7 @@ class CoachService(QObject):
     generationProgress = Signal(str, int)
     assetGenerated = Signal(str, str)
     generationFailed = Signal(str, str)
+    connectionTested = Signal(bool, str)
 
     def __init__(self, store: StudioStore, generation: GenerationService, *,
                  chat_engine_factory: ChatEngineFactory | None = None,
@@ -346,6 +375,7 @@ class CoachService(QObject):
         self._sink = _StreamSink(self)
         self._sink.token.connect(self._on_stream_token)
         self._sink.done.connect(self._on_stream_done)
+        self._sink.checked.connect(self.connectionTested)
         generation.jobProgress.connect(self._on_job_progress)
         generation.jobCompleted.connect(self._on_job_completed)
         generation.jobFailed.connect(self._on_job_failed)
@@ -405,6 +435,30 @@ class CoachService(QObject):
         """Why the configured LLM could not be built (then the offline coach is used), or None."""
         self.engine()
         return self._engine_error
+
+    def test_connection(self, settings: CoachSettings | None = None) -> None:
+        """Check the engine ``settings`` describe (default: the saved ones) without starting a session.
+
+        The check (key, address, model) runs on a worker thread; the result arrives as
+        connectionTested(ok, one-line message). Nothing is billed: providers list or read models.
+        """
+        settings = settings or self.settings()
+        if self._factory is None or settings.engine == "offline":
+            self.connectionTested.emit(True, "The offline guided coach needs no connection.")
+            return
+        try:
+            engine = self._factory(settings)
+        except (CoachError, GenerationError, ValueError) as exc:
+            self.connectionTested.emit(False, _one_line(str(exc)))
+            return
+        if engine is None:
+            self.connectionTested.emit(True, "No AI coach is configured (no Gemini or OpenAI key found); "
+                                             "the offline guided coach will be used.")
+            return
+        if not callable(getattr(engine, "test_connection", None)):
+            self.connectionTested.emit(True, f"{engine.label} cannot be tested before use.")
+            return
+        self.pool.start(_ConnectionCheck(engine, self._sink))
 
     def system_prompt(self) -> CoachSystemPrompt:
         """The loaded coach system template.

@@ -40,6 +40,7 @@ from studio_app.services.coach import (
 
 from .chat_view import ChatView
 from .history import SessionHistory
+from .settings_dialog import CoachSettingsDialog
 from .start_form import StartSessionForm
 
 CanvasProvider = Callable[[], CanvasDocument | None]
@@ -80,11 +81,15 @@ class CoachPanel(QWidget):
         _muted(self.engine_label, small=True)
         self.new_button = QPushButton("New")
         self.history_button = QPushButton("History")
+        self.settings_button = QPushButton("⚙")
+        self.settings_button.setToolTip("Coach settings: AI coach, model, turn limit, expiry")
+        self.settings_button.setFixedWidth(32)
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.engine_label, 1)
         top.addWidget(self.new_button)
         top.addWidget(self.history_button)
+        top.addWidget(self.settings_button)
 
         self.start_form = StartSessionForm(canvas)
         self.history = SessionHistory(coach)
@@ -100,6 +105,7 @@ class CoachPanel(QWidget):
 
         self.new_button.clicked.connect(self.show_start)
         self.history_button.clicked.connect(self.show_history)
+        self.settings_button.clicked.connect(lambda: self.open_settings())
         self.start_form.startRequested.connect(self.start)
         self.history.openRequested.connect(self.open_session)
         self.history.backRequested.connect(self._back_from_history)
@@ -250,6 +256,19 @@ class CoachPanel(QWidget):
         problem = self.coach.engine_problem()
         self.engine_label.setText(self.coach.engine_label() + (" (AI coach unavailable)" if problem else ""))
         self.engine_label.setToolTip(problem or "Connect an AI coach (Gemini, OpenAI, Ollama, LM Studio) in Settings.")
+
+    def open_settings(self, *, modal: bool = True) -> CoachSettingsDialog:
+        """The coach settings dialog; the engine label follows a save."""
+        dialog = CoachSettingsDialog(self.coach, self)
+        dialog.accepted.connect(self._settings_saved)
+        if modal:
+            dialog.open()
+        return dialog
+
+    def _settings_saved(self) -> None:
+        self.refresh_engine()
+        if self.session_id:
+            self._update_controls()
 
     def show_start(self) -> None:
         """The new-session form, filled from the canvas."""
