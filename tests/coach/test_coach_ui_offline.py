@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from studio_app.app import build_main_window
+from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
@@ -164,3 +165,19 @@ def test_history_delete_removes_the_session(window, qtbot, monkeypatch) -> None:
     assert panel.history.delete_selected(confirm=False)
     assert panel.history.model.rows == [] and panel.history.total.text() == "0 sessions"
     assert window.store.coach_sessions.count() == 0
+
+
+def test_brand_kit_chosen_on_the_form_reaches_the_prompt(window, qtbot) -> None:  # noqa: ANN001
+    kit = window.store.brand_kits.save(BrandKit(name="Neon", primary_colors=["#00FF88"], tone="chaotic"))
+    panel = window.coach_panel
+    panel.show_start()
+    form = panel.start_form
+    assert [form.brand_kit.itemText(i) for i in range(form.brand_kit.count())] == \
+        ["Default colours (no kit)", "Neon"]
+    form.brand_kit.setCurrentIndex(form.brand_kit.findData(kit.id))
+    form.description.setPlainText("a frog DJ")
+    qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
+    type_and_enter(panel, "none")
+    session = window.coach.get(panel.session_id)
+    assert session.brand_kit_id == kit.id
+    assert "#00FF88" in (session.current_prompt or "") and "chaotic" in (session.current_prompt or "")

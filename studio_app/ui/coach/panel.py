@@ -91,7 +91,7 @@ class CoachPanel(QWidget):
         top.addWidget(self.history_button)
         top.addWidget(self.settings_button)
 
-        self.start_form = StartSessionForm(canvas)
+        self.start_form = StartSessionForm(canvas, coach.brand_kits)
         self.history = SessionHistory(coach)
         self.chat_page = self._build_chat_page()
         self.pages = QStackedWidget()

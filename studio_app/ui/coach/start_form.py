@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
+from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import Mood
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
@@ -30,6 +31,7 @@ from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.services.coach import StartCoachRequest
 
 CanvasProvider = Callable[[], CanvasDocument | None]
+BrandKitProvider = Callable[[], list[BrandKit]]
 
 
 class StartSessionForm(QWidget):
@@ -37,6 +39,7 @@ class StartSessionForm(QWidget):
 
     Args:
         canvas: returns the canvas as it is now (None when there is none).
+        brand_kits: returns the stored brand kits (the first choice is always the active kit).
 
     Signals:
         startRequested(StartCoachRequest): the streamer pressed Start coaching.
@@ -44,9 +47,11 @@ class StartSessionForm(QWidget):
 
     startRequested = Signal(object)
 
-    def __init__(self, canvas: CanvasProvider) -> None:
+    def __init__(self, canvas: CanvasProvider, brand_kits: BrandKitProvider = lambda: []) -> None:
         super().__init__()
         self._canvas = canvas
+        self._brand_kits = brand_kits
+        self.brand_kit = QComboBox()
         self.asset_type = QComboBox()
         for t, spec in TARGET_SPECS.items():
             self.asset_type.addItem(f"{spec.label} ({spec.width}x{spec.height})", t.value)
@@ -90,6 +95,7 @@ class StartSessionForm(QWidget):
         form.addRow("", self.custom_mood)
         form.addRow("Game", self.game)
         form.addRow("Idea", self.description)
+        form.addRow("Brand kit", self.brand_kit)
         form.addRow("References", self.media_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -107,8 +113,20 @@ class StartSessionForm(QWidget):
     def _mood_changed(self) -> None:
         self.custom_mood.setVisible(self.mood.currentData() == Mood.CUSTOM.value)
 
+    def _refresh_brand_kits(self) -> None:
+        chosen = self.brand_kit.currentData()
+        kits = self._brand_kits()
+        active = next((k for k in kits if k.is_active), None)
+        self.brand_kit.clear()
+        self.brand_kit.addItem(f"Active kit ({active.name})" if active else "Default colours (no kit)", None)
+        for kit in kits:
+            self.brand_kit.addItem(kit.name, kit.id)
+        index = self.brand_kit.findData(chosen) if chosen else 0
+        self.brand_kit.setCurrentIndex(max(0, index))
+
     def refresh(self) -> None:
-        """Read the canvas again: its asset type, placed assets and layout description."""
+        """Read the canvas again (asset type, placed assets, layout description) and the brand kits."""
+        self._refresh_brand_kits()
         doc = self._canvas()
         if doc is not None:
             self.asset_type.setCurrentIndex(self.asset_type.findData(doc.asset_type.value))
@@ -158,6 +176,7 @@ class StartSessionForm(QWidget):
             asset_type=AssetType(self.asset_type.currentData()), mood=Mood(self.mood.currentData()),
             custom_mood=self.custom_mood.text() or None, game_name=self.game.text() or None,
             description=self.description.toPlainText(), media_asset_ids=media[:MAX_PROMPT_INJECTION_ASSETS],
+            brand_kit_id=self.brand_kit.currentData(),
             media_asset_placements=list(doc.placements) if doc else [],
             canvas=doc if doc is not None and doc.has_content() else None,
         )
