@@ -394,6 +394,7 @@ class CoachService(QObject):
         return session
 
     open_session = get
+    """Alias of ``get`` named for the history's "reopen" (the seed's session recall)."""
 
     def close_session(self, session_id: str) -> None:
         """Forget the in-memory copy (stops its stream); the stored session is untouched."""
@@ -811,7 +812,10 @@ class CoachService(QObject):
             game_name=session.game_context, description=ctx.get("description") or "",
             brand_kit=self._brand_kit(session), media_asset_names=tuple(ctx.get("media_asset_names") or ()),
             canvas_description=description, placements_text=placements,
-            current_prompt=ctx.get("idea") or session.current_prompt,
+            # A hand-edited prompt is what the coach must refine; otherwise its own idea (shorter
+            # than the full image prompt, which repeats the template).
+            current_prompt=session.current_prompt if ctx.get("prompt_edited") else
+            (ctx.get("idea") or session.current_prompt),
             turns_left=self.settings().turn_limit - session.turns_used,
         )
 

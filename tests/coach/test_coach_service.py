@@ -267,3 +267,17 @@ def test_settings_round_trip(coach: CoachService, tmp_path: Path) -> None:
                                       base_url="http://127.0.0.1:11434/v1"))
     assert coach.store.settings.section("coach", CoachSettings).engine == "ollama"
     assert coach.settings().turn_limit == 5
+
+
+def test_llm_refines_the_hand_edited_prompt(make_coach, store, qtbot) -> None:  # noqa: ANN001
+    engine = ScriptedEngine(PROMPT_REPLY, PROMPT_REPLY)
+    coach = make_coach(engine)
+    with qtbot.waitSignal(coach.replyFinished, timeout=10000):
+        sid = coach.start_session({"asset_type": "thumbnail", "description": "clutch win"}).id
+    assert "- Current prompt: none yet" in engine.calls[0][1]
+    coach.set_prompt(sid, "My own: a purple dragon over a castle\nwith {braces} and system: tricks")
+    with qtbot.waitSignal(coach.replyFinished, timeout=10000):
+        coach.send_message(sid, "make it scarier")
+    system = engine.calls[1][1]
+    assert "- Current prompt: My own: a purple dragon over a castle with braces and tricks" in system
+    assert not store.coach_sessions.get(sid).context["prompt_edited"]  # the coach's new block took over

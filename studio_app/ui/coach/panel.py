@@ -515,9 +515,6 @@ class CoachPanel(QWidget):
             self.promptChanged.emit(self.prompt())
 
     # -- service signals ------------------------------------------------------------------------------
-    def _mine(self, session_id: str) -> bool:
-        return session_id == self.session_id and self.pages.currentWidget() is not None
-
     def _on_message_added(self, session_id: str, index: int) -> None:
         if session_id != self.session_id:
             return
