@@ -36,7 +36,6 @@ Signals (all delivered on the thread that owns the service, the GUI thread):
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +55,7 @@ from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.coach_prompt import (
     IDEA_MAX_LENGTH,
     CoachFacts,
+    CoachPromptError,
     CoachSystemPrompt,
     extract_prompt_block,
 )
@@ -240,7 +240,6 @@ class CoachService(QObject):
         self._by_session: dict[str, _Stream] = {}
         self._offline: dict[str, GuidedCoach] = {}
         self._jobs: dict[str, str] = {}
-        self._lock = threading.Lock()
         self._sink = _StreamSink(self)
         self._sink.token.connect(self._on_stream_token)
         self._sink.done.connect(self._on_stream_done)
@@ -857,7 +856,14 @@ class CoachService(QObject):
         return chat_messages_from_coach(session.messages)
 
     def _start_stream(self, session: CoachSession, engine: ChatEngine) -> None:
-        system = self.system_prompt().render(self._facts(session))
+        try:
+            system = self.system_prompt().render(self._facts(session))
+        except CoachPromptError as exc:  # a broken prompts/coach/system.md must not lose the message
+            message = _one_line(str(exc))
+            self._append(session, CoachMessage(role="system", content=f"The coach could not answer: {message}"))
+            self._save(session)
+            self.replyFailed.emit(session.id, message)
+            return
         stream = _Stream(id=uuid.uuid4().hex, session_id=session.id, token=CancelToken())
         self._streams[stream.id] = stream
         self._by_session[session.id] = stream

@@ -11,6 +11,7 @@ import pytest
 
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
+from studio_app.prompting.coach_prompt import CoachPromptError
 from studio_app.providers.errors import GenerationError, RateLimitError
 from studio_app.services.coach import (
     CoachBusyError,
@@ -281,3 +282,18 @@ def test_llm_refines_the_hand_edited_prompt(make_coach, store, qtbot) -> None:  
     system = engine.calls[1][1]
     assert "- Current prompt: My own: a purple dragon over a castle with braces and tricks" in system
     assert not store.coach_sessions.get(sid).context["prompt_edited"]  # the coach's new block took over
+
+
+def test_broken_system_template_fails_the_reply_not_the_session(make_coach, store, qtbot) -> None:  # noqa: ANN001
+    class BrokenTemplate:
+        def render(self, facts: object) -> str:
+            raise CoachPromptError("system.md: unknown slot(s) oops")
+
+    engine = ScriptedEngine(PROMPT_REPLY)
+    coach = make_coach(engine, system_prompt=BrokenTemplate())
+    with qtbot.waitSignal(coach.replyFailed, timeout=2000) as failed:
+        session = coach.start_session({"asset_type": "thumbnail", "description": "a knight"})
+    assert failed.args[1] == "system.md: unknown slot(s) oops"
+    stored = store.coach_sessions.get(session.id)
+    assert [m.role for m in stored.messages] == ["user", "system"] and not coach.is_streaming(session.id)
+    assert engine.calls == []  # nothing was sent
