@@ -18,6 +18,7 @@ from studio_app.prompting.coach_prompt import (
 )
 from studio_app.prompting.engine import PromptEngine
 from studio_app.prompting.prompt_draft import PromptDraft
+from studio_app.services.coach import CoachError
 
 TEMPLATE = CoachSystemPrompt()
 ENGINE = PromptEngine()
@@ -100,3 +101,25 @@ def test_any_offline_answers_keep_the_stored_prompt_structure(subject: str, text
         assert fixed == BASELINE[AssetType.THUMBNAIL] and len(ideas) == 1
     else:
         assert len(ideas) == 0
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(description=nasty, game=nasty, messages=st.lists(nasty, min_size=1, max_size=4))
+def test_any_chat_through_the_offline_service_keeps_the_stored_prompt_structure(coach, description: str, game: str,
+                                                                               messages: list[str]) -> None:  # noqa: ANN001
+    session = coach.start_session({"asset_type": "thumbnail", "mood": "hype", "description": description,
+                                   "game_name": game})
+    for text in [*messages, "none"]:
+        try:
+            coach.send_message(session.id, text)
+        except CoachError as exc:  # empty after sanitising: refused with one line, nothing lost
+            assert "\n" not in str(exc)
+    stored = coach.store.coach_sessions.get(session.id)
+    assert all("\x00" not in m.content and "{" not in m.content for m in stored.messages if m.role == "user")
+    if stored.current_prompt:
+        fixed, ideas = _structure(stored.current_prompt)
+        assert fixed[-1] == BASELINE[AssetType.THUMBNAIL][-1]  # the quality line closes the prompt
+        assert [line for line in fixed if not line.startswith("Canvas layout")] == \
+            [line for line in BASELINE[AssetType.THUMBNAIL] if not line.startswith("Canvas layout")]
+        assert len(ideas) == 1 and ideas[0].endswith('"')
