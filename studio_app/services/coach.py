@@ -607,6 +607,10 @@ class CoachService(QObject):
         self.generationStarted.emit(session.id, job.id)
         return job.id
 
+    def running_job(self, session_id: str) -> str | None:
+        """The id of the session's Generate Now job still running, or None."""
+        return next((job for job, sid in self._jobs.items() if sid == session_id), None)
+
     def cancel_generation(self, job_id: str) -> bool:
         """Cancel a Generate Now job of a session."""
         return self.generation.cancel(job_id)

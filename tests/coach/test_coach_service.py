@@ -137,7 +137,8 @@ def test_generate_now_links_the_asset_to_the_session(coach: CoachService, store,
     coach.send_message(sid, "GG EZ")
     with qtbot.waitSignal(coach.assetGenerated, timeout=30000) as sig:
         job_id = coach.generate(sid)
-    assert sig.args[0] == sid
+        assert coach.running_job(sid) == job_id  # completion is delivered on the GUI thread
+    assert sig.args[0] == sid and coach.running_job(sid) is None
     asset_id = sig.args[1]
     session = store.coach_sessions.get(sid)
     assert session.generated_asset_ids == [asset_id]

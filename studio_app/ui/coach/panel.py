@@ -317,8 +317,11 @@ class CoachPanel(QWidget):
         if partial is not None:
             self.chat.begin_streaming().append(partial)
         self._set_prompt_text(session.current_prompt or "")
-        self._job_id = None
-        self.progress.hide()
+        self._job_id = self.coach.running_job(session.id)
+        self.progress.setVisible(self._job_id is not None)
+        if self._job_id is not None:
+            self.progress.setValue(0)
+            self.progress.setFormat("Generating… %p%")
         self.error_label.hide()
         self._update_controls(session)
         self.pages.setCurrentWidget(self.chat_page)
