@@ -54,14 +54,15 @@ def test_open_session_with_2000_messages(tmp_path: Path, qapp, bench_record, mon
     panel.show()
     session = _long_session(store, LONG_SESSION_MESSAGES)
     times = []
-    for _ in range(8):
+    for run in range(9):  # the first run warms up fonts and the markdown reader and is not counted
         coach.close_session(session.id)  # cold: the session is read from SQLite each time
         QApplication.processEvents()
         t0 = time.perf_counter()
         panel.open_session(session.id)
         QApplication.processEvents()
         panel.chat.grab()  # laid out and painted (renders every visible bubble)
-        times.append((time.perf_counter() - t0) * 1000)
+        if run:
+            times.append((time.perf_counter() - t0) * 1000)
     assert len(coach.get(session.id).messages) == LONG_SESSION_MESSAGES
     assert panel.chat.hidden_count() == LONG_SESSION_MESSAGES - len(panel.chat.bubbles())
     median = statistics.median(times)
@@ -80,7 +81,8 @@ def test_open_session_with_2000_messages(tmp_path: Path, qapp, bench_record, mon
     assert len(panel.chat.bubbles()) == LONG_SESSION_MESSAGES
     bench_record("coach_open_session_2000_messages", median, "ms", f"< {OPEN_TARGET_MS:.0f} ms",
                  peer="every message as a widget (no window)", peer_value=statistics.median(full),
-                 met=median < OPEN_TARGET_MS, worst_ms=round(max(times), 1), runs=len(times))
+                 met=median < OPEN_TARGET_MS, worst_ms=round(max(times), 1), runs=len(times),
+                 all_ms=[round(t, 1) for t in times])
     coach.shutdown()
     store.close()
 

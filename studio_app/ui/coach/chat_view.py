@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from studio_app.domain.coach import CoachMessage
 from studio_app.prompting.coach_prompt import reply_display
 
-WINDOW = 40
+WINDOW = 30
 """Messages given widgets when a session opens, and per "Show earlier messages" click."""
 PREVIEW_MAX_PX = 300
 """Longest side of an asset preview in the chat, px."""
