@@ -6,6 +6,9 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from studio_app.services.brand_kits import BrandKitService
+from studio_app.services.coach import CoachService
+from studio_app.services.coach_engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
@@ -20,7 +23,9 @@ def build_main_window(store: StudioStore) -> MainWindow:
     generation.recover_interrupted()
     name = default_provider(store, registry)
     label = registry.create(name).label or name
-    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name, provider_label=label)
+    coach = CoachService(store, generation, chat_engine_factory=chat_engine_factory(store), default_provider=name)
+    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name, provider_label=label,
+                      brand_kits=BrandKitService(store), coach=coach)
 
 
 def run_gui(data_dir: str | None = None) -> int:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
 from studio_app.services.brand_kits import BrandKitError, BrandKitService, resolve_logo_position
 from studio_app.services.canvas_files import (
     CanvasFileError,
@@ -35,6 +34,7 @@ from studio_app.services.canvas_files import (
     resolve_placements,
     write_canvas_file,
 )
+from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
                  *, provider_name: str = "offline", provider_label: str = "Offline preview",
-                 brand_kits: BrandKitService | None = None) -> None:
+                 brand_kits: BrandKitService | None = None, coach: CoachService | None = None) -> None:
         super().__init__()
         self.store, self.generation, self.library = store, generation, library
         self.brand_kits = brand_kits or BrandKitService(store)
@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.library_panel, "Media")
         self.left_tabs.addTab(self.generated, "Generated")
 
-        self.coach_panel = CoachPanel(lambda: GuidedCoach(self.generation.prompts), self._coach_context)
+        self.coach = coach or CoachService(store, generation, default_provider=provider_name)
+        self.coach_panel = CoachPanel(self.coach, lambda: self.editor.document, provider=lambda: self.provider_name)
+        self.coach_panel.showAssetRequested.connect(self.show_generated_asset)
 
         self.asset_type_combo = QComboBox()
         for t, spec in TARGET_SPECS.items():
@@ -347,11 +349,16 @@ class MainWindow(QMainWindow):
             self.library_panel.import_paths([Path(p) for p in paths])
 
     # -- coach and generation ----------------------------------------------------------------
-    def _coach_context(self) -> CoachContext:
-        doc = self.editor.document
-        kit, _ = self.generation.brand_context(None)
-        return CoachContext(asset_type=doc.asset_type, brand_kit=kit,
-                            canvas=doc if doc.has_content() else None)
+    def show_generated_asset(self, asset_id: str) -> bool:
+        """Switch to the Generated tab and select ``asset_id`` ("Show in library"); False if not listed."""
+        self.left_tabs.setCurrentWidget(self.generated)
+        for i in range(self.generated.count()):
+            item = self.generated.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == asset_id:
+                self.generated.setCurrentItem(item)
+                self.generated.scrollToItem(item)
+                return True
+        return False
 
     def generate(self) -> str:
         """Queue a generation of the current canvas; returns the job id."""
