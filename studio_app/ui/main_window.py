@@ -27,9 +27,13 @@ from PySide6.QtWidgets import (
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.prompting.canvas_description import describe_canvas
-from studio_app.prompting.guided_coach import GuidedCoach
-from studio_app.services.canvas_files import CanvasFileError, read_canvas_file, resolve_placements, write_canvas_file
+from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
+from studio_app.services.canvas_files import (
+    CanvasFileError,
+    read_canvas_file,
+    resolve_placements,
+    write_canvas_file,
+)
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
@@ -75,7 +79,7 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.library_panel, "Media")
         self.left_tabs.addTab(self.generated, "Generated")
 
-        self.coach_panel = CoachPanel(lambda: GuidedCoach(), self._coach_context)
+        self.coach_panel = CoachPanel(lambda: GuidedCoach(self.generation.prompts), self._coach_context)
 
         self.asset_type_combo = QComboBox()
         for t, spec in TARGET_SPECS.items():
@@ -305,10 +309,11 @@ class MainWindow(QMainWindow):
             self.library_panel.import_paths([Path(p) for p in paths])
 
     # -- coach and generation ----------------------------------------------------------------
-    def _coach_context(self) -> dict:
+    def _coach_context(self) -> CoachContext:
         doc = self.editor.document
-        return {"asset_type": doc.asset_type,
-                "canvas_description": describe_canvas(doc) if doc.has_content() else None}
+        kit, _ = self.generation.brand_context(None)
+        return CoachContext(asset_type=doc.asset_type, brand_kit=kit,
+                            canvas=doc if doc.has_content() else None)
 
     def generate(self) -> str:
         """Queue a generation of the current canvas; returns the job id."""

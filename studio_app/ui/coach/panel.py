@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_app.prompting.guided_coach import GuidedCoach
+from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
 
-ContextProvider = Callable[[], dict]
+ContextProvider = Callable[[], CoachContext]
 
 
 class CoachPanel(QWidget):
