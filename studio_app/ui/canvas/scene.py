@@ -682,7 +682,9 @@ class CanvasScene(QGraphicsScene):
         self._erased = {}
         for item in getattr(g, "items", []):
             if isinstance(item, PlacementItem):
-                item.update_from(self.editor.placement(item.item_id), doc.width, doc.height)
+                p = self.editor.placement(item.item_id)
+                if p is not None:
+                    item.update_from(p, doc.width, doc.height)
             elif isinstance(item, SketchItem):
                 item.setPos(0, 0)
         self._set_guides([])

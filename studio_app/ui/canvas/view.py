@@ -249,7 +249,7 @@ class CanvasView(QGraphicsView):
         try:
             self.show_safe_zones = False
             self._fade([*moving, *above, *chrome], None)
-            self._below = self._layer(dpr, opaque=True)
+            below_pix = self._layer(dpr, opaque=True)
             self._fade(below, None)
             self._fade(above, original)
             above_pix = self._layer(dpr, opaque=False) if above else None
@@ -258,6 +258,7 @@ class CanvasView(QGraphicsView):
         finally:
             self.show_safe_zones = safe
         self._frozen_opacity = [(i, original[id(i)]) for i in still]
+        self._below = below_pix
         if above_pix is not None:
             self._above_item = FrozenLayerItem(above_pix, self.sceneRect())
             self._above_item.setZValue(max(i.zValue() for i in above) + 0.5)
@@ -273,13 +274,15 @@ class CanvasView(QGraphicsView):
         pix = QPixmap(round(vp.width() * dpr), round(vp.height() * dpr))
         pix.setDevicePixelRatio(dpr)
         pix.fill(self.backgroundBrush().color() if opaque else Qt.GlobalColor.transparent)
-        brush = self.backgroundBrush()
+        brush, fill = self.backgroundBrush(), vp.autoFillBackground()
         if not opaque:
             self.setBackgroundBrush(Qt.BrushStyle.NoBrush)
+            vp.setAutoFillBackground(False)
         # The viewport's own paint path: it reuses the items' device caches.
         vp.render(pix, QPoint(0, 0), QRegion(vp.rect()), QWidget.RenderFlag(0))
         if not opaque:
             self.setBackgroundBrush(brush)
+            vp.setAutoFillBackground(fill)
         return pix
 
     def unfreeze(self, *_args: object) -> None:

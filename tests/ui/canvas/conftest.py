@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QUndoStack
+from PySide6.QtWidgets import QApplication
 
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
@@ -47,3 +49,44 @@ class Canvas:
 @pytest.fixture
 def canvas(qtbot, photos):  # noqa: ANN001
     return Canvas(qtbot, photos)
+
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MOD = Qt.KeyboardModifier.NoModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def mouse(view: CanvasView, kind: QEvent.Type, scene_pos: QPointF, button: Qt.MouseButton = LEFT,
+          buttons: Qt.MouseButton | None = None, modifiers: Qt.KeyboardModifier = NO_MOD) -> None:
+    """Send one real QMouseEvent to the view's viewport at ``scene_pos`` (canvas px)."""
+    pos = QPointF(view.mapFromScene(scene_pos))
+    if buttons is None:
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    event = QMouseEvent(kind, pos, QPointF(view.viewport().mapToGlobal(pos.toPoint())),
+                        button if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton, buttons, modifiers)
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def drag(view: CanvasView, points: list[QPointF], modifiers: Qt.KeyboardModifier = NO_MOD,
+         button: Qt.MouseButton = LEFT) -> None:
+    """Press at the first point, move through the others, release at the last (canvas px)."""
+    mouse(view, QEvent.Type.MouseButtonPress, points[0], button, modifiers=modifiers)
+    for p in points[1:]:
+        mouse(view, QEvent.Type.MouseMove, p, button, modifiers=modifiers)
+    mouse(view, QEvent.Type.MouseButtonRelease, points[-1], button, modifiers=modifiers)
+
+
+def click(view: CanvasView, scene_pos: QPointF, modifiers: Qt.KeyboardModifier = NO_MOD) -> None:
+    """Press and release at one point."""
+    mouse(view, QEvent.Type.MouseButtonPress, scene_pos, modifiers=modifiers)
+    mouse(view, QEvent.Type.MouseButtonRelease, scene_pos, modifiers=modifiers)
+
+
+def place(canvas: Canvas, name: str = "astronaut.png", **fields) -> MediaAssetPlacement:  # noqa: ANN003
+    """Put a placement of a fixture photo on the canvas (one undo step) and return it."""
+    from studio_app.ui.canvas.commands import AddPlacementCommand
+
+    p = MediaAssetPlacement(asset_id=name, display_name=name.split(".")[0], z_index=canvas.editor.next_z_index(),
+                            **fields)
+    canvas.stack.push(AddPlacementCommand(canvas.editor, p))
+    return p
