@@ -7,8 +7,8 @@ in step with the canvas both ways.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from .commands import ReorderPlacementsCommand, SetPlacementFieldsCommand
@@ -18,6 +18,8 @@ from .scene import CanvasScene
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 COL_NAME, COL_VISIBLE, COL_LOCKED = 0, 1, 2
+ROWS_MIME = "application/x-qabstractitemmodeldatalist"
+"""What QTreeWidget puts on a drag of its rows."""
 KIND_LABELS = {"pen": "Freehand", "line": "Line", "arrow": "Arrow", "rectangle": "Rectangle",
                "ellipse": "Ellipse", "text": "Text"}
 
@@ -42,6 +44,7 @@ class LayersPanel(QTreeWidget):
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self._syncing = False
+        self._in_item_changed = False
         self.itemChanged.connect(self._item_changed)
         self.itemSelectionChanged.connect(self._to_scene)
         scene.selectionChanged.connect(self._from_scene)
@@ -50,8 +53,14 @@ class LayersPanel(QTreeWidget):
 
     # -- model -> rows ----------------------------------------------------------------------
     def _on_edited(self, change: ChangeSet) -> None:
+        if change.fields == {"sketch_visible"} and not change.structural:
+            sketch = self.topLevelItem(0)
+            with QSignalBlocker(self):
+                sketch.setCheckState(COL_VISIBLE, Qt.CheckState.Checked if self.editor.document.sketch_visible
+                                     else Qt.CheckState.Unchecked)
+            return
         if change.structural or change.fields:
-            self.rebuild()
+            self._rebuild_soon()
             return
         z_changed = False
         for pid in change.placements_updated:
@@ -62,13 +71,20 @@ class LayersPanel(QTreeWidget):
             z_changed |= row.data(0, ROLE_KIND + 10) != p.z_index
             self._fill_placement_row(row, p)
         if z_changed:
-            self.rebuild()
+            self._rebuild_soon()
         elif change.sketch_updated:
             for sid in change.sketch_updated:
                 row = self._rows.get(("s", sid))
                 e = self.editor.sketch_element(sid)
                 if row is not None and e is not None:
                     row.setText(COL_NAME, self._sketch_label(e))
+
+    def _rebuild_soon(self) -> None:
+        # A check box click may have caused this edit: its row must outlive the click's signal.
+        if self._in_item_changed:
+            QTimer.singleShot(0, self.rebuild)
+        else:
+            self.rebuild()
 
     def rebuild(self) -> None:
         """Rebuild every row from the document."""
@@ -138,6 +154,13 @@ class LayersPanel(QTreeWidget):
                 if self.topLevelItem(i).data(0, ROLE_KIND) == "p"]
 
     def _item_changed(self, row: QTreeWidgetItem, column: int) -> None:
+        self._in_item_changed = True
+        try:
+            self._apply_check(row, column)
+        finally:
+            self._in_item_changed = False
+
+    def _apply_check(self, row: QTreeWidgetItem, column: int) -> None:
         kind = row.data(0, ROLE_KIND)
         checked = row.checkState(column) == Qt.CheckState.Checked
         if kind == "sketch_layer" and column == COL_VISIBLE:
@@ -163,6 +186,25 @@ class LayersPanel(QTreeWidget):
         self.scene.undo_stack.push(command)
         return True
 
+    def _own_rows(self, event: QDragEnterEvent | QDragMoveEvent) -> bool:
+        return event.source() in (self, None) and event.mimeData().hasFormat(ROWS_MIME)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._own_rows(event):
+            if event.source() is self:
+                super().dragEnterEvent(event)
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._own_rows(event):
+            if event.source() is self:
+                super().dragMoveEvent(event)  # draws the drop indicator
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         """Reorder by drag: the dragged (selected) placement rows go where they are dropped."""
         ids = [r.data(0, ROLE_ID) for r in self.selectedItems() if r.data(0, ROLE_KIND) == "p"]
@@ -170,14 +212,15 @@ class LayersPanel(QTreeWidget):
         event.accept()
         if not ids:
             return
-        target = self.itemAt(event.position().toPoint())
+        pos = event.position().toPoint()
+        target = self.itemAt(pos)
         order = self.placement_order()
         if target is None or target.data(0, ROLE_KIND) != "p":
             # empty space below the rows: bottom; the sketch layer row: top
             before = None if target is None else next((i for i in order if i not in ids), None)
         else:
             tid = target.data(0, ROLE_ID)
-            below = self.dropIndicatorPosition() == QAbstractItemView.DropIndicatorPosition.BelowItem
+            below = pos.y() > self.visualItemRect(target).center().y()
             if below:
                 rest = order[order.index(tid) + 1:]
                 before = next((i for i in rest if i not in ids), None)
