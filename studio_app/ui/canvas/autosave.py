@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from pydantic import BaseModel, Field
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
@@ -57,12 +58,14 @@ class Autosave(QObject):
     failed = Signal(str)
 
     def __init__(self, editor: CanvasEditor, undo_stack: QUndoStack, recovery_dir: Path,
-                 file_path: Callable[[], Path | None], interval_ms: int = AUTOSAVE_INTERVAL_MS) -> None:
-        super().__init__()
+                 file_path: Callable[[], Path | None], interval_ms: int = AUTOSAVE_INTERVAL_MS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.editor, self.undo_stack = editor, undo_stack
         self.path = Path(recovery_dir) / RECOVERY_FILE_NAME
         self._file_path = file_path
         self._pending = False
+        self._detached = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_now)
@@ -73,10 +76,31 @@ class Autosave(QObject):
         if app is not None:
             app.applicationStateChanged.connect(self._app_state)
 
+    def detach(self) -> None:
+        """Stop watching the document (the window is closing; the recovery file stays as it is)."""
+        if self._detached:
+            return
+        self._detached = True
+        self.timer.stop()
+        for signal, slot in ((self.editor.changed, self._changed), (self.undo_stack.cleanChanged, self._clean_changed)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        app = QGuiApplication.instance()
+        if app is not None:
+            try:
+                app.applicationStateChanged.disconnect(self._app_state)
+            except (RuntimeError, TypeError):
+                pass
+
     def _changed(self) -> None:
-        self._pending = not self.undo_stack.isClean()
+        if shiboken6.isValid(self.undo_stack):
+            self._pending = not self.undo_stack.isClean()
 
     def _clean_changed(self, clean: bool) -> None:
+        if not shiboken6.isValid(self.undo_stack):
+            return  # the stack's destructor clears it: that is not a save
         if clean:
             self._pending = False
             self.discard()
@@ -91,6 +115,10 @@ class Autosave(QObject):
     def pending(self) -> bool:
         """True when there are edits the recovery file does not have yet."""
         return self._pending
+
+    def mark_pending(self) -> None:
+        """Treat the document as not yet in the recovery file (e.g. just restored from it)."""
+        self._pending = True
 
     def save_now(self) -> bool:
         """Write the recovery file if there are unsaved edits; False when nothing was written."""

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -368,6 +369,8 @@ class CanvasScene(QGraphicsScene):
 
     def selected_ids(self) -> tuple[list[str], list[str], list[str]]:
         """(placement ids, sketch element ids, unknown element ids) of the selection, in document order."""
+        if not shiboken6.isValid(self):  # panels asking while Qt tears the scene down
+            return [], [], []
         sel = {id(i) for i in self.selectedItems()}
         doc = self.editor.document
         pids = [p.id for p in doc.placements if id(self._placements.get(p.id)) in sel]
@@ -423,6 +426,8 @@ class CanvasScene(QGraphicsScene):
         return out
 
     def _refresh_overlay(self) -> None:
+        if not shiboken6.isValid(self) or not shiboken6.isValid(self.overlay):
+            return
         items = [i for i in self.selectedItems() if isinstance(i, PlacementItem | SketchItem | UnknownItem)]
         self.overlay.refresh(items)
 
