@@ -263,19 +263,27 @@ def simplify_stroke(points: Sequence[tuple[float, float]], tolerance: float) -> 
     return [p for p, k in zip(pts, keep, strict=True) if k]
 
 
-def smooth_stroke(points: Sequence[tuple[float, float]], passes: int = 1) -> list[tuple[float, float]]:
+def smooth_stroke(points: Sequence[tuple[float, float]], max_segment: float = math.inf,
+                  passes: int = 1) -> list[tuple[float, float]]:
     """A light [1, 2, 1] / 4 moving average over a freehand stroke; ends stay exact.
 
-    The renderer also draws pen strokes as quadratic curves through midpoints; this pass
-    only evens out mouse jitter before the stroke is stored.
+    Only points whose two neighbouring segments are both shorter than ``max_segment``
+    (the points' unit) are averaged: that is where mouse jitter lives, while far-apart
+    points are deliberate corners and stay. The renderer also draws pen strokes as
+    quadratic curves through midpoints; this pass only evens out the jitter.
     """
     pts = list(points)
     for _ in range(passes):
         if len(pts) < 3:
             return pts
-        pts = [pts[0]] + [((pts[i - 1][0] + 2 * pts[i][0] + pts[i + 1][0]) / 4.0,
-                           (pts[i - 1][1] + 2 * pts[i][1] + pts[i + 1][1]) / 4.0)
-                          for i in range(1, len(pts) - 1)] + [pts[-1]]
+        out = [pts[0]]
+        for i in range(1, len(pts) - 1):
+            (ax, ay), (bx, by), (cx, cy) = pts[i - 1], pts[i], pts[i + 1]
+            if math.hypot(bx - ax, by - ay) < max_segment and math.hypot(cx - bx, cy - by) < max_segment:
+                out.append(((ax + 2 * bx + cx) / 4.0, (ay + 2 * by + cy) / 4.0))
+            else:
+                out.append((bx, by))
+        pts = out + [pts[-1]]
     return pts
 
 

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 
-ICON_COLOUR = QColor("#E8E8EE")
+
+def icon_colour() -> QColor:
+    """The palette's text colour, so icons read on light and dark themes."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
 
 
 def _canvas(size: int) -> tuple[QPixmap, QPainter]:
@@ -17,8 +31,10 @@ def _canvas(size: int) -> tuple[QPixmap, QPainter]:
     return pix, p
 
 
-def tool_icon(tool: str, size: int = 48, colour: QColor = ICON_COLOUR) -> QIcon:
-    """The icon of a sketch tool (one of scene.TOOLS), drawn on a 24-unit grid."""
+def tool_icon(tool: str, size: int = 48, colour: QColor | None = None) -> QIcon:
+    """The icon of a sketch tool (one of scene.TOOLS), drawn on a 24-unit grid in ``colour``
+    (default: the palette's text colour)."""
+    colour = colour or icon_colour()
     pix, p = _canvas(size)
     pen = QPen(colour, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
     p.setPen(pen)
@@ -68,7 +84,8 @@ def swatch_icon(colour: str, size: int = 32, selected: bool = False) -> QIcon:
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(QColor("#FFFFFF") if selected else QColor(0, 0, 0, 90), 3 if selected else 1))
+    p.setPen(QPen(QGuiApplication.palette().color(QPalette.ColorRole.Highlight) if selected
+                  else QColor(0, 0, 0, 90), 3 if selected else 1))
     p.setBrush(QColor(colour))
     m = 3 if selected else 2
     p.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m))

@@ -32,7 +32,7 @@ class LayersPanel(QTreeWidget):
         self.scene = scene
         self.editor = scene.editor
         self.setColumnCount(3)
-        self.setHeaderLabels(["Layer", "👁", "🔒"])
+        self.setHeaderLabels(["Layer", "Show", "Lock"])
         header = self.header()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for col in (COL_VISIBLE, COL_LOCKED):

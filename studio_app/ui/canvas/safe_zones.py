@@ -49,7 +49,7 @@ def safe_zones(asset_type: AssetType | str, width: int, height: int) -> list[Saf
     t = AssetType(asset_type)
     if t == AssetType.THUMBNAIL:
         fw, fh = THUMBNAIL_BADGE_FRACTION
-        return [SafeZone("keep_clear", "Video length badge", width * (1 - fw), height * (1 - fh),
+        return [SafeZone("keep_clear", "Duration badge", width * (1 - fw), height * (1 - fh),
                          width * fw, height * fh)]
     if t == AssetType.YOUTUBE_BANNER:
         rw, rh = BANNER_REFERENCE_PX

@@ -92,6 +92,8 @@ PASTE_OFFSET_PCT = 3.0
 """Pasted and duplicated items land this far (percent) right and down of the originals."""
 PEN_SIMPLIFY_PX = 0.6
 """Freehand strokes are simplified to within this distance of the drawn path, canvas px."""
+PEN_SMOOTH_MAX_SCREEN_PX = 6.0
+"""Freehand points closer than this on screen (px) to both neighbours are averaged (mouse jitter)."""
 ERASER_SCREEN_PX = 8.0
 """Eraser radius on screen, px."""
 PIXMAP_CACHE_KB = 256 * 1024
@@ -923,7 +925,7 @@ class CanvasScene(QGraphicsScene):
             pts = [(p.x(), p.y()) for p in g.points]
             if len(pts) == 1 or (pos.x(), pos.y()) != pts[-1]:
                 pts.append((pos.x(), pos.y()))
-            pts = simplify_stroke(smooth_stroke(pts), PEN_SIMPLIFY_PX)
+            pts = simplify_stroke(smooth_stroke(pts, PEN_SMOOTH_MAX_SCREEN_PX / self.view_scale), PEN_SIMPLIFY_PX)
             points = [self._percent(QPointF(x, y)) for x, y in pts]
             if len(points) < 2 or all(p == points[0] for p in points):
                 return
