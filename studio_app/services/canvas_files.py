@@ -56,14 +56,17 @@ def resolve_placements(doc: CanvasDocument, store: StudioStore, library: MediaLi
         CanvasFileError: a file named by a placement could not be imported.
     """
     placements = []
+    checked: dict[str, bool] = {}  # asset_id -> in the library (a photo placed 50 times is looked up once)
     for p in doc.placements:
         known = False
         if p.asset_id:
-            try:
-                store.media.get(p.asset_id)
-                known = True
-            except NotFoundError:
-                known = False
+            if p.asset_id not in checked:
+                try:
+                    store.media.get(p.asset_id)
+                    checked[p.asset_id] = True
+                except NotFoundError:
+                    checked[p.asset_id] = False
+            known = checked[p.asset_id]
         if not known and p.url and not p.url.startswith(("blob:", "http:", "https:")):
             file_path = Path(p.url).expanduser()
             if not file_path.is_absolute() and base_dir is not None:

@@ -145,13 +145,15 @@ class CanvasScene(QGraphicsScene):
     Signals:
         toolChanged(str), textEditingChanged(bool), guidesChanged(list[Guide]).
         gestureStarted(list[QGraphicsItem]): a drag began changing these items live (the
-            view freezes everything else into cached layers until gestureFinished()).
+            view freezes everything else into cached layers until gestureFinished());
+            gestureMoved() after each live change.
     """
 
     toolChanged = Signal(str)
     textEditingChanged = Signal(bool)
     guidesChanged = Signal(list)
     gestureStarted = Signal(list)
+    gestureMoved = Signal()
     gestureFinished = Signal()
 
     def __init__(self, editor: CanvasEditor, undo_stack: QUndoStack, images: ImageLookup) -> None:
@@ -164,6 +166,7 @@ class CanvasScene(QGraphicsScene):
         self.snapping = True
         self.view_scale = 1.0
         self.pyramids = PixmapPyramids()
+        self._image_cache: dict[str, QImage | None] = {}  # asset_id -> decoded image, one lookup per asset
         self._placements: dict[str, PlacementItem] = {}
         self._sketches: dict[str, SketchItem] = {}
         self._unknown: dict[str, UnknownItem] = {}
@@ -198,6 +201,7 @@ class CanvasScene(QGraphicsScene):
     # -- mirroring ---------------------------------------------------------------------
     def _rebuild(self) -> None:
         doc = self.editor.document
+        self._image_cache.clear()
         for item in [*self._placements.values(), *self._sketches.values(), *self._unknown.values()]:
             self.removeItem(item)
         self._placements.clear()
@@ -247,10 +251,16 @@ class CanvasScene(QGraphicsScene):
         self.addItem(item)
 
     def _image_for(self, p: MediaAssetPlacement) -> QImage | None:
+        key = p.asset_id or p.url
+        if key in self._image_cache:
+            return self._image_cache[key]
         try:
-            return self.images(p)
+            image = self.images(p)
         except Exception:  # a broken blob draws the placeholder, like the renderer
-            return None
+            image = None
+        if key:
+            self._image_cache[key] = image
+        return image
 
     def _on_edited(self, change: ChangeSet) -> None:
         if self._gesture is not None and self._gesture.kind in ("move", "resize", "rotate"):
@@ -329,6 +339,7 @@ class CanvasScene(QGraphicsScene):
     def refresh_images(self) -> None:
         """Ask the image lookup again for every placement (after the library changed)."""
         self.pyramids.clear()
+        self._image_cache.clear()
         for pid, item in self._placements.items():
             p = self.editor.placement(pid)
             if p is not None:
@@ -809,6 +820,7 @@ class CanvasScene(QGraphicsScene):
         g.delta = QPointF(dx, dy)
         for item, start in zip(g.items, g.starts, strict=True):
             item.setPos(start.x() + dx, start.y() + dy)
+        self.gestureMoved.emit()
         self._set_guides(guides)
         self._refresh_overlay()
 
@@ -834,6 +846,7 @@ class CanvasScene(QGraphicsScene):
         centre = g.frame.map(QPointF(cdx, cdy))
         g.item.setPos(centre)
         g.item.set_geometry(w, h, g.rot0)
+        self.gestureMoved.emit()
         self._refresh_overlay()
 
     def _drag_rotate(self, g: _Gesture, pos: QPointF, shift: bool) -> None:
@@ -841,6 +854,7 @@ class CanvasScene(QGraphicsScene):
         c = g.item.pos()
         angle = rotation_from_drag(c.x(), c.y(), pos.x(), pos.y(), shift)
         g.item.set_geometry(g.w0, g.h0, angle)
+        self.gestureMoved.emit()
         self._refresh_overlay()
 
     def _finish_transform(self, g: _Gesture) -> None:

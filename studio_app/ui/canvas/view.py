@@ -40,22 +40,51 @@ FREEZE_MIN_ITEMS = 40
 
 
 class FrozenLayerItem(QGraphicsItem):
-    """Paints a pixmap of the viewport (device px) over the scene: the still items above a
-    dragged item, cached for the length of the drag."""
+    """During a drag: a cached viewport-sized layer of still items, drawn only where the dragged
+    items are.
 
-    def __init__(self, pixmap: QPixmap, bounds: QRectF) -> None:
+    The view's background already shows every still item. Around the dragged items that
+    picture is corrected by two of these: the still items below them (under the dragged
+    items) and the still items above them (over). Their bounding rect follows the dragged
+    items (``follow``) and they blit just that part of their pixmap.
+    """
+
+    def __init__(self, pixmap: QPixmap, moving: list[QGraphicsItem]) -> None:
         super().__init__()
-        self._pixmap, self._bounds = pixmap, bounds
+        self._pixmap, self._moving = pixmap, moving
+        self._bounds = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.follow()
+
+    def follow(self) -> None:
+        """Cover the dragged items where they are now."""
+        r = QRectF()
+        for item in self._moving:
+            r = r.united(item.sceneBoundingRect())
+        if r != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = r
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ANN001
+        device = painter.transform().mapRect(self._bounds).toAlignedRect().adjusted(-2, -2, 2, 2)
+        dpr = self._pixmap.devicePixelRatio()
+        source = QRectF(device.x() * dpr, device.y() * dpr, device.width() * dpr, device.height() * dpr)
         painter.save()
         painter.resetTransform()
-        painter.drawPixmap(0, 0, self._pixmap)
+        painter.setCompositionMode(self.composition)
+        painter.drawPixmap(QRectF(device), self._pixmap, source)
         painter.restore()
+
+    composition = QPainter.CompositionMode.CompositionMode_SourceOver
+
+
+class _UnderLayerItem(FrozenLayerItem):
+    """The opaque layer under the dragged items: replaces (not blends) what the background shows."""
+
+    composition = QPainter.CompositionMode.CompositionMode_Source
 
 
 class CanvasView(QGraphicsView):
@@ -93,7 +122,7 @@ class CanvasView(QGraphicsView):
         self._space = False
         self._pan_from: QPointF | None = None
         self._below: QPixmap | None = None
-        self._above_item: FrozenLayerItem | None = None
+        self._layer_items: list[FrozenLayerItem] = []
         self._frozen_opacity: list[tuple[QGraphicsItem, float]] = []
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -225,12 +254,14 @@ class CanvasView(QGraphicsView):
         return self._below is not None
 
     def freeze(self, moving: list[QGraphicsItem]) -> None:
-        """Render the still content once into two viewport-sized layers (below and above the
-        ``moving`` items) and take it out of painting, so each frame of the drag paints two
-        blits plus the moving items, whatever the size of the document.
+        """Render the still content once into cached layers and take it out of painting, so each
+        frame of a drag costs one viewport blit, the moving items and two small blits around
+        them, whatever the size of the document.
 
-        Still items are faded to opacity 0 rather than hidden: hiding would drop their
-        device caches and deselect them.
+        Layers: the still items below the moving ones, those above, and both composed (drawn
+        as the background). Still items stacked between moving ones (a multi-selection with
+        gaps) stay live. Still items are faded to opacity 0 rather than hidden: hiding would
+        drop their device caches and deselect them.
         """
         scene = self.canvas_scene
         content = [i for i in scene.content_items() if i.isVisible() and i.opacity() > 0.0]
@@ -238,31 +269,50 @@ class CanvasView(QGraphicsView):
             return
         moving_ids = {id(i) for i in moving}
         floor = min((i.zValue() for i in moving), default=math.inf)
-        still = [i for i in content if id(i) not in moving_ids]
+        ceil = max((i.zValue() for i in moving), default=math.inf)
+        still = [i for i in content if id(i) not in moving_ids and not floor < i.zValue() < ceil]
+        live = [i for i in content if id(i) in moving_ids or floor < i.zValue() < ceil]
         below = [i for i in still if i.zValue() < floor]
-        above = [i for i in still if i.zValue() >= floor]
+        above = [i for i in still if i.zValue() > ceil]
         chrome = [i for i in scene.chrome_items() if i.isVisible()]
-        self._frozen_opacity = [(i, i.opacity()) for i in [*still, *moving, *chrome]]
-        original = dict((id(i), o) for i, o in self._frozen_opacity)
+        original = {id(i): i.opacity() for i in [*still, *live, *chrome]}
         dpr = self.viewport().devicePixelRatioF()
         safe = self.show_safe_zones
         try:
             self.show_safe_zones = False
-            self._fade([*moving, *above, *chrome], None)
+            self._fade([*live, *chrome, *above], None)
             below_pix = self._layer(dpr, opaque=True)
-            self._fade(below, None)
-            self._fade(above, original)
-            above_pix = self._layer(dpr, opaque=False) if above else None
-            self._fade(above, None)
-            self._fade([*moving, *chrome], original)
+            above_pix = None
+            if above:
+                self._fade(below, None)
+                self._fade(above, original)
+                above_pix = self._layer(dpr, opaque=False)
+            self._fade(still, None)
+            self._fade([*live, *chrome], original)
         finally:
             self.show_safe_zones = safe
         self._frozen_opacity = [(i, original[id(i)]) for i in still]
-        self._below = below_pix
+        full = below_pix
         if above_pix is not None:
-            self._above_item = FrozenLayerItem(above_pix, self.sceneRect())
-            self._above_item.setZValue(max(i.zValue() for i in above) + 0.5)
-            scene.addItem(self._above_item)
+            full = QPixmap(below_pix)
+            painter = QPainter(full)
+            painter.drawPixmap(0, 0, above_pix)
+            painter.end()
+        self._below = full
+        self._layer_items = []
+        if moving and above_pix is not None:
+            under = _UnderLayerItem(below_pix, live)
+            under.setZValue(floor - 0.5)
+            over = FrozenLayerItem(above_pix, live)
+            over.setZValue(max(i.zValue() for i in above) + 0.5)
+            self._layer_items = [under, over]
+            for item in self._layer_items:
+                scene.addItem(item)
+        scene.gestureMoved.connect(self._follow)
+
+    def _follow(self) -> None:
+        for item in self._layer_items:
+            item.follow()
 
     @staticmethod
     def _fade(items: list[QGraphicsItem], original: dict[int, float] | None) -> None:
@@ -290,9 +340,13 @@ class CanvasView(QGraphicsView):
         if not self.frozen:
             return
         self._below = None
-        if self._above_item is not None:
-            self.canvas_scene.removeItem(self._above_item)
-            self._above_item = None
+        try:
+            self.canvas_scene.gestureMoved.disconnect(self._follow)
+        except (RuntimeError, TypeError):
+            pass
+        for item in self._layer_items:
+            self.canvas_scene.removeItem(item)
+        self._layer_items = []
         for item, opacity in self._frozen_opacity:
             item.setOpacity(opacity)
         self._frozen_opacity = []
