@@ -264,10 +264,12 @@ class GenerationService(QObject):
 
     def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
                  progress: Callable[[int], None] | None) -> tuple[GenerationJob, Asset | None]:
+        closers: list[Callable[[], None]] = []
         try:
             token.raise_if_cancelled()
             job = self._set_status(job, JobStatus.PROCESSING, progress=5)
             provider = self.providers.create(job.provider)
+            closers.append(provider.close)
             inputs = self._input_images(request)
             self._progress(job.id, 20, progress)
             result = provider.generate(
@@ -303,6 +305,8 @@ class GenerationService(QObject):
             log.exception("generation job %s crashed", job.id)
             return self._finish_failed(job, JobStatus.FAILED, f"Unexpected error: {exc}"), None
         finally:
+            for close in closers:
+                close()
             with self._lock:
                 self._cancels.pop(job.id, None)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -47,15 +48,16 @@ class _ThumbSignals(QObject):
 class _ThumbJob(QRunnable):
     """Reads and decodes one thumbnail (PNG, 256 px) and scales it to the icon size."""
 
-    def __init__(self, service: MediaLibraryService, asset: MediaAsset, key: str, size: int,
+    def __init__(self, service: MediaLibraryService, ref: str | None, key: str, size: int,
                  signals: _ThumbSignals) -> None:
         super().__init__()
-        self.service, self.asset, self.key, self.size, self.signals = service, asset, key, size, signals
+        self.service, self.ref, self.key, self.size, self.signals = service, ref, key, size, signals
 
     def run(self) -> None:  # noqa: D102 - QRunnable
         image = QImage()
         try:
-            image = QImage.fromData(self.service.thumbnail_bytes(self.asset))
+            if self.ref:
+                image = QImage.fromData(self.service.blob_bytes(self.ref))
             if not image.isNull():
                 image = image.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
                                      Qt.TransformationMode.SmoothTransformation)
@@ -64,11 +66,32 @@ class _ThumbJob(QRunnable):
         self.signals.loaded.emit(self.key, image)
 
 
-def _thumb_key(asset: MediaAsset) -> str:
-    ref = asset.thumbnail_url or ""
-    if MediaLibraryService.uses_processed(asset):
-        ref = asset.metadata.get("processed_thumbnail_url") or ref
-    return f"{asset.id}:{ref}"
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """What the grid keeps per asset (a few strings; the full MediaAsset is fetched on demand,
+    so 10,000 rows cost about a tenth of the memory of 10,000 MediaAssets)."""
+
+    id: str
+    display_name: str
+    asset_type: str
+    width: int
+    height: int
+    is_favorite: bool
+    is_primary: bool
+    thumbnail_ref: str | None
+    image_ref: str
+
+    @classmethod
+    def of(cls, asset: MediaAsset) -> GridRow:
+        """The row of ``asset``."""
+        return cls(asset.id, asset.display_name, asset.asset_type.value, asset.width or 0, asset.height or 0,
+                   asset.is_favorite, asset.is_primary, MediaLibraryService.thumbnail_ref(asset),
+                   MediaLibraryService.image_ref_of(asset))
+
+    @property
+    def thumb_key(self) -> str:
+        """Cache key: changes when the shown thumbnail changes (original/processed)."""
+        return f"{self.id}:{self.thumbnail_ref}"
 
 
 def _tile(size: int, colour: QColor, cross: bool = False) -> QImage:
@@ -87,7 +110,7 @@ class MediaGridModel(QAbstractListModel):
     """Live media assets matching the current filters, in the service's sort order.
 
     Roles: DisplayRole (display name), DecorationRole (thumbnail QImage or placeholder),
-    ToolTipRole, AssetIdRole (str), AssetRole (MediaAsset).
+    ToolTipRole, AssetIdRole (str), AssetRole (MediaAsset, read from the library).
 
     Signals:
         thumbnailLoaded(str asset_id): a thumbnail arrived (for tests and benchmarks).
@@ -104,7 +127,7 @@ class MediaGridModel(QAbstractListModel):
         self.pool = pool or QThreadPool.globalInstance()
         self.filters: dict[str, Any] = {"asset_type": None, "favorites_only": False, "search": "",
                                         "sort": "recent", "tags": ()}
-        self._assets: list[MediaAsset] = []
+        self._assets: list[GridRow] = []
         self._row_of: dict[str, int] = {}
         self._exhausted = True
         self._cache: OrderedDict[str, QImage] = OrderedDict()
@@ -122,11 +145,11 @@ class MediaGridModel(QAbstractListModel):
         self.filters.update(filters)
         self.reload()
 
-    def _page(self, offset: int) -> list[MediaAsset]:
+    def _page(self, offset: int) -> list[GridRow]:
         f = self.filters
-        return self.service.list_assets(asset_type=f["asset_type"] or None, favorites_only=f["favorites_only"],
+        return [GridRow.of(a) for a in self.service.list_assets(asset_type=f["asset_type"] or None, favorites_only=f["favorites_only"],
                                          tags=f["tags"], search=f["search"], sort=f["sort"],
-                                         limit=PAGE_SIZE, offset=offset)
+                                         limit=PAGE_SIZE, offset=offset)]
 
     def reload(self) -> None:
         """Reset to the first page of the current filters (cached thumbnails are kept)."""
@@ -172,11 +195,11 @@ class MediaGridModel(QAbstractListModel):
             return self._thumbnail(asset)
         if role == Qt.ItemDataRole.ToolTipRole:
             primary = ", primary" if asset.is_primary else ""
-            return f"{asset.display_name}\n{asset.asset_type.value}{primary}\n{asset.width}x{asset.height} px"
+            return f"{asset.display_name}\n{asset.asset_type}{primary}\n{asset.width}x{asset.height} px"
         if role == AssetIdRole:
             return asset.id
         if role == AssetRole:
-            return asset
+            return self.service.get(asset.id)
         if role == Qt.ItemDataRole.SizeHintRole:
             return QSize(self.icon_size + 16, self.icon_size + 34)
         return None
@@ -200,14 +223,18 @@ class MediaGridModel(QAbstractListModel):
         assets = [self._assets[r] for r in rows]
         mime = QMimeData()
         mime.setData(ASSET_IDS_MIME, QByteArray(json.dumps([a.id for a in assets]).encode("utf-8")))
-        mime.setUrls([QUrl.fromLocalFile(str(self.service.image_path(a))) for a in assets])
+        mime.setUrls([QUrl.fromLocalFile(str(self.service.store.blobs.resolve(a.image_ref))) for a in assets])
         return mime
 
     # -- helpers -------------------------------------------------------------------
 
-    def asset_at(self, row: int) -> MediaAsset:
-        """The asset in ``row``."""
+    def asset_at(self, row: int) -> GridRow:
+        """The GridRow in ``row`` (``asset(row)`` for the full MediaAsset)."""
         return self._assets[row]
+
+    def asset(self, row: int) -> MediaAsset:
+        """The full MediaAsset in ``row``, read from the library."""
+        return self.service.get(self._assets[row].id)
 
     def row_of(self, asset_id: str) -> int | None:
         """Row of the asset with this id among the loaded rows, or None."""
@@ -218,7 +245,7 @@ class MediaGridModel(QAbstractListModel):
         row = self._row_of.get(asset.id)
         if row is None:
             return
-        self._assets[row] = asset
+        self._assets[row] = GridRow.of(asset)
         idx = self.index(row)
         self.dataChanged.emit(idx, idx)
 
@@ -226,8 +253,8 @@ class MediaGridModel(QAbstractListModel):
         """Thumbnails decoded and cached now."""
         return len(self._cache)
 
-    def _thumbnail(self, asset: MediaAsset) -> QImage:
-        key = _thumb_key(asset)
+    def _thumbnail(self, asset: GridRow) -> QImage:
+        key = asset.thumb_key
         img = self._cache.get(key)
         if img is not None:
             self._cache.move_to_end(key)
@@ -235,7 +262,7 @@ class MediaGridModel(QAbstractListModel):
         if key not in self._pending:
             self._pending.add(key)
             self.thumbnails_requested += 1
-            self.pool.start(_ThumbJob(self.service, asset, key, self.icon_size, self._signals))
+            self.pool.start(_ThumbJob(self.service, asset.thumbnail_ref, key, self.icon_size, self._signals))
         return self._placeholder
 
     def _on_loaded(self, key: str, image: QImage) -> None:

@@ -114,7 +114,7 @@ class MediaLibraryPanel(QWidget):
             self.type_filter.addItem(t.value.replace("_", " "), t.value)
         self.favorites_check = QCheckBox("★ only")
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search name or description")
+        self.search_edit.setPlaceholderText("Search name or description, #tag")
         self.search_edit.setClearButtonEnabled(True)
         self.sort_combo = QComboBox()
         for label, key in (("Recent", "recent"), ("Most used", "most_used"), ("Name", "name")):
@@ -199,10 +199,13 @@ class MediaLibraryPanel(QWidget):
             self.details.show_asset(None, 0)
 
     def apply_filters(self) -> None:
-        """Read the filter bar and reload the grid."""
+        """Read the filter bar and reload the grid (``#word`` in the search box filters by tag)."""
+        words = self.search_edit.text().split()
+        tags = tuple(w[1:] for w in words if w.startswith("#") and len(w) > 1)
+        text = " ".join(w for w in words if not w.startswith("#"))
         self.model.set_filters(asset_type=self.type_filter.currentData(),
                                favorites_only=self.favorites_check.isChecked(),
-                               search=self.search_edit.text().strip(), sort=self.sort_combo.currentData())
+                               search=text, tags=tags, sort=self.sort_combo.currentData())
         self._update_count()
         self._selection_changed()
 
@@ -236,7 +239,10 @@ class MediaLibraryPanel(QWidget):
     def _selection_changed(self, *_: object) -> None:
         ids = self.selected_ids()
         if len(ids) == 1:
-            self.details.show_asset(self.model.asset_at(self.model.row_of(ids[0]) or 0))
+            try:
+                self.details.show_asset(self.model.asset(self.model.row_of(ids[0]) or 0))
+            except LookupError:  # deleted elsewhere meanwhile
+                self.details.show_asset(None, 0)
         else:
             self.details.show_asset(None, len(ids))
 
