@@ -506,11 +506,12 @@ class MainWindow(QMainWindow):
         """Render the canvas as it is (no generation) and write it atomically.
 
         Uses the same renderer and image source as ``studio render``, so the files match
-        pixel for pixel. ``fmt``: PNG, JPEG or WEBP; ``scale``: 1.0 or 2.0 (px per canvas px).
+        pixel for pixel. A hidden sketch layer is left out, as on screen and in the snapshot.
+        ``fmt``: PNG, JPEG or WEBP; ``scale``: 1.0 or 2.0 (px per canvas px).
         Returns the path, or None after showing the error.
         """
         try:
-            image = render_canvas(self.editor.document, self.generation.images, scale=scale)
+            image = render_canvas(self.editor.document.for_snapshot(), self.generation.images, scale=scale)
             return export_image(image, path, fmt)
         except (ExportError, RenderError) as exc:
             self._show_error("Could not export the canvas", str(exc))

@@ -273,3 +273,14 @@ def test_closing_with_unsaved_edits_keeps_them_recoverable(data_path, qtbot) -> 
     again.undo_stack.setClean()
     again.close()
     store.close()
+
+
+def test_export_leaves_out_a_hidden_sketch_layer(window, tmp_path) -> None:  # noqa: ANN001
+    _sketch(window, kind="rectangle", points=[(0, 0), (100, 100)], color="#FF0000", fill="#FF0000",
+            stroke_width=10)
+    shown = window.export_canvas(tmp_path / "shown.png")
+    window.canvas_actions.actions["sketch_layer"].trigger()
+    hidden = window.export_canvas(tmp_path / "hidden.png")
+    with Image.open(shown) as a, Image.open(hidden) as b:
+        assert a.convert("RGB").getpixel((640, 360)) == (255, 0, 0)
+        assert b.convert("RGB").getpixel((640, 360)) == (0x1E, 0x1E, 0x28)  # the background
