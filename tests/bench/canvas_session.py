@@ -42,7 +42,7 @@ def _grab_point(ws, doc) -> QPointF:  # noqa: ANN001
         for fy in (0.5, 0.35, 0.65, 0.2, 0.8):
             for fx in (0.5, 0.35, 0.65, 0.2, 0.8):
                 scene_pos = QPointF(r.left() + fx * r.width(), r.top() + fy * r.height())
-                if ws.scene._top_item_at(scene_pos) is item:
+                if ws.scene.item_at(scene_pos) is item:
                     return QPointF(ws.view.mapFromScene(scene_pos))
     raise RuntimeError("no photo is uncovered anywhere")
 

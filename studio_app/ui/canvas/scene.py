@@ -7,26 +7,11 @@ change the items live and push one command on release.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 
 import shiboken6
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QCursor,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPainterPathStroker,
-    QPen,
-    QPixmap,
-    QPixmapCache,
-    QUndoStack,
-)
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QPixmapCache, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -39,38 +24,9 @@ from PySide6.QtWidgets import (
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 
-from .commands import (
-    AddSketchCommand,
-    AlignCommand,
-    ArrangeCommand,
-    DistributeCommand,
-    FlipCommand,
-    InsertItemsCommand,
-    NudgeCommand,
-    RemoveItemsCommand,
-    SetPlacementFieldsCommand,
-    SetSketchVisibleCommand,
-    StyleSketchCommand,
-    UpdateItemsCommand,
-    copies_for_paste,
-    placement_changes,
-    sketch_changes,
-)
 from .editor import CanvasEditor, ChangeSet
-from .geometry import (
-    Box,
-    clamp,
-    constrain_angle,
-    resize_box,
-    rotated_aabb,
-    rotation_from_drag,
-    shift_points,
-    simplify_stroke,
-    smooth_stroke,
-    union,
-)
+from .geometry import Box, clamp, rotated_aabb
 from .items import (
-    DRAFT_Z,
     GUIDE_COLOUR,
     OVERLAY_Z,
     SKETCH_Z_BASE,
@@ -79,61 +35,23 @@ from .items import (
     SketchItem,
     TextEditItem,
     UnknownItem,
-    text_font,
 )
 from .pixmaps import PixmapPyramids
-from .snapping import SNAP_DISTANCE_SCREEN_PX, Guide, Snapper
+from .scene_gestures import Gesture, SceneGestures
+from .scene_operations import SceneOperations
+from .sketch_style import SketchStyle
+from .snapping import Guide
 
 TOOLS = ("select", "pen", "line", "arrow", "rectangle", "ellipse", "text", "eraser")
 """The seed's SketchEditor tools."""
 DRAW_TOOLS = ("pen", "line", "arrow", "rectangle", "ellipse")
-CLIPBOARD_MIME = "application/x-studio-canvas-items"
-PASTE_OFFSET_PCT = 3.0
-"""Pasted and duplicated items land this far (percent) right and down of the originals."""
-PEN_SIMPLIFY_PX = 0.6
-"""Freehand strokes are simplified to within this distance of the drawn path, canvas px."""
-PEN_SMOOTH_MAX_SCREEN_PX = 6.0
-"""Freehand points closer than this on screen (px) to both neighbours are averaged (mouse jitter)."""
-ERASER_SCREEN_PX = 8.0
-"""Eraser radius on screen, px."""
 PIXMAP_CACHE_KB = 256 * 1024
 """QPixmapCache budget for the items' device caches (Qt's default 10 MB thrashes at 700 items)."""
 
 ImageLookup = Callable[[MediaAssetPlacement], QImage | None]
 
 
-@dataclass
-class SketchStyle:
-    """Style of new sketch elements (and of restyled selections).
-
-    Attributes:
-        colour: ``#RRGGBB``; stroke_width: px at 1x; fill: fill rectangles/ellipses
-            with ``colour`` at FILL_ALPHA; font_family, font_size (px at 1x) for text.
-    """
-
-    colour: str = "#FF3B30"
-    stroke_width: float = 6.0
-    fill: bool = False
-    font_family: str = "Sans Serif"
-    font_size: float = 64.0
-
-    FILL_ALPHA = "66"
-
-    def fill_colour(self) -> str | None:
-        """The fill value for new rectangles/ellipses (None when fill is off)."""
-        return self.colour.upper() + self.FILL_ALPHA if self.fill else None
-
-
-class _Gesture:
-    """State of one mouse gesture (press to release)."""
-
-    def __init__(self, kind: str, start: QPointF) -> None:
-        self.kind = kind
-        self.start = QPointF(start)
-        self.last = QPointF(start)
-
-
-class CanvasScene(QGraphicsScene):
+class CanvasScene(SceneOperations, SceneGestures, QGraphicsScene):
     """The canvas in scene coordinates = canvas px at 1x.
 
     Attributes:
@@ -190,7 +108,7 @@ class CanvasScene(QGraphicsScene):
             g.setVisible(False)
             self.addItem(g)
         self.guides: list[Guide] = []
-        self._gesture: _Gesture | None = None
+        self._gesture: Gesture | None = None
         self._draft: QGraphicsPathItem | None = None
         self._text_edit: TextEditItem | None = None
         self._erased: dict[str, SketchItem] = {}
@@ -444,144 +362,6 @@ class CanvasScene(QGraphicsScene):
         items = [i for i in self.selectedItems() if isinstance(i, PlacementItem | SketchItem | UnknownItem)]
         self.overlay.refresh(items)
 
-    # -- operations (menus, shortcuts, panels) ---------------------------------------------
-    def _push(self, command) -> bool:  # noqa: ANN001 - a QUndoCommand
-        if isinstance(command, UpdateItemsCommand) and command.is_empty():
-            return False
-        self.undo_stack.push(command)
-        return True
-
-    def delete_selected(self) -> bool:
-        """Delete the selection as one undo step."""
-        pids, sids, uids = self.selected_ids()
-        if not (pids or sids or uids):
-            return False
-        self.undo_stack.push(RemoveItemsCommand(self.editor, pids, sids, uids))
-        return True
-
-    def nudge_selected(self, dx_px: float, dy_px: float) -> bool:
-        """Move the selection by (dx, dy) canvas px; consecutive nudges merge into one step."""
-        pids, sids, _ = self.selected_ids()
-        return self._push(NudgeCommand(self.editor, pids, sids, dx_px, dy_px))
-
-    def arrange_selected(self, how: str) -> bool:
-        """Z-order of the selection: forward, backward, front, back."""
-        pids, sids, _ = self.selected_ids()
-        return self._push(ArrangeCommand(self.editor, pids, sids, how))
-
-    def align_selected(self, mode: str) -> bool:
-        """Align the selection (to the canvas when one item is selected)."""
-        boxes = self.selection_boxes()
-        if not boxes:
-            return False
-        doc = self.editor.document
-        reference = Box(0, 0, doc.width, doc.height) if len(boxes) == 1 else None
-        return self._push(AlignCommand(self.editor, boxes, mode, reference))
-
-    def distribute_selected(self, axis: str) -> bool:
-        """Equal gaps between 3 or more selected items along axis "h" or "v"."""
-        boxes = self.selection_boxes()
-        return len(boxes) >= 3 and self._push(DistributeCommand(self.editor, boxes, axis))
-
-    def flip_selected(self, axis: str) -> bool:
-        """Mirror the selected placements ("h" or "v")."""
-        pids, _, _ = self.selected_ids()
-        return self._push(FlipCommand(self.editor, pids, axis))
-
-    def set_selected_fields(self, values: dict, text: str) -> bool:
-        """Set fields (opacity, locked, hidden, ...) on every selected placement as one step."""
-        pids, _, _ = self.selected_ids()
-        return self._push(SetPlacementFieldsCommand(self.editor, pids, values, text))
-
-    def toggle_locked_selected(self) -> bool:
-        """Lock the selected placements, or unlock them when all are locked."""
-        pids, _, _ = self.selected_ids()
-        ps = [self.editor.placement(i) for i in pids]
-        lock = not all(p.locked for p in ps if p)
-        return self.set_selected_fields({"locked": lock}, "Lock" if lock else "Unlock")
-
-    def toggle_hidden_selected(self) -> bool:
-        """Hide the selected placements, or show them when all are hidden."""
-        pids, _, _ = self.selected_ids()
-        ps = [self.editor.placement(i) for i in pids]
-        hide = not all(p.hidden for p in ps if p)
-        return self.set_selected_fields({"hidden": hide}, "Hide" if hide else "Show")
-
-    def set_sketch_visible(self, visible: bool) -> bool:
-        """Show or hide the sketch layer (undoable, saved with the document)."""
-        if self.editor.document.sketch_visible == visible:
-            return False
-        self.undo_stack.push(SetSketchVisibleCommand(self.editor, visible))
-        return True
-
-    def apply_style(self, **fields) -> bool:  # noqa: ANN003 - SketchStyle fields
-        """Change the style for new elements and restyle the selected sketch elements (one step)."""
-        self.style = replace(self.style, **fields)
-        values: dict = {}
-        if "colour" in fields:
-            values["color"] = self.style.colour.upper()
-        if "stroke_width" in fields:
-            values["stroke_width"] = self.style.stroke_width
-        if "fill" in fields or ("colour" in fields and self.style.fill):
-            values["fill"] = self.style.fill_colour()
-        if "font_family" in fields:
-            values["font_family"] = self.style.font_family
-        if "font_size" in fields:
-            values["font_size"] = self.style.font_size
-        if self._text_edit is not None:
-            self._style_text_editor()
-        _, sids, _ = self.selected_ids()
-        return bool(sids and values) and self._push(StyleSketchCommand(self.editor, sids, values))
-
-    def copy_selected(self) -> QMimeData | None:
-        """The selection as clipboard data (CLIPBOARD_MIME, JSON), or None when nothing is selected."""
-        pids, sids, _ = self.selected_ids()
-        if not (pids or sids):
-            return None
-        data = {"placements": [self.editor.placement(i).model_dump(mode="json") for i in pids],
-                "sketch_elements": [self.editor.sketch_element(i).model_dump(mode="json") for i in sids]}
-        mime = QMimeData()
-        mime.setData(CLIPBOARD_MIME, json.dumps(data).encode("utf-8"))
-        return mime
-
-    def cut_selected(self) -> QMimeData | None:
-        """Copy, then delete the selection (one undo step: "Cut")."""
-        mime = self.copy_selected()
-        if mime is not None:
-            pids, sids, _ = self.selected_ids()
-            self.undo_stack.push(RemoveItemsCommand(self.editor, pids, sids, (), "Cut"))
-        return mime
-
-    def paste(self, mime: QMimeData | None) -> bool:
-        """Insert clipboard items (new ids, offset, on top) as one step and select them.
-
-        Clipboard data that is not ours or not valid is ignored (returns False).
-        """
-        if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
-            return False
-        try:
-            data = json.loads(bytes(mime.data(CLIPBOARD_MIME)).decode("utf-8"))
-            placements = [MediaAssetPlacement.model_validate(p) for p in data.get("placements", [])]
-            sketches = [SketchElement.model_validate(e) for e in data.get("sketch_elements", [])]
-        except (ValueError, TypeError, AttributeError):
-            return False
-        return self._insert_copies(placements, sketches, "Paste")
-
-    def duplicate_selected(self) -> bool:
-        """Copies of the selection, offset, as one step ("Duplicate")."""
-        pids, sids, _ = self.selected_ids()
-        placements = [self.editor.placement(i) for i in pids]
-        sketches = [self.editor.sketch_element(i) for i in sids]
-        return self._insert_copies(placements, sketches, "Duplicate")
-
-    def _insert_copies(self, placements: list, sketches: list, text: str) -> bool:
-        if not (placements or sketches):
-            return False
-        new_p, new_s = copies_for_paste(placements, sketches, self.editor, PASTE_OFFSET_PCT)
-        self.undo_stack.push(InsertItemsCommand(self.editor, new_p, new_s, text))
-        self.select_ids([p.id for p in new_p], [e.id for e in new_s])
-        return True
-
     # -- tools ---------------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
         """Switch tool (one of TOOLS). Finishes a text edit in progress."""
@@ -603,7 +383,8 @@ class CanvasScene(QGraphicsScene):
         doc = self.editor.document
         return (clamp(p.x() * 100.0 / doc.width, 0.0, 100.0), clamp(p.y() * 100.0 / doc.height, 0.0, 100.0))
 
-    def _top_item_at(self, pos: QPointF) -> QGraphicsItem | None:
+    def item_at(self, pos: QPointF) -> QGraphicsItem | None:
+        """The topmost visible placement, sketch element or placeholder at ``pos`` (canvas px)."""
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder):
             if isinstance(item, PlacementItem | SketchItem | UnknownItem) and item.isVisible():
                 return item
@@ -627,7 +408,7 @@ class CanvasScene(QGraphicsScene):
             self._press_text(pos)
             event.accept()
         elif self.tool == "eraser":
-            self._gesture = _Gesture("erase", pos)
+            self._gesture = Gesture("erase", pos)
             self._erased = {}
             self._erase_along(pos, pos)
             event.accept()
@@ -677,12 +458,17 @@ class CanvasScene(QGraphicsScene):
         event.accept()
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        item = self._top_item_at(event.scenePos())
+        item = self.item_at(event.scenePos())
         if self.tool == "select" and isinstance(item, SketchItem) and item.element.kind == "text":
             self.begin_text_edit(item.element_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    @property
+    def gesture_active(self) -> bool:
+        """True between the press and the release of a drag, stroke or erase."""
+        return self._gesture is not None
 
     def cancel_gesture(self) -> None:
         """Escape: drop a gesture in progress and put the items back as the document has them."""
@@ -707,391 +493,6 @@ class CanvasScene(QGraphicsScene):
                 item.setPos(0, 0)
         self._set_guides([])
         self._refresh_overlay()
-
-    def _hover_cursor(self, pos: QPointF) -> None:
-        handle = self.overlay.handle_at(pos)
-        shape = Qt.CursorShape.ArrowCursor
-        if handle == "rotate":
-            shape = Qt.CursorShape.CrossCursor
-        elif handle is not None:
-            angle = (self.overlay.handle_item.box_rotation + {"n": 90, "s": 90, "e": 0, "w": 0, "ne": 45, "sw": 45,
-                                                               "nw": 135, "se": 135}[handle]) % 180
-            shape = (Qt.CursorShape.SizeHorCursor, Qt.CursorShape.SizeBDiagCursor, Qt.CursorShape.SizeVerCursor,
-                     Qt.CursorShape.SizeFDiagCursor)[round(angle / 45) % 4]
-        for v in self.views():
-            if v.viewport().cursor().shape() != shape:
-                v.viewport().setCursor(QCursor(shape))
-
-    # -- select tool: move, resize, rotate ---------------------------------------------------
-    def _press_select(self, event: QGraphicsSceneMouseEvent) -> None:
-        pos = event.scenePos()
-        handle = self.overlay.handle_at(pos)
-        if handle is not None and self.overlay.handle_item is not None:
-            item = self.overlay.handle_item
-            g = _Gesture("rotate" if handle == "rotate" else "resize", pos)
-            g.item, g.handle = item, handle
-            g.items = [item]
-            g.frame = item.frame_transform()
-            g.inverse, _ = g.frame.inverted()
-            g.w0, g.h0, g.rot0 = item.box_w, item.box_h, item.box_rotation
-            self._gesture = g
-            event.accept()
-            return
-        item = self._top_item_at(pos)
-        additive = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier))
-        if item is None:
-            if not additive:
-                self.clearSelection()
-            event.ignore()  # the view starts a rubber band
-            return
-        if additive:
-            item.setSelected(not item.isSelected())
-            if not item.isSelected():
-                event.accept()
-                return
-        elif not item.isSelected():
-            self.blockSignals(True)
-            self.clearSelection()
-            self.blockSignals(False)
-            item.setSelected(True)
-        self._begin_move(pos)
-        event.accept()
-
-    def _begin_move(self, pos: QPointF) -> None:
-        doc = self.editor.document
-        W, H = doc.width, doc.height  # noqa: N806
-        moving: list[QGraphicsItem] = []
-        for item in self.selectedItems():
-            if isinstance(item, PlacementItem) and not item.placement.locked and item.isVisible():
-                moving.append(item)
-            elif isinstance(item, SketchItem) and item.isVisible():
-                moving.append(item)
-        g = _Gesture("move", pos)
-        g.items = moving
-        g.starts = [QPointF(i.pos()) for i in moving]
-        g.delta = QPointF(0, 0)
-        lo_x, hi_x, lo_y, hi_y = -math.inf, math.inf, -math.inf, math.inf
-        boxes = []
-        for item in moving:
-            b = self.item_box(item)
-            boxes.append(b)
-            if isinstance(item, PlacementItem):
-                c = item.pos()
-                lo_x, hi_x = max(lo_x, -c.x()), min(hi_x, W - c.x())
-                lo_y, hi_y = max(lo_y, -c.y()), min(hi_y, H - c.y())
-            else:
-                x0, y0, x1, y1 = item.element.bounds()
-                lo_x, hi_x = max(lo_x, -x0 * W / 100), min(hi_x, (100 - x1) * W / 100)
-                lo_y, hi_y = max(lo_y, -y0 * H / 100), min(hi_y, (100 - y1) * H / 100)
-        g.limits = (lo_x, hi_x, lo_y, hi_y)
-        g.box = union(boxes) if boxes else None
-        g.snapper = None
-        if moving and self.snapping:
-            moving_ids = {id(i) for i in moving}
-            others = [self.item_box(i) for i in (*self._placements.values(), *self._sketches.values())
-                      if id(i) not in moving_ids and i.isVisible()]
-            g.snapper = Snapper(W, H, others)
-        self._gesture = g
-
-    def _started(self, g: _Gesture, items: list[QGraphicsItem]) -> None:
-        if not getattr(g, "announced", False):
-            g.announced = True
-            self.gestureStarted.emit(items)
-
-    def _drag_move(self, g: _Gesture, pos: QPointF, shift: bool, no_snap: bool) -> None:
-        if not g.items:
-            return
-        self._started(g, g.items)
-        dx, dy = pos.x() - g.start.x(), pos.y() - g.start.y()
-        if shift:
-            if abs(dx) >= abs(dy):
-                dy = 0.0
-            else:
-                dx = 0.0
-        guides: list[Guide] = []
-        if g.snapper is not None and g.box is not None and not no_snap:
-            sdx, sdy, guides = g.snapper.snap(g.box.translated(dx, dy), SNAP_DISTANCE_SCREEN_PX / self.view_scale)
-            if shift:
-                sdx, sdy = (sdx, 0.0) if dy == 0.0 else (0.0, sdy)
-                guides = [gd for gd in guides if (gd.axis == "x") == (dy == 0.0)]
-            dx, dy = dx + sdx, dy + sdy
-        lo_x, hi_x, lo_y, hi_y = g.limits
-        dx, dy = clamp(dx, lo_x, hi_x), clamp(dy, lo_y, hi_y)
-        g.delta = QPointF(dx, dy)
-        for item, start in zip(g.items, g.starts, strict=True):
-            item.setPos(start.x() + dx, start.y() + dy)
-        self.gestureMoved.emit()
-        self._set_guides(guides)
-        self._refresh_overlay()
-
-    def _finish_move(self, g: _Gesture) -> None:
-        if not g.items or (g.delta.x() == 0 and g.delta.y() == 0):
-            return
-        doc = self.editor.document
-        dx_pct, dy_pct = g.delta.x() * 100.0 / doc.width, g.delta.y() * 100.0 / doc.height
-        pv, sv = {}, {}
-        for item, start in zip(g.items, g.starts, strict=True):
-            if isinstance(item, PlacementItem):
-                pv[item.item_id] = {"x": clamp((start.x() + g.delta.x()) * 100.0 / doc.width, 0.0, 100.0),
-                                    "y": clamp((start.y() + g.delta.y()) * 100.0 / doc.height, 0.0, 100.0)}
-            else:
-                sv[item.item_id] = {"points": shift_points(item.element.points, dx_pct, dy_pct)}
-        self._push(UpdateItemsCommand(self.editor, placement_changes(self.editor, pv),
-                                      sketch_changes(self.editor, sv), "Move"))
-
-    def _drag_resize(self, g: _Gesture, pos: QPointF, shift: bool) -> None:
-        self._started(g, [g.item])
-        local = g.inverse.map(pos)
-        w, h, cdx, cdy = resize_box(g.w0, g.h0, g.handle, local.x(), local.y(), shift)
-        centre = g.frame.map(QPointF(cdx, cdy))
-        g.item.setPos(centre)
-        g.item.set_geometry(w, h, g.rot0)
-        self.gestureMoved.emit()
-        self._refresh_overlay()
-
-    def _drag_rotate(self, g: _Gesture, pos: QPointF, shift: bool) -> None:
-        self._started(g, [g.item])
-        c = g.item.pos()
-        angle = rotation_from_drag(c.x(), c.y(), pos.x(), pos.y(), shift)
-        g.item.set_geometry(g.w0, g.h0, angle)
-        self.gestureMoved.emit()
-        self._refresh_overlay()
-
-    def _finish_transform(self, g: _Gesture) -> None:
-        item: PlacementItem = g.item
-        p = self.editor.placement(item.item_id)
-        if p is None:
-            return
-        doc = self.editor.document
-        if g.kind == "rotate":
-            values = {"rotation": round(item.box_rotation % 360.0, 6)}
-            text = "Rotate"
-        else:
-            c = item.pos()
-            values = {"x": clamp(c.x() * 100.0 / doc.width, 0.0, 100.0),
-                      "y": clamp(c.y() * 100.0 / doc.height, 0.0, 100.0)}
-            if p.size_unit == "px":
-                values.update(width=item.box_w, height=item.box_h)
-            else:
-                values.update(width=clamp(item.box_w * 100.0 / doc.width, 0.01, 100.0),
-                              height=clamp(item.box_h * 100.0 / doc.height, 0.01, 100.0))
-            text = "Resize"
-        if not self._push(UpdateItemsCommand(self.editor, placement_changes(self.editor, {p.id: values}), None,
-                                             text)):
-            item.update_from(p, doc.width, doc.height)
-
-    # -- drawing tools -------------------------------------------------------------------------
-    def _draft_pen(self) -> QPen:
-        pen = QPen(QColor(self.style.colour), self.style.stroke_width, Qt.PenStyle.SolidLine,
-                   Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        return pen
-
-    def _press_draw(self, pos: QPointF) -> None:
-        g = _Gesture("draw", pos)
-        g.points = [QPointF(pos)]
-        g.path = QPainterPath(pos)
-        self._draft = QGraphicsPathItem()
-        self._draft.setPen(self._draft_pen())
-        if self.tool in ("rectangle", "ellipse") and self.style.fill:
-            self._draft.setBrush(QColor(self.style.fill_colour()))
-        self._draft.setZValue(DRAFT_Z)
-        self.addItem(self._draft)
-        self._gesture = g
-
-    def _shape_end(self, start: QPointF, pos: QPointF, shift: bool) -> QPointF:
-        if not shift:
-            return pos
-        if self.tool in ("line", "arrow"):
-            x, y = constrain_angle(start.x(), start.y(), pos.x(), pos.y())
-            return QPointF(x, y)
-        side = max(abs(pos.x() - start.x()), abs(pos.y() - start.y()))
-        return QPointF(start.x() + math.copysign(side, pos.x() - start.x()),
-                       start.y() + math.copysign(side, pos.y() - start.y()))
-
-    def _drag_draw(self, g: _Gesture, pos: QPointF, shift: bool) -> None:
-        if self._draft is None:
-            return
-        self._started(g, [self._draft])
-        if self.tool == "pen":
-            last = g.points[-1]
-            if math.hypot(pos.x() - last.x(), pos.y() - last.y()) * self.view_scale < 1.0:
-                return
-            g.points.append(QPointF(pos))
-            g.path.lineTo(pos)
-            self._draft.setPath(g.path)
-            return
-        end = self._shape_end(g.start, pos, shift)
-        path = QPainterPath()
-        if self.tool in ("line", "arrow"):
-            path.moveTo(g.start)
-            path.lineTo(end)
-        elif self.tool == "rectangle":
-            path.addRect(QRectF(g.start, end).normalized())
-        else:
-            path.addEllipse(QRectF(g.start, end).normalized())
-        self._draft.setPath(path)
-
-    def _finish_draw(self, g: _Gesture, pos: QPointF, shift: bool) -> None:
-        if self._draft is not None:
-            self.removeItem(self._draft)
-            self._draft = None
-        if self.tool == "pen":
-            pts = [(p.x(), p.y()) for p in g.points]
-            if len(pts) == 1 or (pos.x(), pos.y()) != pts[-1]:
-                pts.append((pos.x(), pos.y()))
-            pts = simplify_stroke(smooth_stroke(pts, PEN_SMOOTH_MAX_SCREEN_PX / self.view_scale), PEN_SIMPLIFY_PX)
-            points = [self._percent(QPointF(x, y)) for x, y in pts]
-            if len(points) < 2 or all(p == points[0] for p in points):
-                return
-        else:
-            end = self._shape_end(g.start, pos, shift)
-            points = [self._percent(g.start), self._percent(end)]
-            doc = self.editor.document
-            dx = abs(points[1][0] - points[0][0]) * doc.width / 100.0
-            dy = abs(points[1][1] - points[0][1]) * doc.height / 100.0
-            too_small = (dx < 2 and dy < 2) if self.tool in ("line", "arrow") else (dx < 2 or dy < 2)
-            if too_small:
-                return
-        element = SketchElement(
-            kind=self.tool, points=points, color=self.style.colour, stroke_width=self.style.stroke_width,
-            fill=self.style.fill_colour() if self.tool in ("rectangle", "ellipse") else None,
-            z_index=self.editor.next_sketch_z_index())
-        self._add_sketch_element(element)
-
-    def _add_sketch_element(self, element: SketchElement) -> None:
-        if self.editor.document.sketch_visible:
-            self.undo_stack.push(AddSketchCommand(self.editor, element))
-            return
-        command = AddSketchCommand(self.editor, element)
-        self.undo_stack.beginMacro(command.text())
-        self.undo_stack.push(SetSketchVisibleCommand(self.editor, True))
-        self.undo_stack.push(command)
-        self.undo_stack.endMacro()
-
-    # -- eraser ----------------------------------------------------------------------------
-    def _erase_along(self, a: QPointF, b: QPointF) -> None:
-        r = max(ERASER_SCREEN_PX / self.view_scale, 1.0)
-        path = QPainterPath()
-        path.addEllipse(b, r, r)
-        if a != b:
-            seg = QPainterPath(a)
-            seg.lineTo(b)
-            stroker = QPainterPathStroker()
-            stroker.setWidth(2 * r)
-            stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
-            path = path.united(stroker.createStroke(seg))
-        for item in self.items(path, Qt.ItemSelectionMode.IntersectsItemShape):
-            if isinstance(item, SketchItem) and item.isVisible():
-                item.setVisible(False)
-                self._erased[item.item_id] = item
-
-    def _finish_erase(self) -> None:
-        erased, self._erased = self._erased, {}
-        if erased:
-            order = [e.id for e in self.editor.document.sketch_elements if e.id in erased]
-            self.undo_stack.push(RemoveItemsCommand(self.editor, (), order, (), "Erase"))
-
-    # -- text -----------------------------------------------------------------------------
-    @property
-    def text_editor(self) -> TextEditItem | None:
-        """The in-place text editor, while one is open."""
-        return self._text_edit
-
-    def _press_text(self, pos: QPointF) -> None:
-        item = self._top_item_at(pos)
-        if isinstance(item, SketchItem) and item.element.kind == "text":
-            self.begin_text_edit(item.element_id)
-        else:
-            self.begin_text_edit(None, pos)
-
-    def begin_text_edit(self, element_id: str | None, pos: QPointF | None = None) -> TextEditItem:
-        """Open the in-place editor on a text element (or a new one at ``pos``, canvas px)."""
-        self.commit_text_edit()
-        doc = self.editor.document
-        if element_id is not None:
-            element = self.editor.sketch_element(element_id)
-            if element is None:
-                raise KeyError(f"no sketch element {element_id!r}")
-            self._sketches[element_id].setVisible(False)
-        else:
-            element = SketchElement(kind="text", points=[self._percent(pos or QPointF(0, 0))], text=" ",
-                                    color=self.style.colour, font_size=self.style.font_size,
-                                    font_family=self.style.font_family, z_index=self.editor.next_sketch_z_index())
-        editor = TextEditItem(element, element_id, doc.width, doc.height)
-        if element_id is None:
-            editor.setPlainText("")
-        self._text_edit = editor
-        self.addItem(editor)
-        editor.setFocus(Qt.FocusReason.MouseFocusReason)
-        cursor = editor.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        editor.setTextCursor(cursor)
-        editor.on_focus_out = self._on_text_focus_out
-        self.textEditingChanged.emit(True)
-        return editor
-
-    def _style_text_editor(self) -> None:
-        ed = self._text_edit
-        if ed is None:
-            return
-        e = ed.element.model_copy(update={"color": self.style.colour.upper(), "font_size": self.style.font_size,
-                                          "font_family": self.style.font_family})
-        ed.element = e
-        ed.setFont(text_font(e))
-        ed.setDefaultTextColor(QColor(e.color))
-
-    def _on_text_focus_out(self) -> None:
-        QTimer.singleShot(0, self._commit_if_unfocused)
-
-    def _commit_if_unfocused(self) -> None:
-        ed = self._text_edit
-        if ed is not None and not ed.hasFocus():
-            self.commit_text_edit()
-
-    def commit_text_edit(self) -> None:
-        """Close the text editor: add the new text, save the edit, or delete an emptied text (one step)."""
-        ed, self._text_edit = self._text_edit, None
-        if ed is None:
-            return
-        ed.on_focus_out = None
-        text = ed.toPlainText().rstrip()
-        self.removeItem(ed)
-        self.textEditingChanged.emit(False)
-        if ed.element_id is None:
-            if text.strip():
-                e = ed.element.model_copy(update={"text": text})
-                self._add_sketch_element(SketchElement.model_validate(e.model_dump()))
-            return
-        item = self._sketches.get(ed.element_id)
-        if item is not None:
-            item.setVisible(self.editor.document.sketch_visible)
-        current = self.editor.sketch_element(ed.element_id)
-        if current is None:
-            return
-        if not text.strip():
-            self.undo_stack.push(RemoveItemsCommand(self.editor, (), [ed.element_id], (), "Delete text"))
-            return
-        values = {"text": text, "color": ed.element.color, "font_size": ed.element.font_size,
-                  "font_family": ed.element.font_family}
-        self._push(StyleSketchCommand(self.editor, [ed.element_id], values, "Edit text"))
-
-    # -- guides ------------------------------------------------------------------------------
-    def _set_guides(self, guides: list[Guide]) -> None:
-        if guides == self.guides:
-            return
-        self.guides = guides
-        for i, line in enumerate(self._guide_items):
-            if i < len(guides):
-                gd = guides[i]
-                if gd.axis == "x":
-                    line.setLine(gd.position, gd.start, gd.position, gd.end)
-                else:
-                    line.setLine(gd.start, gd.position, gd.end, gd.position)
-                line.setVisible(True)
-            else:
-                line.setVisible(False)
-        self.guidesChanged.emit(guides)
-
 
 def _checker_brush() -> QBrush:
     """The grey/white checkerboard shown under a transparent background."""

@@ -397,7 +397,7 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         if key == Qt.Key.Key_Escape:
-            if scene._gesture is not None:
+            if scene.gesture_active:
                 scene.cancel_gesture()
             else:
                 scene.clearSelection()
