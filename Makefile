@@ -39,7 +39,7 @@ bench: $(DEPS_STAMP)
 	@echo "wrote bench-results.json"
 
 screenshots: $(DEPS_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m studio_app.tools.screenshots docs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshots.py docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench-results.json

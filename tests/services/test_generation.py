@@ -61,7 +61,7 @@ def test_offline_result_is_the_canvas_itself(store: StudioStore, photos: list[Pa
     with Image.open(io.BytesIO(store.blobs.get(asset.content_hash))) as im:
         rgb = im.convert("RGB")
         assert rgb.getpixel((1270, 10)) == (0x10, 0x20, 0x30)  # background corner
-        r, g, b = rgb.getpixel((int(1280 * 0.65), int(720 * 0.5)))  # on the red arrow's line
+        r, g, b = rgb.getpixel((int(1280 * 0.65), int(720 * 0.35)))  # on the red arrow (50,50)->(80,20)
         assert r > 150 and g < 90 and b < 90
     assert "canvas" in job.prompt.lower()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -13,18 +13,15 @@ from studio_app.ui.canvas.view import MEDIA_IDS_MIME, CanvasView
 
 
 def drop_on_view(view: CanvasView, mime: QMimeData, scene_pos: QPointF) -> None:
-    """Deliver a drag of ``mime`` onto ``scene_pos`` (canvas px): enter, move, drop, as Qt does.
-
-    Qt delivers a drop only to the widget that accepted the drag's enter event.
-    """
+    """Deliver a drop of ``mime`` at ``scene_pos`` (canvas px) to the view's viewport."""
     pos = view.mapFromScene(scene_pos)
-    vp = view.viewport()
-    for kind in (QDragEnterEvent, QDragMoveEvent):
-        QApplication.sendEvent(vp, kind(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                        Qt.KeyboardModifier.NoModifier))
+    # Qt delivers a drop only to the widget that accepted the drag's enter event.
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), enter)
     event = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(vp, event)
+    QApplication.sendEvent(view.viewport(), event)
 
 
 def media_mime(asset_ids: list[str]) -> QMimeData:
