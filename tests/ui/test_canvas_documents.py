@@ -275,12 +275,20 @@ def test_closing_with_unsaved_edits_keeps_them_recoverable(data_path, qtbot) -> 
     store.close()
 
 
-def test_export_leaves_out_a_hidden_sketch_layer(window, tmp_path) -> None:  # noqa: ANN001
+def test_export_and_studio_render_leave_out_a_hidden_sketch_layer(window, tmp_path, data_path) -> None:  # noqa: ANN001
     _sketch(window, kind="rectangle", points=[(0, 0), (100, 100)], color="#FF0000", fill="#FF0000",
             stroke_width=10)
     shown = window.export_canvas(tmp_path / "shown.png")
     window.canvas_actions.actions["sketch_layer"].trigger()
     hidden = window.export_canvas(tmp_path / "hidden.png")
-    with Image.open(shown) as a, Image.open(hidden) as b:
+    assert window.save_document_as(tmp_path / "hidden.json")
+    cli = tmp_path / "cli.png"
+    run = subprocess.run([sys.executable, "-m", "studio_app", "--data-dir", str(data_path), "render",
+                          str(tmp_path / "hidden.json"), "--scale", "1", "-o", str(cli)], cwd=REPO,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    with Image.open(shown) as a, Image.open(hidden) as b, Image.open(cli) as c:
         assert a.convert("RGB").getpixel((640, 360)) == (255, 0, 0)
         assert b.convert("RGB").getpixel((640, 360)) == (0x1E, 0x1E, 0x28)  # the background
+        assert b.convert("RGBA").tobytes() == c.convert("RGBA").tobytes()
