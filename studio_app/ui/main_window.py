@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
+        self.progress.setMinimumWidth(180)
         self.results = ResultsStrip(self._asset_bytes)
 
         bottom = QHBoxLayout()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from .safe_zones import safe_zones
 from .scene import CanvasScene
+from .snapping import SNAP_DISTANCE_SCREEN_PX
 
 MEDIA_IDS_MIME = "application/x-studio-media-asset-ids"
 ZOOM_MIN, ZOOM_MAX = 0.02, 32.0
@@ -465,9 +466,13 @@ class CanvasView(QGraphicsView):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         mime = event.mimeData()
-        pos = self.mapToScene(event.position().toPoint())
+        inverse, _ = self.viewportTransform().inverted()
+        pos = inverse.map(event.position())
         r = self.canvas_scene.sceneRect()
-        pos = QPointF(min(max(pos.x(), r.left()), r.right()), min(max(pos.y(), r.top()), r.bottom()))
+        reach = SNAP_DISTANCE_SCREEN_PX / max(self.zoom(), 1e-6)
+        x = r.center().x() if abs(pos.x() - r.center().x()) <= reach else pos.x()  # drops snap to the
+        y = r.center().y() if abs(pos.y() - r.center().y()) <= reach else pos.y()  # canvas centre lines
+        pos = QPointF(min(max(x, r.left()), r.right()), min(max(y, r.top()), r.bottom()))
         if mime.hasFormat(MEDIA_IDS_MIME):
             try:
                 ids = [str(i) for i in json.loads(bytes(mime.data(MEDIA_IDS_MIME)).decode("utf-8"))]
