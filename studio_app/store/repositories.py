@@ -404,7 +404,8 @@ class BrandKitRepository:
     def soft_delete(self, kit_id: str) -> None:
         """Tombstone a kit."""
         with self.db.session() as s:
-            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=_now()))
+            now = _now()
+            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=now, updated_at=now))
 
 
 class CanvasDocumentRepository:
@@ -483,8 +484,9 @@ class CoachSessionRepository:
     def soft_delete(self, session_id: str) -> None:
         """Tombstone a session."""
         with self.db.session() as s:
+            now = _now()
             s.execute(update(CoachSessionRow).where(CoachSessionRow.id == session_id)
-                      .values(deleted_at=_now()))
+                      .values(deleted_at=now, updated_at=now))
 
 
 def _coach_from_row(row: CoachSessionRow) -> CoachSession:

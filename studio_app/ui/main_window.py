@@ -34,6 +34,7 @@ from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
 from studio_app.render.export import EXPORT_FORMATS, ExportError, export_image
 from studio_app.render.snapshot import RenderError, render_canvas
+from studio_app.services.brand_kits import BrandKitError, BrandKitService, resolve_logo_position
 from studio_app.services.canvas_files import (
     CanvasFileError,
     read_canvas_file,
@@ -44,9 +45,9 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
 
+from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
-from .canvas.easy_sketch import brand_palette
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .library.panel import MediaLibraryPanel
@@ -85,9 +86,11 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
-                 *, provider_name: str = "offline", provider_label: str = "Offline preview") -> None:
+                 *, provider_name: str = "offline", provider_label: str = "Offline preview",
+                 brand_kits: BrandKitService | None = None) -> None:
         super().__init__()
         self.store, self.generation, self.library = store, generation, library
+        self.brand_kits = brand_kits or BrandKitService(store)
         self.provider_name = provider_name
         self.file_path: Path | None = None
         self.last_error: tuple[str, str] | None = None
@@ -100,6 +103,12 @@ class MainWindow(QMainWindow):
         self.canvas_view = self.workspace.view
         self.canvas_actions = self.workspace.actions
         self.tool_actions = self.canvas_actions.tools
+        self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]
+        self.workspace.style_row.addSeparator()
+        self.workspace.style_row.addWidget(QLabel(" Brand kit: "))
+        self.brand_kit_combo = ActiveBrandKitCombo(self.brand_kits)
+        self.brand_kit_combo.currentIndexChanged.connect(lambda _i: self._brand_kit_changed())
+        self.workspace.style_row.addWidget(self.brand_kit_combo)
         self.canvas_view.mediaDropped.connect(self.place_media)
         self.canvas_view.filesDropped.connect(self._place_files)
 
@@ -247,6 +256,9 @@ class MainWindow(QMainWindow):
             e.addAction(acts[name])
         e.addSeparator()
         e.addAction(acts["select_all"])
+        e.addSeparator()
+        e.addAction("Insert brand &logo").triggered.connect(lambda: self.insert_brand_logo())
+        e.addAction("&Brand kits…").triggered.connect(self.open_brand_kits)
 
         a = self.menuBar().addMenu("&Arrange")
         for name in ("front", "forward", "backward", "back"):
@@ -283,8 +295,13 @@ class MainWindow(QMainWindow):
         gen.triggered.connect(self.generate)
 
     def _palette(self) -> tuple[list[str], str | None]:
-        kit = self.store.brand_kits.active()
-        return brand_palette(kit), kit.name if kit else None
+        """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""
+        kit = self.brand_kits.active()
+        return self.brand_kits.palette(), kit.name if kit else None
+
+    def _brand_kit_changed(self) -> None:
+        if self.workspace.easy_sketch:
+            self.workspace.easy_bar.set_palette(*self._palette())
 
     # -- canvas ------------------------------------------------------------------------
     def place_media(self, asset_ids: list[str], scene_pos: QPointF) -> list[str]:
@@ -316,6 +333,31 @@ class MainWindow(QMainWindow):
         if new_ids:
             self.scene.select_ids(new_ids)
         return new_ids
+
+    def open_brand_kits(self) -> BrandKitsDialog:
+        """Show the brand kit dialog (window-modal); returns it."""
+        dialog = BrandKitsDialog(self.brand_kits, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def insert_brand_logo(self, logo_type: str = "primary", logo_position: str = "bottom-right") -> str | None:
+        """Place the active kit's logo on the canvas (one undo step); returns the placement id,
+        or None (with a status message) when there is no active kit or logo."""
+        doc = self.editor.document
+        try:
+            placement = self.brand_kits.logo_placement(logo_type, logo_position, doc)
+            _, note = resolve_logo_position(doc.asset_type, logo_position)
+        except BrandKitError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return None
+        if placement is None:
+            self.statusBar().showMessage(f"The active brand kit has no {logo_type} logo (Edit > Brand kits…).", 8000)
+            return None
+        self.undo_stack.push(AddPlacementCommand(self.editor, placement))
+        if note:
+            self.statusBar().showMessage(note, 8000)
+        return placement.id
 
     def _place_files(self, paths: list[str], scene_pos: QPointF) -> None:
         outcomes = self.library.import_files([Path(p) for p in paths])

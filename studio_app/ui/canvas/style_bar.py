@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSignalBlocker, QSize
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -25,6 +27,7 @@ class StyleBar(QWidget):
     def __init__(self, scene: CanvasScene) -> None:
         super().__init__()
         self.scene = scene
+        self.custom_colours: Callable[[], list[str]] = list  # the colour dialog's custom row (``#RRGGBB``)
         s = scene.style
         self.colour_button = QToolButton()
         self.colour_button.setToolTip("Colour")
@@ -90,6 +93,8 @@ class StyleBar(QWidget):
         self.colour_button.setIcon(swatch_icon(colour, 20))
 
     def _pick_colour(self) -> None:
+        for i, hex_ in enumerate(self.custom_colours()[:16]):  # e.g. the active brand kit's colours
+            QColorDialog.setCustomColor(i, QColor(hex_))
         colour = QColorDialog.getColor(QColor(self.scene.style.colour), self, "Sketch colour")
         if colour.isValid():
             self.set_colour(colour.name())
