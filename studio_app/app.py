@@ -36,6 +36,7 @@ def run_gui(data_dir: str | None = None) -> int:
     store = StudioStore.open(data_dir)
     window = build_main_window(store)
     window.show()
+    window.offer_recovery()  # a recovery file means the last session did not close cleanly
     code = app.exec()
     store.close()
     return int(code)
