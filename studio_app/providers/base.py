@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from studio_app.domain.asset_types import AssetType, TARGET_SPECS
+from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 
 from .errors import GenerationCancelledError
 
