@@ -7,6 +7,7 @@ conflict whose copy is deleted is no longer listed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,6 +19,13 @@ from studio_app.store.database import Database
 from .kinds import KINDS_BY_NAME
 from .local import LocalRecords, table_of
 from .state import ConflictEntry, SyncStateStore
+
+_TAG_RE = re.compile(r" \(conflict copy, [^()]* UTC\)$")
+
+
+def strip_conflict_tag(label: str) -> str:
+    """``"Draft (conflict copy, laptop 2026-11-21 16:46 UTC)"`` -> ``"Draft"``."""
+    return _TAG_RE.sub("", label)
 
 
 class Resolution(StrEnum):
@@ -105,8 +113,8 @@ class Conflicts:
             raise ConflictNotFoundError(f"conflict copy {entry.copy_id} is gone")
         kind = KINDS_BY_NAME[entry.kind]
         data = dict(copy.data)
-        if kind.label_column and canonical is not None:
-            data[kind.label_column] = canonical.data.get(kind.label_column)
+        if kind.label_column and isinstance(data.get(kind.label_column), str):
+            data[kind.label_column] = strip_conflict_tag(data[kind.label_column])
         if entry.kind == "canvas_document" and isinstance(data.get("document"), dict):
             data["document"] = {**data["document"], "id": entry.object_id, "name": data.get("name")}
         data["deleted_at"] = None

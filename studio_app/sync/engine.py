@@ -271,6 +271,7 @@ class SyncEngine:
             self.remote, self.blobs, self.layout, self.state, conditional_create=support.if_none_match,
             multipart_threshold=self.settings.multipart_threshold_bytes, part_size=self.settings.part_size_bytes,
             kill=self.kill, cancel=self.cancel, on_bytes=self._add_bytes)
+        self.transfer.sweep_partials()
         self.support = support
 
         listing: dict[Key, str] = {}

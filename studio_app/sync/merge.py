@@ -30,7 +30,7 @@ class Action(StrEnum):
     APPLY = "apply"          # write the remote version locally
     PUSH = "push"            # upload the local version
     CONFLICT = "conflict"    # keep remote as canonical, local becomes a conflict copy
-    DROP = "drop"            # local-only object that never needs to travel (created and deleted offline)
+    DROP = "drop"            # stays local for now (an unfinished generation job)
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,6 @@ def decide(*, device_id: str, base: BaseState | None, local: LocalObject | None,
     if not remote_exists:
         if local is None:
             return Decision(Action.NOTHING)
-        if base is None and local.deleted:
-            return Decision(Action.DROP, reason="created and deleted before it was ever synced")
         version = vv_bump(base.version if base else {}, device_id)
         return Decision(Action.PUSH, version=version, create_only=True,
                         reason="new object" if base is None else "missing from the bucket")

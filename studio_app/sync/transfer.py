@@ -33,6 +33,8 @@ from .remote import S3Remote
 from .state import SyncStateStore
 
 DOWNLOAD_ATTEMPTS = 3
+INCOMING_DIRNAME = "sync-incoming"
+"""Downloads land here (same filesystem as the blob store) until their hash checks out."""
 
 
 class _HashingSink:
@@ -49,14 +51,15 @@ class BlobTransfer:
     """Moves blobs between a BlobStore and the bucket.
 
     Args:
+        incoming_dir: folder for partial downloads (default: ``sync-incoming`` beside the blobs).
         conditional_create: the bucket honours ``If-None-Match: *``.
         on_bytes: called with a byte count after each body sent or received (progress).
     """
 
     def __init__(self, remote: S3Remote, blobs: BlobStore, layout: KeyLayout, state: SyncStateStore, *,
                  conditional_create: bool, multipart_threshold: int, part_size: int,
-                 kill: KillSwitch | None = None, cancel: threading.Event | None = None,
-                 on_bytes: Callable[[int], None] | None = None) -> None:
+                 incoming_dir: Path | None = None, kill: KillSwitch | None = None,
+                 cancel: threading.Event | None = None, on_bytes: Callable[[int], None] | None = None) -> None:
         self.remote = remote
         self.blobs = blobs
         self.layout = layout
@@ -64,6 +67,7 @@ class BlobTransfer:
         self.conditional_create = conditional_create
         self.multipart_threshold = multipart_threshold
         self.part_size = part_size
+        self.incoming = Path(incoming_dir) if incoming_dir else self.blobs.root.parent / INCOMING_DIRNAME
         self.kill = kill or KillSwitch("")
         self.cancel = cancel or threading.Event()
         self.on_bytes = on_bytes or (lambda n: None)
@@ -188,6 +192,16 @@ class BlobTransfer:
             self.state.end_upload(sha)
         return n
 
+    def sweep_partials(self) -> int:
+        """Delete partial downloads left by a killed run (call under the sync lock); returns how many."""
+        n = 0
+        if self.incoming.is_dir():
+            for p in self.incoming.iterdir():
+                if p.suffix == ".part":
+                    _unlink(str(p))
+                    n += 1
+        return n
+
     # --- download -----------------------------------------------------------------------------
     def download(self, sha: str) -> int:
         """Fetch blob ``sha`` into the local store unless present; returns bytes received.
@@ -202,9 +216,10 @@ class BlobTransfer:
             return 0
         key = self.layout.blob_key(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
+        self.incoming.mkdir(parents=True, exist_ok=True)
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             self._check_cancel()
-            fd, tmp = tempfile.mkstemp(prefix=f".{sha[:16]}.", suffix=".part", dir=final.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f"{sha[:16]}.", suffix=".part", dir=self.incoming)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     sink = _HashingSink(fh)

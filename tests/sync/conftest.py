@@ -105,8 +105,8 @@ class Device:
         return sorted(d.name for d in self.store.canvases.list())
 
     def snapshot(self) -> dict[str, Any]:
-        """Every synced row (canonical JSON of its synced columns) and the bytes of every blob
-        they reference: two devices in sync have equal snapshots."""
+        """Every synced row, tombstones included (canonical JSON of its synced columns), and the
+        bytes of every blob the live rows reference: two devices in sync have equal snapshots."""
         local = LocalRecords(self.store.db)
         rows: dict[str, dict[str, bytes]] = {}
         blobs: dict[str, bytes] = {}
@@ -114,7 +114,7 @@ class Device:
             objs = local.read_all(kind.name)
             rows[kind.name] = {oid: canonical_json(o.data) for oid, o in objs.items()}
             for o in objs.values():
-                for sha in o.blobs:
+                for sha in () if o.deleted else o.blobs:
                     path = self.store.blobs.path_for(sha)
                     blobs[sha] = path.read_bytes() if path.exists() else b"<missing>"
         for sha, data in blobs.items():
@@ -122,8 +122,17 @@ class Device:
         return {"rows": rows, "blobs": blobs}
 
     def stray_files(self) -> list[Path]:
-        """Temp or partial files left in the blob store."""
-        return [p for p in self.store.blobs.root.rglob("*") if p.is_file() and p.name.startswith(".")]
+        """Temp or partial files in the blob store or the sync download folder, and blob files
+        whose bytes do not match their name."""
+        out = [p for p in self.store.blobs.root.rglob("*") if p.is_file() and (
+            p.name.startswith(".") or hashlib.sha256(p.read_bytes()).hexdigest() != p.name)]
+        incoming = self.root / "sync-incoming"
+        return out + (sorted(incoming.iterdir()) if incoming.is_dir() else [])
+
+    def bad_blobs(self) -> list[Path]:
+        """Blob files whose bytes do not hash to their name (must never exist)."""
+        return [p for p in self.store.blobs.root.rglob("*") if p.is_file() and not p.name.startswith(".")
+                and hashlib.sha256(p.read_bytes()).hexdigest() != p.name]
 
     def cli(self, *args: str, kill_at: str | None = None, extra_env: dict[str, str] | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
