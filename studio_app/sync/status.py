@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from studio_app.store.database import Database
@@ -46,10 +47,11 @@ class SyncStatusInfo:
         return ", ".join(parts)
 
 
-def read_status(db: Database, settings_store: SettingsStore) -> SyncStatusInfo:
-    """Read the status from the database and settings (no network)."""
+def read_status(db: Database, settings_store: SettingsStore,
+                environ: Mapping[str, str] | None = None) -> SyncStatusInfo:
+    """Read the status from the database, settings and STUDIO_SYNC_* in ``environ`` (no network)."""
     try:
-        s = effective_settings(settings_store)
+        s = effective_settings(settings_store, environ)
         configured, enabled = s.is_configured, s.enabled
     except SyncConfigError:
         configured, enabled = False, False

@@ -1,0 +1,1 @@
+"""QtWidgets user interface (the only layer that imports QtWidgets)."""
