@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -53,11 +54,14 @@ from .lock import SyncLock
 from .merge import Action, Decision, decide
 from .probe import ConditionalSupport, probe_conditional_writes
 from .records import (
+    MAX_PACK_BYTES,
     MAX_RECORD_BYTES,
     ConflictOrigin,
     RecordFormatError,
     SyncRecord,
     blob_refs,
+    pack_to_bytes,
+    parse_pack,
 )
 from .remote import RemoteConfig, S3Remote
 from .settings import SyncSettings, require_configured
@@ -65,7 +69,15 @@ from .state import BaseState, SyncStateStore, now_iso
 from .transfer import BlobTransfer
 
 Key = tuple[str, str]
+PACK_ETAG = "pack:"
+"""Base etag of an object published in a pack: ``pack:<pack key>``."""
+PACK_MIN = 20
+"""A push with at least this many new objects publishes them in packs."""
+PACK_SIZE = 500
+"""Records per pack."""
 COMMIT_BATCH = 200
+HEAD_INSTEAD_OF_LIST = 64
+"""Up to this many blobs of unknown presence are checked with HEAD; more with one listing."""
 PUSH_ROUNDS = 3
 RECORD_ATTEMPTS = 3
 
@@ -245,6 +257,7 @@ class SyncEngine:
             ``last_error`` for the status bar.
         """
         t0 = time.perf_counter()
+        before = self._remote.request_counts() if self._remote is not None else {}
         with SyncLock(self.data_dir):
             report = SyncReport(device_id=self.state.device_id())
             try:
@@ -256,7 +269,9 @@ class SyncEngine:
             finally:
                 report.duration_s = round(time.perf_counter() - t0, 3)
                 if self._remote is not None:
-                    report.requests = self._remote.request_counts()
+                    after = self._remote.request_counts()
+                    report.requests = {op: n - before.get(op, 0) for op, n in after.items()
+                                       if n - before.get(op, 0)}
             self.state.set_meta("last_error", None)
             self.state.set_meta("last_synced_at", now_iso())
             self._emit("done", 1, 1)
@@ -275,12 +290,23 @@ class SyncEngine:
         self.support = support
 
         listing: dict[Key, str] = {}
+        pack_keys: list[str] = []
         for obj in self.remote.list(self.layout.objects_prefix):
+            if self.layout.parse_pack_key(obj.key):
+                pack_keys.append(obj.key)
+                continue
             parsed = self.layout.parse_object_key(obj.key)
             if parsed is None or parsed[0] not in KINDS_BY_NAME:
                 report.ignored_keys += 1
                 continue
             listing[parsed] = obj.etag
+        known_packs = self.state.pack_entries()
+        pack_records = self._fetch_packs([pk for pk in pack_keys if pk not in known_packs], report, save=True)
+        for pk in sorted(pack_keys):
+            for k in known_packs.get(pk, []):
+                listing.setdefault(k, PACK_ETAG + pk)  # an object's own key wins over its pack
+        for k, rem in pack_records.items():
+            listing.setdefault(k, rem.etag or "")
         repairs = [sha for o in self.remote.list(self.layout.repair_prefix)
                    if (sha := self.layout.parse_repair_key(o.key))]
         self.kill.checkpoint("listed")
@@ -303,7 +329,14 @@ class SyncEngine:
         # Rows deleted outright (not tombstoned) need the remote data to publish a tombstone.
         locals_ = self._read_locals(candidates)
         fetch = set(changed) | {k for k in outbox if k not in locals_ and k in listing}
-        remotes = self._fetch_records(fetch, listing, report)
+        from_packs = {k for k in fetch if listing[k].startswith(PACK_ETAG)}
+        remotes = {k: pack_records[k] for k in from_packs if k in pack_records
+                   and pack_records[k].etag == listing[k]}
+        refetch = sorted({listing[k][len(PACK_ETAG):] for k in from_packs if k not in remotes})
+        for k, rem in self._fetch_packs(refetch, report, save=False).items():
+            if k in from_packs and rem.etag == listing[k]:
+                remotes[k] = rem
+        remotes.update(self._fetch_records(fetch - from_packs, listing, report))
         self._reconcile(candidates, remotes, listing, bases, locals_, outbox, top_seq, report, confirm,
                         repairs=repairs)
 
@@ -315,6 +348,46 @@ class SyncEngine:
         for kind, ids in by_kind.items():
             for oid, obj in self.local.read(kind, ids).items():
                 out[(kind, oid)] = obj
+        return out
+
+    def _fetch_packs(self, pack_keys: list[str], report: SyncReport, *, save: bool) -> dict[Key, _Remote]:
+        """Download packs; returns their records by (kind, id) with etag ``pack:<key>``. With
+        ``save``, remembers what each pack holds."""
+        out: dict[Key, _Remote] = {}
+        if not pack_keys:
+            return out
+
+        def fetch(pk: str) -> tuple[str, list[SyncRecord], list[str]]:
+            for attempt in range(1, RECORD_ATTEMPTS + 1):
+                self._check_cancel()
+                try:
+                    raw, _ = self.remote.get_bytes(pk, max_bytes=MAX_PACK_BYTES)
+                    break
+                except RemoteNotFoundError:
+                    return pk, [], []
+                except SyncOfflineError:
+                    if attempt == RECORD_ATTEMPTS:
+                        raise
+                    time.sleep(0.2 * attempt)
+            try:
+                good, errors = parse_pack(raw, key=pk, known_kinds=KINDS_BY_NAME)
+            except RecordFormatError as exc:
+                return pk, [], [str(exc)]
+            self.kill.checkpoint("record_downloaded")
+            return pk, good, errors
+
+        with ThreadPoolExecutor(min(8, self.settings.transfer_threads)) as pool:
+            results = list(pool.map(fetch, pack_keys))
+        for pk, good, errors in results:
+            report.warnings.extend(errors)
+            if save:
+                with self.db.engine.begin() as conn:
+                    self.state.add_pack_entries(conn, pk, [(r.kind, r.id) for r in good])
+            for rec in good:
+                k = (rec.kind, rec.id)
+                prev = out.get(k)
+                if prev is None or sum(rec.version.values()) > sum(prev.record.version.values()):
+                    out[k] = _Remote(rec, PACK_ETAG + pk, True)
         return out
 
     def _fetch_records(self, keys: Iterable[Key], listing: dict[Key, str],
@@ -559,6 +632,7 @@ class SyncEngine:
         self._check_cancel()
         me = report.device_id
         locals_ = self._read_locals(pushes)
+        conflicts = self.state.conflicts_by_copy()
         records: dict[Key, tuple[SyncRecord, Decision, str | None]] = {}
         for k, d in pushes.items():
             obj = locals_.get(k)
@@ -568,7 +642,7 @@ class SyncEngine:
             present = {s for s in deps if self.blobs.exists(s)}
             for s in deps - present:
                 report.warnings.append(f"{k[0]}/{k[1]}: blob {s[:12]}… is missing locally")
-            conflict = self.state.conflict_for_copy(*k)
+            conflict = conflicts.get(k)
             origin = (ConflictOrigin(object_id=conflict.object_id, device_id=conflict.device_id,
                                      device_name=conflict.device_name,
                                      detected_at=datetime.fromisoformat(conflict.detected_at))
@@ -590,11 +664,18 @@ class SyncEngine:
         pending_commit: list[tuple[Key, SyncRecord, str]] = []
         total = len(records)
         self._emit("uploading", 0, total)
+        bulk = sorted(k for k, (_, d, _) in records.items() if d.create_only)
+        if len(bulk) >= PACK_MIN:
+            self._push_packs(bulk, records, top_seq, report)
+            records = {k: v for k, v in records.items() if k not in set(bulk)}
 
         def put(k: Key) -> tuple[Key, str | None, Exception | None]:
             rec, d, _ = records[k]
             key = self.layout.object_key(*k)
             body = rec.to_bytes()
+            if d.if_match and d.if_match.startswith(PACK_ETAG):
+                # First update of an object published in a pack: its own key must not exist yet.
+                d = Decision(Action.PUSH, version=d.version, create_only=True)
             try:
                 if self.support.if_match and self.support.if_none_match:
                     etag = self.remote.put_bytes(key, body, if_match=None if d.create_only else d.if_match,
@@ -608,6 +689,7 @@ class SyncEngine:
 
         with ThreadPoolExecutor(self.settings.transfer_threads) as pool:
             futures = [pool.submit(put, k) for k in records]
+            total = len(futures)
             try:
                 for i, fut in enumerate(as_completed(futures), 1):
                     k, etag, err = fut.result()
@@ -626,6 +708,39 @@ class SyncEngine:
         self._finish_uploads(report, keep=set())
         return retry
 
+    def _push_packs(self, keys: list[Key], records: dict[Key, tuple[SyncRecord, Decision, str | None]],
+                    top_seq: int, report: SyncReport) -> None:
+        """Publish new objects in packs of PACK_SIZE (one PUT per pack instead of one per object)."""
+        me = report.device_id
+        chunks = [keys[i:i + PACK_SIZE] for i in range(0, len(keys), PACK_SIZE)]
+
+        def put_pack(chunk: list[Key]) -> tuple[list[Key], str]:
+            key = self.layout.pack_key(me, uuid.uuid4().hex)
+            body = pack_to_bytes(me, [records[k][0] for k in chunk])
+            if not self.support.if_none_match and self.remote.head(key) is not None:
+                raise PreconditionFailedError(f"upload {key}: exists")
+            self.remote.put_bytes(key, body, if_none_match=self.support.if_none_match,
+                                  content_type="application/json")
+            self.kill.checkpoint("record_uploaded")
+            return chunk, key
+
+        with ThreadPoolExecutor(min(len(chunks), self.settings.transfer_threads)) as pool:
+            for chunk, key in pool.map(put_pack, chunks):
+                with self.db.engine.begin() as conn:
+                    self.state.add_pack_entries(conn, key, chunk)
+                    self.state.set_bases(conn, [
+                        (k, BaseState(PACK_ETAG + key, records[k][0].version, records[k][0].content_hash,
+                                      records[k][0].deleted)) for k in chunk])
+                    self.state.clear_outbox(conn, chunk, top_seq)
+                for k in chunk:
+                    rec = records[k][0]
+                    item = _item(k[0], k[1], records[k][2])
+                    if rec.deleted:
+                        report.deleted.append({**item, "where": "remote"})
+                    else:
+                        report.uploaded.append(item)
+                self.kill.checkpoint("state_committed")
+
     def _put_fallback(self, key: str, body: bytes, d: Decision) -> str:
         """Read-check-write for buckets without compare-and-swap: check the etag just before the
         PUT. A writer racing inside that window can still overwrite; the version vectors then show
@@ -641,8 +756,8 @@ class SyncEngine:
     def _commit_pushed(self, items: list[tuple[Key, SyncRecord, str]], top_seq: int, report: SyncReport,
                        records: dict[Key, tuple[SyncRecord, Decision, str | None]]) -> None:
         with self.db.engine.begin() as conn:
-            for k, rec, etag in items:
-                self.state.set_base(conn, k[0], k[1], BaseState(etag, rec.version, rec.content_hash, rec.deleted))
+            self.state.set_bases(conn, [(k, BaseState(etag, rec.version, rec.content_hash, rec.deleted))
+                                        for k, rec, etag in items])
             self.state.clear_outbox(conn, [k for k, _, _ in items], top_seq)
         for k, rec, _ in items:
             item = _item(k[0], k[1], records[k][2])
@@ -664,11 +779,19 @@ class SyncEngine:
         known = self.state.known_blobs()
         todo = [s for s in needed if s not in known]
         if todo:
-            listed = {}
-            for o in self.remote.list(self.layout.blobs_prefix):
-                sha = self.layout.parse_blob_key(o.key)
-                if sha:
-                    listed[sha] = o.size
+            # Which of them the bucket already has: a few HEADs, or one listing for many.
+            listed: dict[str, int] = {}
+            if len(todo) <= HEAD_INSTEAD_OF_LIST:
+                with ThreadPoolExecutor(self.settings.transfer_threads) as pool:
+                    for sha, head in zip(todo, pool.map(lambda s: self.remote.head(self.layout.blob_key(s)), todo),
+                                         strict=True):
+                        if head is not None:
+                            listed[sha] = head.size
+            else:
+                for o in self.remote.list(self.layout.blobs_prefix):
+                    sha = self.layout.parse_blob_key(o.key)
+                    if sha:
+                        listed[sha] = o.size
             self.state.add_known_blobs(listed.items())
             todo = [s for s in todo if s not in listed]
         failed: set[Key] = set()

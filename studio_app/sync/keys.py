@@ -4,6 +4,8 @@ Layout under ``{prefix}/`` (see docs/sync.md):
 
 * ``blobs/ab/<sha256>``: a content-addressed blob (``ab`` = first two hex digits).
 * ``objects/<kind>/<id>.json``: the metadata record of one object (media asset, canvas, ...).
+* ``objects/_packs/<device>/<32 hex>.json``: many records of new objects published at once (a
+  bulk first upload); an object's own ``objects/<kind>/<id>.json`` key, once it exists, wins.
 * ``repair/<sha256>``: an empty marker asking any device that holds the blob to upload it again
   (written when a download failed its hash check or the blob was missing).
 * ``probe/<device>-<random>``: scratch keys of the conditional-write probe.
@@ -58,6 +60,9 @@ class KeyLayout:
         ))
         object.__setattr__(self, "_blob_re", re.compile(
             re.escape(self.prefix) + r"blobs/(?P<fan>[0-9a-f]{2})/(?P<sha>[0-9a-f]{64})"
+        ))
+        object.__setattr__(self, "_pack_re", re.compile(
+            re.escape(self.prefix) + r"objects/_packs/(?P<device>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.json"
         ))
         object.__setattr__(self, "_repair_re", re.compile(re.escape(self.prefix) + r"repair/(?P<sha>[0-9a-f]{64})"))
 
@@ -118,6 +123,21 @@ class KeyLayout:
         if not m or m["fan"] != m["sha"][:2]:
             return None
         return m["sha"]
+
+    def pack_key(self, device_id: str, pack_id: str) -> str:
+        """``{prefix}objects/_packs/<device>/<pack id>.json``.
+
+        Raises:
+            ValueError: the result would not parse back.
+        """
+        key = f"{self.prefix}objects/_packs/{device_id}/{pack_id}.json"
+        if self.parse_pack_key(key) is None:
+            raise ValueError(f"bad pack key {key!r}")
+        return key
+
+    def parse_pack_key(self, key: str) -> str | None:
+        """``key`` itself when it is a pack key, else None."""
+        return key if self._pack_re.fullmatch(key) else None  # type: ignore[attr-defined]
 
     def parse_repair_key(self, key: str) -> str | None:
         """The digest named by a repair marker, or None."""

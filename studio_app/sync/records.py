@@ -199,6 +199,48 @@ class SyncRecord(BaseModel):
         return rec
 
 
+MAX_PACK_BYTES = 64 * 1024 * 1024
+"""A pack larger than this (bytes) is refused before parsing."""
+
+
+def pack_to_bytes(device_id: str, records: list[SyncRecord]) -> bytes:
+    """The JSON body of a pack: ``{"format": 1, "device_id": …, "records": [record, …]}``."""
+    return canonical_json({"format": RECORD_FORMAT, "device_id": device_id,
+                           "records": [r.model_dump(mode="json") for r in records]})
+
+
+def parse_pack(raw: bytes, *, key: str, known_kinds: Iterable[str]) -> tuple[list[SyncRecord], list[str]]:
+    """Parse a pack into (good records, one-line errors for bad ones). A record that fails its own
+    checks is skipped; the rest of the pack is still used.
+
+    Raises:
+        RecordFormatError: the pack itself is not JSON, too large or of a newer format.
+    """
+    if len(raw) > MAX_PACK_BYTES:
+        raise RecordFormatError(f"pack {key} is {len(raw)} bytes, over the {MAX_PACK_BYTES} limit")
+    try:
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RecordFormatError(f"pack {key} is not JSON ({exc})") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
+        raise RecordFormatError(f"pack {key} has no record list")
+    if isinstance(payload.get("format"), int) and payload["format"] > RECORD_FORMAT:
+        raise RecordFormatError(f"pack {key} has format {payload['format']}, newer than this app")
+    kinds = set(known_kinds)
+    good: list[SyncRecord] = []
+    errors: list[str] = []
+    for i, item in enumerate(payload["records"]):
+        if not isinstance(item, dict) or item.get("kind") not in kinds or not isinstance(item.get("id"), str):
+            errors.append(f"pack {key} entry {i} is not a record of a known kind")
+            continue
+        try:
+            good.append(SyncRecord.parse(canonical_json(item), key=f"{key}#{i}", kind=item["kind"],
+                                         object_id=item["id"]))
+        except RecordFormatError as exc:
+            errors.append(str(exc))
+    return good, errors
+
+
 class RecordFormatError(ValueError):
     """A downloaded record could not be used (see ``SyncRecord.parse``)."""
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     delete,
     func,
     select,
@@ -69,6 +70,12 @@ sync_conflicts = Table(
     Column("id", String(36), primary_key=True), Column("kind", String(32)), Column("object_id", String(64)),
     Column("copy_id", String(64)), Column("device_id", String(64)), Column("device_name", Text),
     Column("detected_at", Text), Column("resolved_at", Text), Column("resolution", String(16)),
+)
+
+sync_pack_entries = Table(
+    "sync_pack_entries", META,
+    Column("pack_key", Text, primary_key=True), Column("kind", String(32), primary_key=True),
+    Column("object_id", String(64), primary_key=True),
 )
 
 APPLYING_KEY = "applying"
@@ -211,9 +218,11 @@ class SyncStateStore:
     @staticmethod
     def clear_outbox(conn: Connection, keys: Iterable[tuple[str, str]], up_to_seq: int) -> None:
         """Drop outbox entries of ``keys`` with seq <= ``up_to_seq`` (later edits stay queued)."""
-        for kind, oid in keys:
+        params = [{"k": kind, "o": oid} for kind, oid in keys]
+        if params:
             conn.execute(delete(sync_outbox).where(and_(
-                sync_outbox.c.kind == kind, sync_outbox.c.object_id == oid, sync_outbox.c.seq <= up_to_seq)))
+                sync_outbox.c.kind == bindparam("k"), sync_outbox.c.object_id == bindparam("o"),
+                sync_outbox.c.seq <= up_to_seq)), params)
 
     @staticmethod
     def enqueue(conn: Connection, kind: str, object_id: str) -> None:
@@ -231,10 +240,21 @@ class SyncStateStore:
     @staticmethod
     def set_base(conn: Connection, kind: str, object_id: str, state: BaseState) -> None:
         """Record the agreed state of one object."""
-        values = {"etag": state.etag, "version": state.version, "content_hash": state.content_hash,
-                  "deleted": state.deleted, "synced_at": now_iso()}
-        stmt = sqlite_insert(sync_state).values(kind=kind, object_id=object_id, **values)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "object_id"], set_=values))
+        SyncStateStore.set_bases(conn, [((kind, object_id), state)])
+
+    @staticmethod
+    def set_bases(conn: Connection, items: Iterable[tuple[tuple[str, str], BaseState]]) -> None:
+        """Record the agreed state of many objects (one executemany)."""
+        when = now_iso()
+        rows = [{"kind": k, "object_id": o, "etag": st.etag, "version": st.version, "content_hash": st.content_hash,
+                 "deleted": st.deleted, "synced_at": when} for (k, o), st in items]
+        if not rows:
+            return
+        stmt = sqlite_insert(sync_state)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kind", "object_id"],
+            set_={c: stmt.excluded[c] for c in ("etag", "version", "content_hash", "deleted", "synced_at")})
+        conn.execute(stmt, rows)
 
     # --- blobs known remote -------------------------------------------------------------------
     def known_blobs(self) -> set[str]:
@@ -244,12 +264,12 @@ class SyncStateStore:
 
     def add_known_blobs(self, items: Iterable[tuple[str, int | None]]) -> None:
         """Remember blobs seen in (or uploaded to) the bucket."""
-        rows = [{"sha256": s, "size": n, "seen_at": now_iso()} for s, n in items]
+        when = now_iso()
+        rows = [{"sha256": s, "size": n, "seen_at": when} for s, n in items]
         if not rows:
             return
         with self.engine.begin() as c:
-            for i in range(0, len(rows), 500):
-                c.execute(sqlite_insert(sync_blobs).values(rows[i:i + 500]).on_conflict_do_nothing())
+            c.execute(sqlite_insert(sync_blobs).on_conflict_do_nothing(), rows)
 
     def forget_blobs(self, digests: Iterable[str]) -> None:
         """Drop blobs from the known set (the bucket lost them or holds bad bytes)."""
@@ -283,6 +303,23 @@ class SyncStateStore:
         with self.engine.begin() as c:
             c.execute(delete(sync_uploads).where(sync_uploads.c.sha256 == sha256))
 
+    # --- packs -------------------------------------------------------------------------------
+    def pack_entries(self) -> dict[str, list[tuple[str, str]]]:
+        """Contents of every pack this device has read or written: {pack key: [(kind, id)]}."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self.engine.connect() as c:
+            for pk, kind, oid in c.execute(select(sync_pack_entries.c.pack_key, sync_pack_entries.c.kind,
+                                                  sync_pack_entries.c.object_id)):
+                out.setdefault(pk, []).append((kind, oid))
+        return out
+
+    @staticmethod
+    def add_pack_entries(conn: Connection, pack_key: str, keys: Iterable[tuple[str, str]]) -> None:
+        """Remember which objects a pack holds."""
+        rows = [{"pack_key": pack_key, "kind": k, "object_id": o} for k, o in keys]
+        if rows:
+            conn.execute(sqlite_insert(sync_pack_entries).on_conflict_do_nothing(), rows)
+
     # --- conflicts ----------------------------------------------------------------------------
     @staticmethod
     def add_conflict(conn: Connection, *, kind: str, object_id: str, copy_id: str, device_id: str,
@@ -292,6 +329,11 @@ class SyncStateStore:
             id=str(uuid.uuid4()), kind=kind, object_id=object_id, copy_id=copy_id, device_id=device_id,
             device_name=device_name, detected_at=detected_at, resolved_at=None, resolution=None,
         ).on_conflict_do_nothing())
+
+    def conflicts_by_copy(self) -> dict[tuple[str, str], ConflictEntry]:
+        """Every conflict keyed by (kind, copy id)."""
+        with self.engine.connect() as c:
+            return {(r.kind, r.copy_id): ConflictEntry(**r._mapping) for r in c.execute(select(sync_conflicts))}
 
     def conflict_for_copy(self, kind: str, copy_id: str) -> ConflictEntry | None:
         """The conflict whose copy is ``copy_id``."""

@@ -16,7 +16,7 @@ from studio_app.store.repositories import NotFoundError
 from studio_app.sync.errors import SyncOfflineError
 from studio_app.sync.settings import SyncSettings
 
-from .conftest import PREFIX, bucket_keys, open_uploads
+from .devices import PREFIX, bucket_keys, open_uploads
 
 MiB = 1024 * 1024
 
@@ -177,4 +177,27 @@ def test_killed_while_pulling_converges_on_the_next_run(make_device) -> None:
         assert b.bad_blobs() == []  # partial downloads never sit in the library
     b.sync()
     assert b.stray_files() == []  # and the next run sweeps them
+    assert a.snapshot() == b.snapshot()
+
+
+def test_bulk_first_upload_goes_in_packs_and_a_kill_after_it_uploads_nothing_twice(make_device, moto_server,
+                                                                                     bucket) -> None:
+    a, b = make_device("A"), make_device("B")
+    items = [a.add_media(f"m{i}", os.urandom(1000)) for i in range(30)]
+    killed = a.cli("--json", kill_at="record_uploaded:1")  # the pack is up, the local commit is not
+    assert killed.returncode == -9
+    keys = bucket_keys(moto_server, bucket)
+    packs = [k for k in keys if "/objects/_packs/" in k]
+    assert len(packs) == 1 and not [k for k in keys if "/objects/media_asset/" in k]
+
+    report = a.sync()
+    assert report.adopted == 30 and report.uploaded == []
+    assert "PutObject" not in report.requests
+    pulled = b.sync()
+    assert len(pulled.downloaded) == 30 and pulled.requests["GetObject"] == 1 + 30  # one pack + the blobs
+    # The first edit of a pack-born object goes to its own key; the pack stays as it was.
+    b.store.media.update(items[0].id, display_name="renamed on B")
+    b.sync()
+    assert a.sync().downloaded[0]["label"] == "renamed on B"
+    assert f"{PREFIX}/objects/media_asset/{items[0].id}.json" in bucket_keys(moto_server, bucket)
     assert a.snapshot() == b.snapshot()

@@ -10,7 +10,7 @@ import random
 from studio_app.sync.conflicts import Conflicts
 from studio_app.sync.settings import SyncSettings
 
-from .conftest import bucket_keys, open_uploads
+from .devices import bucket_keys, open_uploads
 
 KILLS = 20
 MAX_ATTEMPTS = 30

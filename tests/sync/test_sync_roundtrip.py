@@ -13,7 +13,7 @@ from studio_app.domain.coach import CoachSession
 from studio_app.domain.jobs import GenerationJob, JobStatus
 from studio_app.store.repositories import NotFoundError
 
-from .conftest import bucket_keys
+from .devices import bucket_keys
 
 
 def test_offline_edits_reach_the_other_device(make_device, moto_server, bucket) -> None:

@@ -8,7 +8,7 @@ import os
 
 from studio_app.sync.records import content_hash
 
-from .conftest import PREFIX
+from .devices import PREFIX
 
 
 def _tree(path) -> set[str]:

@@ -1,5 +1,6 @@
 """Sync bookkeeping: outbox filled by triggers, per-object sync state, blobs known remote,
-resumable multipart uploads, conflicts, and a small key/value table (device id, probe results).
+resumable multipart uploads, conflicts, the contents of record packs, and a small key/value
+table (device id, probe results).
 
 The triggers append to ``sync_outbox`` on every insert, update and delete of a synced table,
 so no repository has to remember to enqueue. They stay quiet while the sync engine applies
@@ -85,6 +86,12 @@ def upgrade() -> None:
         sa.Column("resolution", sa.String(16), nullable=True),
     )
     op.create_index("ix_sync_conflicts_copy", "sync_conflicts", ["kind", "copy_id"], unique=True)
+    op.create_table(
+        "sync_pack_entries",
+        sa.Column("pack_key", sa.Text, primary_key=True),
+        sa.Column("kind", sa.String(32), primary_key=True),
+        sa.Column("object_id", sa.String(64), primary_key=True),
+    )
 
     for table, kind in SYNCED.items():
         for event, ref, what in (("INSERT", "NEW", "upsert"), ("UPDATE", "NEW", "upsert"),
@@ -101,5 +108,5 @@ def downgrade() -> None:
     for table in SYNCED:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS trg_sync_{table}_{event}")
-    for table in ("sync_conflicts", "sync_uploads", "sync_blobs", "sync_state", "sync_outbox", "sync_meta"):
+    for table in ("sync_pack_entries", "sync_conflicts", "sync_uploads", "sync_blobs", "sync_state", "sync_outbox", "sync_meta"):
         op.drop_table(table)
