@@ -95,9 +95,20 @@ def _engine(store: Any, progress: Any = None) -> Any:
                         data_dir=store.paths.data_dir, progress=progress)
 
 
+def _progress_line(p: Any) -> None:
+    total = f" {p.done}/{p.total}" if p.total else ""
+    sys.stderr.write(f"\rsync: {p.phase}{total} ({p.percent}%)\033[K")
+    sys.stderr.flush()
+
+
 def _run(args: argparse.Namespace, store: Any) -> int:
-    engine = _engine(store)
-    report = engine.run(confirm=args.yes)
+    tty = sys.stderr.isatty() and not args.json
+    engine = _engine(store, progress=_progress_line if tty else None)
+    try:
+        report = engine.run(confirm=args.yes)
+    finally:
+        if tty:
+            sys.stderr.write("\r\033[K")
     _print(args, {"ok": True, **report.to_dict()}, report.summary())
     return EXIT_OK
 

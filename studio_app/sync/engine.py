@@ -305,8 +305,8 @@ class SyncEngine:
         for pk in sorted(pack_keys):
             for k in known_packs.get(pk, []):
                 listing.setdefault(k, PACK_ETAG + pk)  # an object's own key wins over its pack
-        for k, rem in pack_records.items():
-            listing.setdefault(k, rem.etag or "")
+        for (k, etag) in sorted(pack_records, key=lambda ke: ke[1]):
+            listing.setdefault(k, etag)
         repairs = [sha for o in self.remote.list(self.layout.repair_prefix)
                    if (sha := self.layout.parse_repair_key(o.key))]
         self.kill.checkpoint("listed")
@@ -330,12 +330,12 @@ class SyncEngine:
         locals_ = self._read_locals(candidates)
         fetch = set(changed) | {k for k in outbox if k not in locals_ and k in listing}
         from_packs = {k for k in fetch if listing[k].startswith(PACK_ETAG)}
-        remotes = {k: pack_records[k] for k in from_packs if k in pack_records
-                   and pack_records[k].etag == listing[k]}
+        remotes = {k: pack_records[(k, listing[k])] for k in from_packs if (k, listing[k]) in pack_records}
         refetch = sorted({listing[k][len(PACK_ETAG):] for k in from_packs if k not in remotes})
-        for k, rem in self._fetch_packs(refetch, report, save=False).items():
-            if k in from_packs and rem.etag == listing[k]:
-                remotes[k] = rem
+        refetched = self._fetch_packs(refetch, report, save=False)
+        for k in from_packs:
+            if k not in remotes and (k, listing[k]) in refetched:
+                remotes[k] = refetched[(k, listing[k])]
         remotes.update(self._fetch_records(fetch - from_packs, listing, report))
         self._reconcile(candidates, remotes, listing, bases, locals_, outbox, top_seq, report, confirm,
                         repairs=repairs)
@@ -350,10 +350,11 @@ class SyncEngine:
                 out[(kind, oid)] = obj
         return out
 
-    def _fetch_packs(self, pack_keys: list[str], report: SyncReport, *, save: bool) -> dict[Key, _Remote]:
-        """Download packs; returns their records by (kind, id) with etag ``pack:<key>``. With
-        ``save``, remembers what each pack holds."""
-        out: dict[Key, _Remote] = {}
+    def _fetch_packs(self, pack_keys: list[str], report: SyncReport, *,
+                     save: bool) -> dict[tuple[Key, str], _Remote]:
+        """Download packs; returns their records by ((kind, id), ``pack:<key>``). With ``save``,
+        remembers what each pack holds."""
+        out: dict[tuple[Key, str], _Remote] = {}
         if not pack_keys:
             return out
 
@@ -384,10 +385,7 @@ class SyncEngine:
                 with self.db.engine.begin() as conn:
                     self.state.add_pack_entries(conn, pk, [(r.kind, r.id) for r in good])
             for rec in good:
-                k = (rec.kind, rec.id)
-                prev = out.get(k)
-                if prev is None or sum(rec.version.values()) > sum(prev.record.version.values()):
-                    out[k] = _Remote(rec, PACK_ETAG + pk, True)
+                out[((rec.kind, rec.id), PACK_ETAG + pk)] = _Remote(rec, PACK_ETAG + pk, True)
         return out
 
     def _fetch_records(self, keys: Iterable[Key], listing: dict[Key, str],
