@@ -4,6 +4,7 @@ check invariants" and Syncthing's restart-during-transfer tests, applied to sync
 
 from __future__ import annotations
 
+import json
 import os
 import random
 
@@ -36,6 +37,9 @@ def test_twenty_random_kills_then_both_devices_match_byte_for_byte(make_device, 
 
     big = devices["A"].add_media("A-big", os.urandom(6 * MiB))  # goes up in 2 parts
     expected_media[big.id] = ("A-big", big.content_hash)
+    for i in range(25):  # enough new objects for A's first push to use a pack
+        seed_item = devices["A"].add_media(f"A-seed{i}", os.urandom(2000))
+        expected_media[seed_item.id] = (seed_item.display_name, seed_item.content_hash)
 
     kills, attempts, points = 0, 0, []
     while kills < KILLS and attempts < MAX_ATTEMPTS:
@@ -95,5 +99,16 @@ def test_twenty_random_kills_then_both_devices_match_byte_for_byte(make_device, 
         assert dev.stray_files() == []
         assert dev.sync().changed_anything is False
     assert open_uploads(moto_server, bucket) == []
-    objects = [k for k in bucket_keys(moto_server, bucket) if "/objects/" in k]
-    assert len(objects) == len(expected_media) + len(expected_canvas)  # nothing duplicated
+    # Nothing duplicated: every object is in the bucket once (under its own key or in a pack).
+    client, published = moto_server.client(), []
+    for key in bucket_keys(moto_server, bucket):
+        if "/objects/_packs/" in key:
+            pack = json.loads(client.get_object(Bucket=bucket, Key=key)["Body"].read())
+            published += [(r["kind"], r["id"]) for r in pack["records"]]
+        elif "/objects/" in key:
+            published.append(tuple(key.rsplit("/", 2)[-2:]))
+    ids = {oid.removesuffix(".json") for _, oid in published}
+    assert ids == set(expected_media) | set(expected_canvas)
+    for dev in (a, b):
+        rows = dev.snapshot()["rows"]
+        assert len(rows["media_asset"]) == len(expected_media) and len(rows["canvas_document"]) == len(expected_canvas)
