@@ -1,7 +1,8 @@
 """The sync engine's persisted state in the studio database (tables from migration 0002_sync).
 
 * ``sync_meta``: device id and name, last sync time and error, conditional-write probe result.
-* ``sync_outbox``: (kind, id) of every local insert/update/delete, appended by triggers.
+* ``sync_outbox``: (kind, id) of objects changed locally since their last push, one row per
+  object, written by triggers; a later change replaces the row with a higher ``seq``.
 * ``sync_state``: per object, what was last agreed with the bucket (etag, version vector,
   content hash), the "base" of three-way decisions.
 * ``sync_blobs``: blobs known to be in the bucket (a cache; repair markers correct it).
@@ -119,6 +120,7 @@ def trigger_ddl(table: str, kind: str) -> list[tuple[str, str]]:
         name = f"trg_sync_{table}_{event.lower()}"
         out.append((name,
                     f"CREATE TRIGGER {name} AFTER {event} ON {table} WHEN {_QUIET} BEGIN "
+                    f"DELETE FROM sync_outbox WHERE kind = '{kind}' AND object_id = {ref}.id; "
                     f"INSERT INTO sync_outbox (kind, object_id, op) VALUES ('{kind}', {ref}.id, '{what}'); END"))
     return out
 
@@ -227,6 +229,7 @@ class SyncStateStore:
     @staticmethod
     def enqueue(conn: Connection, kind: str, object_id: str) -> None:
         """Queue an object explicitly (used where the triggers are silenced)."""
+        conn.execute(delete(sync_outbox).where(sync_outbox.c.kind == kind, sync_outbox.c.object_id == object_id))
         conn.execute(sync_outbox.insert().values(kind=kind, object_id=object_id, op="upsert", changed_at=now_iso()))
 
     # --- base state ---------------------------------------------------------------------------

@@ -47,9 +47,20 @@ def test_every_write_to_a_synced_table_lands_in_the_outbox(store) -> None:
     store.canvases.save(doc)
     with store.db.engine.begin() as c:
         c.execute(text("DELETE FROM canvas_documents WHERE id = :i"), {"i": doc.id})
-    assert _outbox(store) == [("media_asset", m.id, "upsert")] * 3 + [
-        ("canvas_document", doc.id, "upsert"), ("canvas_document", doc.id, "delete")]
+    # One row per object: the latest change, with the highest seq.
+    assert _outbox(store) == [("media_asset", m.id, "upsert"), ("canvas_document", doc.id, "delete")]
     assert SyncStateStore(store.db).outbox_count() == 2
+
+
+def test_an_edit_during_a_push_stays_queued(store) -> None:
+    m = _media(store)
+    state = SyncStateStore(store.db)
+    top, pending = state.outbox_snapshot()
+    assert pending == {("media_asset", m.id): "upsert"}
+    store.media.update(m.id, tags=["edited while uploading"])  # after the snapshot
+    with store.db.engine.begin() as conn:
+        state.clear_outbox(conn, [("media_asset", m.id)], top)
+    assert _outbox(store) == [("media_asset", m.id, "upsert")]
 
 
 def test_the_apply_guard_silences_triggers_only_inside_its_transaction(store) -> None:

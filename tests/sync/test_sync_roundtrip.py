@@ -131,3 +131,20 @@ def test_large_blob_goes_up_in_parts_and_comes_back_identical(make_device, moto_
     assert moto_server.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     b.sync()
     assert b.store.blobs.get(m.content_hash) == big
+
+
+def test_an_edit_made_while_a_sync_is_uploading_is_not_lost(make_device) -> None:
+    a, b = make_device("A"), make_device("B")
+    doc = a.new_canvas("v1")
+    typed: list[str] = []
+
+    def on_progress(p) -> None:
+        if p.phase == "uploading" and not typed:
+            typed.append("v2")
+            a.rename_canvas(doc.id, "v2, typed during the upload")
+
+    first = a.engine(progress=on_progress).run()
+    assert typed and [u["label"] for u in first.uploaded] == ["v1"]
+    assert a.store.db and len(a.sync().uploaded) == 1  # the later edit was still queued
+    b.sync()
+    assert b.canvas_names() == ["v2, typed during the upload"]

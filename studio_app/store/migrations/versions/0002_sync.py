@@ -3,7 +3,10 @@ resumable multipart uploads, conflicts, the contents of record packs, and a smal
 table (device id, probe results).
 
 The triggers append to ``sync_outbox`` on every insert, update and delete of a synced table,
-so no repository has to remember to enqueue. They stay quiet while the sync engine applies
+so no repository has to remember to enqueue. One row per object (each change deletes the old row
+and inserts a new one with a higher ``seq``; a plain DELETE + INSERT, because an outer UPSERT
+would override an ``OR REPLACE`` inside a trigger), so the outbox stays as small as the library
+even if sync is never set up. They stay quiet while the sync engine applies
 remote changes (it holds a ``sync_meta`` row ``applying`` inside its own transaction, which no
 other connection can see). Existing rows are queued once so a library made before sync was
 set up is uploaded on the first run.
@@ -47,8 +50,9 @@ def upgrade() -> None:
         sa.Column("op", sa.String(8), nullable=False),
         sa.Column("changed_at", sa.Text, nullable=False,
                   server_default=sa.text("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")),
+        sqlite_autoincrement=True,  # seq never reused: an edit during a push must stay queued
     )
-    op.create_index("ix_sync_outbox_object", "sync_outbox", ["kind", "object_id"])
+    op.create_index("ix_sync_outbox_object", "sync_outbox", ["kind", "object_id"], unique=True)
     op.create_table(
         "sync_state",
         sa.Column("kind", sa.String(32), primary_key=True),
@@ -99,6 +103,7 @@ def upgrade() -> None:
             op.execute(
                 f"CREATE TRIGGER trg_sync_{table}_{event.lower()} AFTER {event} ON {table} "
                 f"WHEN {_QUIET} BEGIN "
+                f"DELETE FROM sync_outbox WHERE kind = '{kind}' AND object_id = {ref}.id; "
                 f"INSERT INTO sync_outbox (kind, object_id, op) VALUES ('{kind}', {ref}.id, '{what}'); END"
             )
         op.execute(f"INSERT INTO sync_outbox (kind, object_id, op) SELECT '{kind}', id, 'upsert' FROM {table}")
