@@ -60,6 +60,7 @@ from .records import (
     RecordFormatError,
     SyncRecord,
     blob_refs,
+    content_hash,
     pack_to_bytes,
     parse_pack,
 )
@@ -490,7 +491,6 @@ class SyncEngine:
 
     @staticmethod
     def _tombstone_from(rec: SyncRecord) -> LocalObject:
-        from .records import content_hash
         data = dict(rec.data)
         data["deleted_at"] = datetime.now(UTC).isoformat()
         return LocalObject(rec.kind, rec.id, data, True, content_hash(data, True), None)

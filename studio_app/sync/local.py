@@ -26,7 +26,7 @@ from studio_app.store.database import Database
 from studio_app.store.models import Base
 
 from .kinds import KINDS, KINDS_BY_NAME, SyncKind
-from .records import BLOB_REF_RE, RecordFormatError, content_hash
+from .records import BLOB_REF_RE, RecordFormatError, blob_refs, content_hash
 
 _DOMAIN_MODELS = {
     "brand_kit": BrandKit, "media_asset": MediaAsset, "coach_session": CoachSession,
@@ -55,7 +55,6 @@ class LocalObject:
     @property
     def blobs(self) -> set[str]:
         """Digests referenced by ``blob:`` values in data."""
-        from .records import blob_refs
         return set(blob_refs(self.data))
 
 
