@@ -1,28 +1,213 @@
-"""The ``studio`` command (minimal version on the sync branch; the lead's cli.py replaces it and
-keeps the ``add_sync_commands`` call)."""
+"""The ``studio`` command: the GUI by default; headless subcommands for scripts and checks.
+
+Contract (scripts rely on it): ``--json`` prints machine-readable output on stdout;
+failure exits non-zero with a one-line ``studio: error: ...`` on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import json
+import signal
+import sys
+from pathlib import Path
+
+from studio_app.domain.asset_types import AssetType
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CommandError(Exception):
+    """A command failed; the message is printed as one line."""
+
+
+def _fail(message: str) -> int:
+    print(f"studio: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_FAIL
+
+
+def _open_store(args: argparse.Namespace):
+    from studio_app.services.context import StudioStore
+
+    return StudioStore.open(args.data_dir)
+
+
+def _ensure_gui_app() -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        _ensure_gui_app.app = QGuiApplication([sys.argv[0], "-platform", "offscreen"])  # type: ignore[attr-defined]
+
+
+def _load_canvas(args: argparse.Namespace, store):
+    from studio_app.services.canvas_files import read_canvas_file, resolve_placements
+    from studio_app.services.media_library import MediaLibraryService
+
+    doc = read_canvas_file(args.canvas)
+    return resolve_placements(doc, store, MediaLibraryService(store), base_dir=Path(args.canvas).parent)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``studio render CANVAS.json [--scale S] -o OUT.png``."""
+    from studio_app.render.export import export_image
+    from studio_app.render.snapshot import render_canvas
+    from studio_app.services.images import LibraryImageSource
+
+    _ensure_gui_app()
+    store = _open_store(args)
+    doc = _load_canvas(args, store)
+    image = render_canvas(doc, LibraryImageSource(store), scale=args.scale)
+    fmt = {".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}.get(Path(args.output).suffix.lower(), "PNG")
+    export_image(image, args.output, fmt)
+    if args.json:
+        print(json.dumps({"output": str(args.output), "width": image.width(), "height": image.height()}))
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """``studio describe CANVAS.json``: the canvas description and the prompt that would be sent."""
+    from studio_app.services.generation import GenerateRequest, GenerationService
+
+    store = _open_store(args)
+    doc = _load_canvas(args, store)
+    from studio_app.prompting.canvas_description import describe_canvas
+
+    service = GenerationService(store)
+    prompt = service.build_prompt(GenerateRequest(asset_type=doc.asset_type, canvas=doc,
+                                                  custom_prompt=args.prompt))
+    description = describe_canvas(doc)
+    if args.json:
+        print(json.dumps({"description": description, "prompt": prompt}))
+    else:
+        print("Canvas description:\n" + description + "\n\nPrompt:\n" + prompt)
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] -o OUT.png``."""
+    from studio_app.domain.jobs import JobStatus
+    from studio_app.providers.base import CancelToken
+    from studio_app.services.generation import GenerateRequest, GenerationService
+    from studio_app.services.provider_setup import build_provider_registry
+    from studio_app.store.blobs import atomic_write_bytes
+
+    _ensure_gui_app()
+    store = _open_store(args)
+    doc = _load_canvas(args, store)
+    asset_type = AssetType(args.asset_type) if args.asset_type else doc.asset_type
+    service = GenerationService(store, providers=build_provider_registry(store))
+    token = CancelToken()
+    previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
+    try:
+        job, asset = service.run(
+            GenerateRequest(asset_type=asset_type, canvas=doc, custom_prompt=args.prompt,
+                            provider=args.provider, model=args.model),
+            cancel=token,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if job.status == JobStatus.CANCELLED:
+        print("studio: cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if asset is None:
+        return _fail(job.error_message or "generation failed")
+    data = store.blobs.get(asset.content_hash)
+    atomic_write_bytes(Path(args.output), data)
+    result = {"job_id": job.id, "asset_id": asset.id, "status": job.status.value,
+              "asset_type": asset.asset_type.value, "width": asset.width, "height": asset.height,
+              "provider": asset.provider, "is_preview": asset.is_preview, "output": str(args.output),
+              "file_size": asset.file_size}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        label = " (offline preview, no AI)" if asset.is_preview else ""
+        print(f"{args.output}: {asset.width}x{asset.height} {asset.asset_type.value}{label}")
+    return EXIT_OK
+
+
+def cmd_jobs_list(args: argparse.Namespace) -> int:
+    """``studio jobs list [--json]``: newest first."""
+    store = _open_store(args)
+    jobs = store.jobs.list(limit=args.limit)
+    if args.json:
+        print(json.dumps([j.model_dump(mode="json") for j in jobs]))
+    else:
+        for j in jobs:
+            err = f"  {j.error_message}" if j.error_message else ""
+            print(f"{j.id}  {j.status.value:<10} {j.asset_type.value:<16} {j.provider:<8} "
+                  f"{j.created_at:%Y-%m-%d %H:%M}{err}")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the main window."""
+    from studio_app.app import run_gui
+
+    return run_gui(args.data_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+    """The argparse tree of every subcommand."""
+    parser = argparse.ArgumentParser(prog="studio", description="Streamer Studio")
+    parser.add_argument("--data-dir", help="data folder (default: $STUDIO_DATA_DIR or the platform's)")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("render", help="render a canvas document to an image")
+    p.add_argument("canvas")
+    p.add_argument("--scale", type=float, default=2.0)
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("describe", help="print the canvas description and the prompt")
+    p.add_argument("canvas")
+    p.add_argument("--prompt")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_describe)
+
+    p = sub.add_parser("generate", help="generate an asset from a canvas")
+    p.add_argument("canvas")
+    p.add_argument("--asset-type", choices=[t.value for t in AssetType])
+    p.add_argument("--prompt")
+    p.add_argument("--provider", default="offline")
+    p.add_argument("--model")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_generate)
+
+    jobs = sub.add_parser("jobs", help="generation jobs").add_subparsers(dest="jobs_command", required=True)
+    p = jobs.add_parser("list")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_jobs_list)
+
+    from studio_app.services.media_library_cli import add_library_commands
     from studio_app.services.sync_cli import add_sync_commands
 
-    parser = argparse.ArgumentParser(prog="studio", description="Streamer Studio")
-    parser.add_argument("--data-dir", help="data folder (default: $STUDIO_DATA_DIR or the user data dir)")
-    sub = parser.add_subparsers(dest="command")
+    add_library_commands(sub)
     add_sync_commands(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``studio``; returns the exit code."""
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``studio``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args))
+    func = getattr(args, "func", None)
+    if func is None:
+        return cmd_gui(args)
+    try:
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        print("studio: cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # one line, never a traceback, for scripts
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            return _fail(f"invalid value: {exc.errors()[0].get('msg', exc)}")
+        return _fail(str(exc) or exc.__class__.__name__)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,6 +7,7 @@ Both snake_case and camelCase keys are accepted (the seed's PlacementFormatter f
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +20,8 @@ class MediaAssetPlacement(BaseModel):
     """One placed media asset.
 
     Attributes:
+        id: stable id of this placement (the same asset may be placed twice), so undo,
+            the editor and sync can address it.
         asset_id: id of the MediaAsset in the library ("" when only ``url`` is known).
         display_name, asset_type, url: copied from the asset; ``url`` may be a local
             file path, imported on load when the asset is missing.
@@ -35,6 +38,7 @@ class MediaAssetPlacement(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     asset_id: str = ""
     display_name: str = "asset"
     asset_type: str = "object"

@@ -134,3 +134,7 @@ class ImageProvider(ABC):
         Raises:
             GenerationError (or a subclass from providers.errors): with a one-line message.
         """
+
+    def close(self) -> None:
+        """Release network connections; the provider must not be used afterwards (no-op here)."""
+        return None

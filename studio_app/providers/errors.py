@@ -9,9 +9,28 @@ from __future__ import annotations
 
 
 class GenerationError(Exception):
-    """Generation failed; ``str(err)`` is the message shown to the streamer."""
+    """Generation failed; ``str(err)`` is the message shown to the streamer.
+
+    Attributes:
+        retryable: the retry policy (providers/retry.py) may try again. The class
+            default can be overridden per instance (e.g. a 503 is a retryable
+            GenerationError, a 400 is not).
+        status_code: the HTTP status that caused it, if any.
+        attempts: how many requests were made before giving up (set by the retry policy).
+        retry_after: seconds the service asked us to wait before retrying, if it said.
+    """
 
     retryable: bool = False
+    status_code: int | None = None
+    attempts: int = 1
+    retry_after: float | None = None
+
+    def __init__(self, message: str = "", *, retryable: bool | None = None,
+                 status_code: int | None = None) -> None:
+        super().__init__(message)
+        if retryable is not None:
+            self.retryable = retryable
+        self.status_code = status_code
 
 
 class RateLimitError(GenerationError):
@@ -24,8 +43,9 @@ class RateLimitError(GenerationError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None, per_day: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after: float | None = None, per_day: bool = False,
+                 status_code: int | None = 429) -> None:
+        super().__init__(message, status_code=status_code)
         self.retry_after = retry_after
         self.per_day = per_day
         if per_day:
@@ -48,3 +68,21 @@ class AuthenticationError(GenerationError):
 
 class GenerationCancelledError(GenerationError):
     """The streamer cancelled the job."""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` as one readable line of at most ``limit`` characters (whitespace collapsed)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "\u2026"
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """``text`` with every non-empty secret (API key) replaced by ``***``.
+
+    Used on every message built from a service's answer, so a key the service echoes
+    never reaches an exception, a log line or the GUI.
+    """
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text

@@ -17,6 +17,7 @@ from studio_app.store.repositories import (
     JobRepository,
     MediaAssetRepository,
 )
+from studio_app.store.secrets import SecretStore
 from studio_app.store.settings import SettingsStore
 
 
@@ -37,6 +38,7 @@ class StudioStore:
     brand_kits: BrandKitRepository
     canvases: CanvasDocumentRepository
     coach_sessions: CoachSessionRepository
+    secrets: SecretStore = field(default_factory=SecretStore)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -170,6 +170,50 @@ class MediaAssetRepository:
             s.flush()
             return _media_from_row(row)
 
+    def set_primary(self, asset_id: str) -> MediaAsset:
+        """Make ``asset_id`` the primary asset of its asset_type, clearing the flag on the
+        others of that type, in one transaction (one primary per type).
+
+        Raises:
+            NotFoundError: missing or deleted.
+        """
+        with self.db.session() as s:
+            row = s.get(MediaAssetRow, asset_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError(f"media asset {asset_id} not found")
+            now = _now()
+            s.execute(
+                update(MediaAssetRow)
+                .where(MediaAssetRow.asset_type == row.asset_type, MediaAssetRow.id != asset_id,
+                       MediaAssetRow.is_primary.is_(True))
+                .values(is_primary=False, updated_at=now)
+            )
+            row.is_primary = True
+            row.updated_at = now
+            s.flush()
+            return _media_from_row(row)
+
+    def mark_used(self, asset_ids: Sequence[str]) -> list[MediaAsset]:
+        """Add 1 to usage_count and set last_used_at = now for each id, in one transaction;
+        returns the assets in the given order.
+
+        Raises:
+            NotFoundError: any id missing or deleted (nothing is changed).
+        """
+        now = _now()
+        with self.db.session() as s:
+            rows = []
+            for asset_id in asset_ids:
+                row = s.get(MediaAssetRow, asset_id)
+                if row is None or row.deleted_at is not None:
+                    raise NotFoundError(f"media asset {asset_id} not found")
+                rows.append(row)
+            for row in rows:
+                row.usage_count = (row.usage_count or 0) + 1
+                row.last_used_at = now
+            s.flush()
+            return [_media_from_row(r) for r in rows]
+
     def soft_delete(self, asset_ids: Iterable[str]) -> int:
         """Tombstone the given assets; returns how many were live."""
         ids = list(asset_ids)
@@ -360,7 +404,8 @@ class BrandKitRepository:
     def soft_delete(self, kit_id: str) -> None:
         """Tombstone a kit."""
         with self.db.session() as s:
-            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=_now()))
+            now = _now()
+            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=now, updated_at=now))
 
 
 class CanvasDocumentRepository:
@@ -439,8 +484,9 @@ class CoachSessionRepository:
     def soft_delete(self, session_id: str) -> None:
         """Tombstone a session."""
         with self.db.session() as s:
+            now = _now()
             s.execute(update(CoachSessionRow).where(CoachSessionRow.id == session_id)
-                      .values(deleted_at=_now()))
+                      .values(deleted_at=now, updated_at=now))
 
 
 def _coach_from_row(row: CoachSessionRow) -> CoachSession:

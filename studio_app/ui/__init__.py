@@ -1,1 +1,1 @@
-"""QtWidgets user interface (the only layer that imports QtWidgets)."""
+"""The Qt widgets: main window, canvas, coach, library, results. Only this package imports QtWidgets."""

@@ -1,0 +1,45 @@
+# Streamer Studio: `make run` starts the app, `make test` runs the checks, `make bench` the benchmarks.
+# Each target creates .venv and installs what is missing first (Python packages from
+# pyproject.toml, Debian libraries through apt-get only when absent).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+K ?=
+
+.PHONY: run test lint bench screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(DEPS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.deps-*
+	touch $@
+
+run: $(DEPS_STAMP)
+	bash packaging/install-system-deps.sh gui
+	$(BIN)/studio
+
+lint: $(DEPS_STAMP)
+	$(BIN)/ruff check studio_app tests
+	$(BIN)/lint-imports
+
+test: $(DEPS_STAMP)
+	bash packaging/install-system-deps.sh test
+	$(BIN)/ruff check studio_app tests
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(DEPS_STAMP)
+	bash packaging/install-system-deps.sh bench
+	rm -f bench-results.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -o addopts="" -p no:cacheprovider -q -s $(if $(K),-k "$(K)")
+	@echo "wrote bench-results.json"
+
+screenshots: $(DEPS_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshots.py docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench-results.json

@@ -1,0 +1,36 @@
+"""The composition root: opens the data dir, builds providers and services, shows the window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from studio_app.services.context import StudioStore
+from studio_app.services.generation import GenerationService
+from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.provider_setup import build_provider_registry, default_provider
+from studio_app.ui.main_window import MainWindow
+
+
+def build_main_window(store: StudioStore) -> MainWindow:
+    """Wire services to a MainWindow for ``store`` (used by run_gui, tests and benchmarks)."""
+    registry = build_provider_registry(store)
+    generation = GenerationService(store, providers=registry)
+    generation.recover_interrupted()
+    name = default_provider(store, registry)
+    label = registry.create(name).label or name
+    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name, provider_label=label)
+
+
+def run_gui(data_dir: str | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Streamer Studio")
+    app.setOrganizationName("StreamerStudio")
+    store = StudioStore.open(data_dir)
+    window = build_main_window(store)
+    window.show()
+    code = app.exec()
+    store.close()
+    return int(code)

@@ -1,0 +1,106 @@
+"""Images crossing the provider boundary: inputs fitted to a service's limits, outputs checked.
+
+Inputs: the canvas snapshot first, then at most MAX_PROMPT_INJECTION_ASSETS references
+(seed creator-media-library-integration-audit.md), cut to the model's image count;
+each re-encoded with Pillow when its format is not accepted or it is over the byte
+limit (Gemini: png/jpeg/webp, 7 MB each; specs/image-and-chat-apis.md section 1).
+Outputs: decoded fully with an allowlist of formats before anyone stores them.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+
+from PIL import Image
+
+from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
+
+from .base import InputImage
+from .errors import GenerationError
+
+FORMAT_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+OUTPUT_FORMATS = ("PNG", "JPEG", "WEBP")
+"""Formats we accept back from a service."""
+
+ROLE_LABELS = {"canvas_snapshot": "canvas snapshot", "reference": "reference image"}
+
+
+def select_inputs(images: Sequence[InputImage], *, max_images: int,
+                  max_references: int = MAX_PROMPT_INJECTION_ASSETS) -> list[InputImage]:
+    """The images to send: the first canvas snapshot (if any), then references.
+
+    At most ``max_references`` references and ``max_images`` images in all; extra
+    references are dropped (the caller already limits them to the seed's 2).
+    """
+    snapshot = next((i for i in images if i.role == "canvas_snapshot"), None)
+    chosen: list[InputImage] = [snapshot] if snapshot is not None else []
+    refs = [i for i in images if i.role != "canvas_snapshot"][:max_references]
+    chosen.extend(refs)
+    return chosen[:max_images]
+
+
+def _open(data: bytes, formats: Sequence[str], *, decode: bool = True) -> Image.Image:
+    """Open ``data`` with a format allowlist; decode fully, or only ``verify()`` it (cheaper:
+    for PNG it checks every chunk's CRC without inflating) when ``decode`` is False."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = Image.open(io.BytesIO(data), formats=list(formats))
+        if decode:
+            im.load()
+        else:
+            im.verify()
+            im = Image.open(io.BytesIO(data), formats=list(formats))  # verify() leaves it unusable
+    return im
+
+
+def fit_input_image(image: InputImage, *, max_bytes: int, mime_types: frozenset[str]) -> InputImage:
+    """``image`` in an accepted format and at most ``max_bytes`` bytes.
+
+    Unchanged when it already fits (its ``mime_type`` corrected to the real format);
+    else re-encoded (PNG when it has alpha, else JPEG quality 90) and scaled down by
+    steps of 0.8 until it fits.
+
+    Raises:
+        GenerationError: the image cannot be decoded ("The reference image could not be read").
+    """
+    label = ROLE_LABELS.get(image.role, "input image")
+    try:
+        im = _open(image.data, tuple(FORMAT_MIME), decode=False)
+    except Exception as exc:  # Pillow raises many types for bad data
+        raise GenerationError(f"The {label} could not be read as an image ({type(exc).__name__}).") from None
+    real_mime = FORMAT_MIME.get(im.format or "", "")
+    if real_mime in mime_types and len(image.data) <= max_bytes:
+        return InputImage(data=image.data, mime_type=real_mime, role=image.role)
+    has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    fmt, mime = ("PNG", "image/png") if has_alpha or "image/jpeg" not in mime_types else ("JPEG", "image/jpeg")
+    try:
+        work = im.convert("RGBA" if fmt == "PNG" else "RGB")
+    except Exception as exc:  # truncated data shows up on the full decode
+        raise GenerationError(f"The {label} could not be read as an image ({type(exc).__name__}).") from None
+    scale = 1.0
+    while True:
+        size = (max(1, round(work.width * scale)), max(1, round(work.height * scale)))
+        frame = work if scale == 1.0 else work.resize(size, Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        if fmt == "JPEG":
+            frame.save(buf, format=fmt, quality=90)
+        else:
+            frame.save(buf, format=fmt, optimize=False)
+        if buf.tell() <= max_bytes or min(size) <= 16:
+            return InputImage(data=buf.getvalue(), mime_type=mime, role=image.role)
+        scale *= 0.8
+
+
+def check_output_image(data: bytes, service: str) -> tuple[str, tuple[int, int]]:
+    """Decode ``data`` fully; return (MIME type, (width, height) in px).
+
+    Raises:
+        GenerationError: not a PNG/JPEG/WebP image, truncated, or a decompression bomb.
+    """
+    try:
+        im = _open(data, OUTPUT_FORMATS)
+    except Exception as exc:  # Pillow raises many types for bad data
+        raise GenerationError(f"{service} sent an image that could not be read ({type(exc).__name__}).") from None
+    return FORMAT_MIME[im.format or "PNG"], im.size

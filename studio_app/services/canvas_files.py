@@ -1,0 +1,78 @@
+"""Open and save canvas document files; resolve placements against the media library."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from studio_app.domain.canvas import CanvasDocument, CanvasFormatError
+from studio_app.store.blobs import atomic_write_bytes
+from studio_app.store.repositories import NotFoundError
+
+from .context import StudioStore
+from .media_library import MediaLibraryService
+
+
+class CanvasFileError(Exception):
+    """A canvas file could not be opened or a placement's image could not be imported."""
+
+
+def read_canvas_file(path: str | os.PathLike[str]) -> CanvasDocument:
+    """Parse a ``.json`` canvas document.
+
+    Raises:
+        CanvasFileError: missing/unreadable file or invalid document (one-line message).
+    """
+    p = Path(path)
+    try:
+        text = p.read_bytes()
+    except OSError as exc:
+        raise CanvasFileError(f"cannot read {p}: {exc.strerror or exc}") from exc
+    try:
+        return CanvasDocument.from_json(text)
+    except CanvasFormatError as exc:
+        raise CanvasFileError(f"{p}: {exc}") from exc
+
+
+def write_canvas_file(doc: CanvasDocument, path: str | os.PathLike[str]) -> None:
+    """Save ``doc`` atomically (temp file, fsync, os.replace).
+
+    Raises:
+        OSError: the disk is full or the folder is not writable; the old file is untouched.
+    """
+    atomic_write_bytes(Path(path), doc.to_json().encode("utf-8"))
+
+
+def resolve_placements(doc: CanvasDocument, store: StudioStore, library: MediaLibraryService,
+                       *, base_dir: Path | None = None) -> CanvasDocument:
+    """Make every placement point at a library asset.
+
+    A placement whose ``asset_id`` is missing from the library but whose ``url`` is a
+    local file path gets that file imported (relative paths are taken from
+    ``base_dir``), and its asset_id/display_name filled in. Returns the updated copy.
+
+    Raises:
+        CanvasFileError: a file named by a placement could not be imported.
+    """
+    placements = []
+    for p in doc.placements:
+        known = False
+        if p.asset_id:
+            try:
+                store.media.get(p.asset_id)
+                known = True
+            except NotFoundError:
+                known = False
+        if not known and p.url and not p.url.startswith(("blob:", "http:", "https:")):
+            file_path = Path(p.url).expanduser()
+            if not file_path.is_absolute() and base_dir is not None:
+                file_path = base_dir / file_path
+            outcome = library.import_file(file_path, display_name=p.display_name if p.display_name != "asset"
+                                          else None)
+            asset = outcome.asset or outcome.duplicate_of
+            if asset is None:
+                raise CanvasFileError(f"placement {p.display_name!r}: {outcome.error}")
+            p = p.model_copy(update={"asset_id": asset.id, "display_name": asset.display_name,
+                                     "asset_type": asset.asset_type.value})
+        placements.append(p)
+    return doc.model_copy(update={"placements": placements})

@@ -1,0 +1,319 @@
+"""GenerationService: turns a canvas and a prompt into an Asset at the exact target size.
+
+Each job runs as a QRunnable in a QThreadPool. Every status change goes through the
+job state machine (domain/jobs.py) and is stored before the signal is emitted, so
+the GUI, the CLI and a restarted app all see the same history.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PIL import Image
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from studio_app.domain.asset import Asset
+from studio_app.domain.asset_types import TARGET_SPECS, AssetType
+from studio_app.domain.brand_kit import BrandKitContext
+from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.jobs import GenerationJob, JobStatus
+from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
+from studio_app.prompting.canvas_description import describe_canvas
+from studio_app.prompting.engine import PromptEngine
+from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
+from studio_app.providers.errors import GenerationCancelledError, GenerationError
+from studio_app.providers.offline import OfflinePreviewProvider
+from studio_app.render.fit import ImageDecodeError, fit_to_target
+from studio_app.render.snapshot import render_canvas_png
+from studio_app.store.repositories import NotFoundError
+
+from .context import StudioStore
+from .images import LibraryImageSource
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED_MESSAGE = "interrupted: the app closed while this job was running"
+
+
+@dataclass
+class GenerateRequest:
+    """What the streamer asked for.
+
+    Attributes:
+        asset_type: the target (its exact size comes from TARGET_SPECS).
+        custom_prompt: the streamer's words (sanitised by PromptEngine), or None.
+        canvas: the composed canvas; when it has content its 2x snapshot and its
+            description go with the prompt (the seed's canvas mode).
+        brand_kit_id: a stored BrandKit, else the active kit, else defaults.
+        provider: provider name (``offline``, ``gemini``, ``openai``).
+        model: provider model id, or None for its default.
+        media_asset_ids: up to MAX_PROMPT_INJECTION_ASSETS references sent as images.
+        coach_session_id: the coach session this generation belongs to, if any.
+        prompt_override: a fully built prompt (the coach's refined prompt), used as is.
+        input_image: extra input image bytes (e.g. "Refine this" of an earlier result).
+    """
+
+    asset_type: AssetType
+    custom_prompt: str | None = None
+    canvas: CanvasDocument | None = None
+    brand_kit_id: str | None = None
+    provider: str = "offline"
+    model: str | None = None
+    media_asset_ids: list[str] = field(default_factory=list)
+    coach_session_id: str | None = None
+    prompt_override: str | None = None
+    input_image: bytes | None = None
+
+
+ProviderFactory = Callable[[], ImageProvider]
+
+
+class ProviderRegistry:
+    """Provider name -> factory. ``offline`` is always there."""
+
+    def __init__(self) -> None:
+        self._factories: dict[str, ProviderFactory] = {"offline": OfflinePreviewProvider}
+
+    def register(self, name: str, factory: ProviderFactory) -> None:
+        """Add or replace a provider."""
+        self._factories[name] = factory
+
+    def names(self) -> list[str]:
+        """Registered provider names."""
+        return list(self._factories)
+
+    def create(self, name: str) -> ImageProvider:
+        """A provider instance.
+
+        Raises:
+            GenerationError: unknown provider name.
+        """
+        try:
+            return self._factories[name]()
+        except KeyError:
+            raise GenerationError(
+                f"Unknown provider {name!r}; choose one of: {', '.join(self._factories)}"
+            ) from None
+
+
+class _JobSignals(QObject):
+    statusChanged = Signal(str, str)  # job_id, status
+    progressChanged = Signal(str, int)  # job_id, percent
+    completed = Signal(str, str)  # job_id, asset_id
+    failed = Signal(str, str)  # job_id, message
+
+
+class GenerationService(QObject):
+    """Creates, runs, cancels and records generation jobs.
+
+    Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
+        jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
+        jobCompleted(job_id, asset_id), jobFailed(job_id, message).
+    """
+
+    jobStatusChanged = Signal(str, str)
+    jobProgress = Signal(str, int)
+    jobCompleted = Signal(str, str)
+    jobFailed = Signal(str, str)
+
+    def __init__(self, store: StudioStore, *, providers: ProviderRegistry | None = None,
+                 prompt_engine: PromptEngine | None = None, pool: QThreadPool | None = None,
+                 image_source: LibraryImageSource | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.providers = providers or ProviderRegistry()
+        self.prompts = prompt_engine or PromptEngine()
+        self.pool = pool or QThreadPool.globalInstance()
+        self.images = image_source or LibraryImageSource(store)
+        self._cancels: dict[str, CancelToken] = {}
+        self._lock = threading.Lock()
+
+    # -- start-up -----------------------------------------------------------------
+    def recover_interrupted(self) -> list[str]:
+        """Mark jobs a crash left queued or processing as failed ("interrupted"). Returns their ids."""
+        return self.store.jobs.fail_interrupted(INTERRUPTED_MESSAGE)
+
+    # -- prompt -------------------------------------------------------------------
+    def brand_context(self, brand_kit_id: str | None) -> tuple[BrandKitContext, str | None]:
+        """The brand kit to inject: the given one, else the active kit, else defaults."""
+        kit = None
+        if brand_kit_id:
+            try:
+                kit = self.store.brand_kits.get(brand_kit_id)
+            except NotFoundError:
+                kit = None
+        kit = kit or self.store.brand_kits.active()
+        if kit is None:
+            return BrandKitContext(), None
+        return kit.context(), kit.id
+
+    def build_prompt(self, request: GenerateRequest) -> str:
+        """The full prompt for ``request`` (template + brand kit + canvas description + user text)."""
+        if request.prompt_override:
+            return request.prompt_override
+        context, _ = self.brand_context(request.brand_kit_id)
+        description = describe_canvas(request.canvas) if request.canvas and request.canvas.has_content() else None
+        return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
+                                         canvas_description=description)
+
+    # -- jobs ---------------------------------------------------------------------
+    def create_job(self, request: GenerateRequest) -> GenerationJob:
+        """Record a queued job for ``request`` (validates the provider name first).
+
+        Raises:
+            GenerationError: unknown provider, or more reference images than allowed.
+        """
+        if request.provider not in self.providers.names():
+            self.providers.create(request.provider)  # raises the readable error
+        if len(request.media_asset_ids) > MAX_PROMPT_INJECTION_ASSETS:
+            raise GenerationError(
+                f"At most {MAX_PROMPT_INJECTION_ASSETS} media assets can go with one prompt."
+            )
+        _, kit_id = self.brand_context(request.brand_kit_id)
+        job = GenerationJob(
+            asset_type=request.asset_type,
+            prompt=self.build_prompt(request),
+            provider=request.provider,
+            model=request.model,
+            brand_kit_id=kit_id,
+            canvas_document_id=request.canvas.id if request.canvas else None,
+            coach_session_id=request.coach_session_id,
+            parameters={
+                "custom_prompt": request.custom_prompt,
+                "media_asset_ids": request.media_asset_ids,
+                "canvas_mode": bool(request.canvas and request.canvas.has_content()),
+            },
+        )
+        self.store.jobs.add(job)
+        return job
+
+    def submit(self, request: GenerateRequest) -> GenerationJob:
+        """Queue ``request`` on the thread pool; returns the queued job at once."""
+        job = self.create_job(request)
+        token = CancelToken()
+        with self._lock:
+            self._cancels[job.id] = token
+        self.jobStatusChanged.emit(job.id, job.status.value)
+        self.pool.start(_JobRunnable(self, job, request, token))
+        return job
+
+    def run(self, request: GenerationJob | GenerateRequest, *, cancel: CancelToken | None = None,
+            progress: Callable[[int], None] | None = None) -> tuple[GenerationJob, Asset | None]:
+        """Create (if given a request) and run a job on the calling thread (CLI, tests).
+
+        Returns the final job and its asset (None unless completed).
+        """
+        if isinstance(request, GenerateRequest):
+            job = self.create_job(request)
+            req = request
+        else:
+            raise TypeError("run() takes a GenerateRequest")
+        token = cancel or CancelToken()
+        with self._lock:
+            self._cancels[job.id] = token
+        return self._execute(job, req, token, progress)
+
+    def cancel(self, job_id: str) -> bool:
+        """Ask a queued or running job to stop. Returns False when it is not running here."""
+        with self._lock:
+            token = self._cancels.get(job_id)
+        if token is None:
+            return False
+        token.cancel()
+        return True
+
+    # -- worker -------------------------------------------------------------------
+    def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
+                    error: str | None = None) -> GenerationJob:
+        job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
+        self.jobStatusChanged.emit(job.id, job.status.value)
+        return job
+
+    def _progress(self, job_id: str, percent: int, extra: Callable[[int], None] | None) -> None:
+        self.store.jobs.set_progress(job_id, percent)
+        self.jobProgress.emit(job_id, percent)
+        if extra:
+            extra(percent)
+
+    def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
+        images: list[InputImage] = []
+        if request.canvas is not None and request.canvas.has_content():
+            images.append(InputImage(render_canvas_png(request.canvas, self.images, scale=2.0),
+                                     "image/png", "canvas_snapshot"))
+        if request.input_image:
+            images.append(InputImage(request.input_image, "image/png", "reference"))
+        for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
+            asset = self.store.media.get(asset_id)
+            data = self.store.blobs.get(self.store.blobs.digest_of(asset.storage_path))
+            images.append(InputImage(data, asset.mime_type or "image/png", "reference"))
+        return tuple(images)
+
+    def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
+                 progress: Callable[[int], None] | None) -> tuple[GenerationJob, Asset | None]:
+        closers: list[Callable[[], None]] = []
+        try:
+            token.raise_if_cancelled()
+            job = self._set_status(job, JobStatus.PROCESSING, progress=5)
+            provider = self.providers.create(job.provider)
+            closers.append(provider.close)
+            inputs = self._input_images(request)
+            self._progress(job.id, 20, progress)
+            result = provider.generate(
+                ImageRequest(prompt=job.prompt, asset_type=job.asset_type, input_images=inputs, model=job.model),
+                cancel=token,
+                progress=lambda p: self._progress(job.id, 20 + int(p * 0.6), progress),
+            )
+            token.raise_if_cancelled()
+            spec = TARGET_SPECS[job.asset_type]
+            try:
+                png = fit_to_target(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+            except ImageDecodeError as exc:
+                raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
+            self._progress(job.id, 90, progress)
+            with Image.open(io.BytesIO(png)) as im:
+                width, height = im.size
+            digest = self.store.blobs.put(png)
+            asset = Asset(job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
+                          content_hash=digest, width=width, height=height, file_size=len(png),
+                          provider=job.provider, is_preview=result.is_preview or provider.is_preview,
+                          coach_session_id=job.coach_session_id)
+            token.raise_if_cancelled()
+            self.store.assets.add(asset)
+            job = self._set_status(job, JobStatus.COMPLETED, progress=100)
+            self.jobCompleted.emit(job.id, asset.id)
+            return job, asset
+        except GenerationCancelledError:
+            job = self._finish_failed(job, JobStatus.CANCELLED, "Cancelled.")
+            return job, None
+        except GenerationError as exc:
+            return self._finish_failed(job, JobStatus.FAILED, str(exc)), None
+        except Exception as exc:  # a bug or an OS error must still end the job visibly
+            log.exception("generation job %s crashed", job.id)
+            return self._finish_failed(job, JobStatus.FAILED, f"Unexpected error: {exc}"), None
+        finally:
+            for close in closers:
+                close()
+            with self._lock:
+                self._cancels.pop(job.id, None)
+
+    def _finish_failed(self, job: GenerationJob, status: JobStatus, message: str) -> GenerationJob:
+        current = self.store.jobs.get(job.id)
+        if current.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
+            current = self._set_status(current, status, error=message)
+        self.jobFailed.emit(current.id, message)
+        return current
+
+
+class _JobRunnable(QRunnable):
+    def __init__(self, service: GenerationService, job: GenerationJob, request: GenerateRequest,
+                 token: CancelToken) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._service, self._job, self._request, self._token = service, job, request, token
+
+    def run(self) -> None:
+        self._service._execute(self._job, self._request, self._token, None)

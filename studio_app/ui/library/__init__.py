@@ -1,0 +1,1 @@
+"""The media library pane: grid of thumbnails, details and import actions."""

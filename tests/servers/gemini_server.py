@@ -1,0 +1,530 @@
+"""A faithful local Gemini API double (specs/image-and-chat-apis.md section 4).
+
+Serves ``/v1beta/`` and ``/v1/``: ``models/{m}:generateContent``,
+``models/{m}:streamGenerateContent?alt=sse``, ``models/{m}`` and ``models``.
+Validates requests as strictly as the service: the key (``x-goog-api-key`` or
+``?key=``), top-level fields, every ``contents`` item through the google-genai SDK's
+pydantic types (extra='forbid', base64 checked), roles, response modalities, the ten
+aspect ratios, imageSize (case-sensitive, 3-pro only), image MIME types, count and size,
+and that every image decodes. Answers carry real PNGs at the model's documented output
+size, usageMetadata, modelVersion and responseId; 3-pro answers add interim ``thought``
+images and a ``thoughtSignature``. Canned answers are checked with
+``types.GenerateContentResponse`` before they are sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+from google.genai import types
+from PIL import Image, ImageDraw
+
+from .loopback import Fault, LoopbackHandler, LoopbackServer
+
+API_KEY = "test-gemini-key-0123456789abcdef"
+ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+TOP_LEVEL = {
+    "contents", "systemInstruction", "system_instruction", "generationConfig", "generation_config",
+    "safetySettings", "safety_settings", "tools", "toolConfig", "tool_config", "cachedContent", "cached_content",
+}
+VERTEX_ONLY_IMAGE_FIELDS = {
+    "personGeneration", "person_generation", "outputMimeType", "output_mime_type", "outputCompressionQuality",
+    "output_compression_quality", "prominentPeople", "prominent_people", "imageOutputOptions",
+    "image_output_options",
+}
+MAX_IMAGE_BYTES = 7 * 1000 * 1000
+MAX_REQUEST_BYTES = 20 * 1000 * 1000
+
+# Output sizes, specs/image-and-chat-apis.md section 1 (kept apart from the app's copy on purpose).
+FLASH = {"1:1": (1024, 1024), "2:3": (832, 1248), "3:2": (1248, 832), "3:4": (864, 1184), "4:3": (1184, 864),
+         "4:5": (896, 1152), "5:4": (1152, 896), "9:16": (768, 1344), "16:9": (1344, 768), "21:9": (1536, 672)}
+PRO = {
+    "1K": {"1:1": (1024, 1024), "2:3": (848, 1264), "3:2": (1264, 848), "3:4": (896, 1200), "4:3": (1200, 896),
+           "4:5": (928, 1152), "5:4": (1152, 928), "9:16": (768, 1376), "16:9": (1376, 768), "21:9": (1584, 672)},
+    "2K": {"1:1": (2048, 2048), "2:3": (1696, 2528), "3:2": (2528, 1696), "3:4": (1792, 2400),
+           "4:3": (2400, 1792), "4:5": (1856, 2304), "5:4": (2304, 1856), "9:16": (1536, 2752),
+           "16:9": (2752, 1536), "21:9": (3168, 1344)},
+    "4K": {"1:1": (4096, 4096), "2:3": (3392, 5056), "3:2": (5056, 3392), "3:4": (3584, 4800),
+           "4:3": (4800, 3584), "4:5": (3712, 4608), "5:4": (4608, 3712), "9:16": (3072, 5504),
+           "16:9": (5504, 3072), "21:9": (6336, 2688)},
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the double knows about a model."""
+
+    name: str
+    image: bool
+    max_images: int = 3
+    image_size: bool = False
+    mime_types: frozenset[str] = frozenset({"image/png", "image/jpeg", "image/webp"})
+
+
+MODELS = {
+    "gemini-2.5-flash-image": ModelSpec("gemini-2.5-flash-image", True, 3),
+    "gemini-3-pro-image-preview": ModelSpec(
+        "gemini-3-pro-image-preview", True, 14, True,
+        frozenset({"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"})),
+    "gemini-2.5-flash": ModelSpec("gemini-2.5-flash", False, 3000),
+    "gemini-2.5-pro": ModelSpec("gemini-2.5-pro", False, 3000),
+}
+
+
+class BadRequest(Exception):
+    """A 400 the real service would give."""
+
+    def __init__(self, message: str, status: str = "INVALID_ARGUMENT", violations: list[dict[str, str]] | None = None,
+                 code: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.violations = violations
+        self.code = code
+
+    def body(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.violations:
+            err["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                               "fieldViolations": self.violations}]
+        return {"error": err}
+
+
+def _unknown(name: str, where: str = "") -> BadRequest:
+    at = f" at '{where}'" if where else ""
+    msg = f'Invalid JSON payload received. Unknown name "{name}"{at}: Cannot find field.'
+    return BadRequest(msg, violations=[{"field": where, "description": msg}])
+
+
+# --- canned error bodies (shapes from the spec's sources) ---------------------------------
+
+def error_body(code: int, status: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Gemini error body."""
+    err: dict[str, Any] = {"code": code, "message": message, "status": status}
+    if details:
+        err["details"] = details
+    return {"error": err}
+
+
+def invalid_key_body() -> dict[str, Any]:
+    """The 400 API_KEY_INVALID body (continue#8516)."""
+    return error_body(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+         "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}},
+        {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
+         "message": "API key not valid. Please pass a valid API key."}])
+
+
+def rate_limited(retry_delay: str = "26s", *, per_day: bool = False, route: str | None = None,
+                 delay_s: float = 0.0) -> Fault:
+    """429 RESOURCE_EXHAUSTED with QuotaFailure, Help and RetryInfo (Roo-Code#3883, continue#9570)."""
+    quota_id = ("GenerateRequestsPerDayPerProjectPerModel-FreeTier" if per_day
+                else "GenerateRequestsPerMinutePerProjectPerModel-FreeTier")
+    metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
+    seconds = retry_delay.rstrip("s")
+    details = [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": metric, "quotaId": quota_id,
+             "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash-image"},
+             "quotaValue": "50" if per_day else "10"}]},
+        {"@type": "type.googleapis.com/google.rpc.Help", "links": [
+            {"description": "Learn more about Gemini API quotas",
+             "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay},
+    ]
+    message = ("You exceeded your current quota, please check your plan and billing details. For more "
+               f"information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. "
+               f"Please retry in {seconds}s.")
+    return Fault(status=429, body=error_body(429, "RESOURCE_EXHAUSTED", message, details), route=route,
+                 delay_s=delay_s)
+
+
+def overloaded(route: str | None = None) -> Fault:
+    """503 UNAVAILABLE "The model is overloaded" (lobehub#9728)."""
+    return Fault(status=503, body=error_body(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+                 route=route)
+
+
+def internal_error(route: str | None = None) -> Fault:
+    """500 INTERNAL."""
+    return Fault(status=500, body=error_body(500, "INTERNAL", "An internal error has occurred. Please retry or "
+                                                             "report in https://developers.generativeai.google/guide/troubleshooting"),
+                 route=route)
+
+
+def status_fault(code: int, status: str, message: str, route: str | None = None) -> Fault:
+    """Any Gemini error status with its JSON body."""
+    return Fault(status=code, body=error_body(code, status, message), route=route)
+
+
+def permission_denied() -> Fault:
+    """403 PERMISSION_DENIED."""
+    return status_fault(403, "PERMISSION_DENIED", "Permission denied: Consumer 'api_key:...' has been suspended.")
+
+
+def wrapped_error(code: int = 503) -> Fault:
+    """An error body wrapped in a list (cody#4566)."""
+    body = [error_body(code, "UNAVAILABLE", "The service is currently unavailable.")]
+    return Fault(status=code, body=body)
+
+
+def html_error_page(code: int = 502) -> Fault:
+    """A load balancer's HTML page instead of JSON."""
+    page = ("<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1</title>"
+            "<p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary error.</html>")
+    return Fault(status=code, body=page, content_type="text/html; charset=UTF-8")
+
+
+def malformed_json() -> Fault:
+    """A 200 whose body is cut-off JSON."""
+    return Fault(status=200, body='{"candidates": [{"content": {"role": "model", "parts": [{"text": "Here')
+
+
+def blocked_prompt(reason: str = "PROHIBITED_CONTENT") -> Fault:
+    """Safety form (a): promptFeedback.blockReason and no candidates (HTTP 200)."""
+    return Fault(reply={"promptFeedback": {"blockReason": reason},
+                        "usageMetadata": {"promptTokenCount": 12, "totalTokenCount": 12},
+                        "modelVersion": "gemini-2.5-flash-image", "responseId": uuid.uuid4().hex})
+
+
+def image_safety(finish: str = "IMAGE_SAFETY", text: str | None = None) -> Fault:
+    """Safety form (b): a candidate without image (and without content) + finishReason."""
+    cand: dict[str, Any] = {"finishReason": finish, "index": 0}
+    if text:
+        cand["content"] = {"role": "model", "parts": [{"text": text}]}
+    return Fault(reply={"candidates": [cand], "modelVersion": "gemini-2.5-flash-image",
+                        "responseId": uuid.uuid4().hex})
+
+
+def text_only(text: str = "I can't draw that, but here is an idea: a neon skyline.") -> Fault:
+    """A STOP answer with text and no image."""
+    return Fault(reply={"candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
+                                        "finishReason": "STOP", "index": 0}],
+                        "modelVersion": "gemini-2.5-flash-image", "responseId": uuid.uuid4().hex})
+
+
+def image_reply(data_b64: str, mime: str = "image/png") -> Fault:
+    """A 200 with one image part carrying ``data_b64`` (bad base64, non-image payload...)."""
+    return Fault(reply={"candidates": [{"content": {"role": "model", "parts": [
+        {"inlineData": {"mimeType": mime, "data": data_b64}}]}, "finishReason": "STOP", "index": 0}],
+        "modelVersion": "gemini-2.5-flash-image", "responseId": uuid.uuid4().hex})
+
+
+def stream_error_after(n: int, code: int = 503, status: str = "UNAVAILABLE",
+                       message: str = "The model is overloaded. Please try again later.") -> Fault:
+    """A stream that sends ``n`` events, then ``data: {"error": ...}``."""
+    return Fault(error_after_events=n, stream_error={"code": code, "message": message, "status": status})
+
+
+# --- images --------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def png_of_size(width: int, height: int, mark: int = 0) -> bytes:
+    """A real PNG of ``width`` x ``height`` px with a simple picture (cached)."""
+    im = Image.new("RGB", (width, height), (20 + mark * 40 % 200, 24, 48))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((width // 8, height // 8, width * 7 // 8, height * 7 // 8), outline=(255, 200, 0),
+                   width=max(2, width // 100))
+    draw.ellipse((width // 3, height // 3, width * 2 // 3, height * 2 // 3), fill=(200, 40, 120))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def closest_ratio(width: int, height: int) -> str:
+    """The aspect ratio nearest ``width/height`` (how the service matches an input image)."""
+    import math
+
+    return min(ASPECT_RATIOS, key=lambda r: abs(math.log(int(r.split(":")[0]) / int(r.split(":")[1]))
+                                               - math.log(width / height)))
+
+
+@dataclass
+class ValidRequest:
+    """A request that passed validation."""
+
+    model: ModelSpec
+    body: dict[str, Any]
+    images: list[tuple[str, tuple[int, int], int]]  # (mime, size px, bytes)
+    aspect_ratio: str | None
+    image_size: str | None
+    modalities: list[str]
+    texts: list[str]
+
+
+def validate_request(model: ModelSpec, raw: bytes) -> ValidRequest:
+    """Check a generateContent/streamGenerateContent body like the service does.
+
+    Raises:
+        BadRequest: with the service's message.
+    """
+    if len(raw) > MAX_REQUEST_BYTES:
+        raise BadRequest("Request payload size exceeds the limit: 20971520 bytes.")
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest(f"Invalid JSON payload received. {exc}.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("Invalid JSON payload received. Expected an object.")
+    for key in body:
+        if key not in TOP_LEVEL:
+            raise _unknown(key)
+    contents = body.get("contents")
+    if not isinstance(contents, list) or not contents:
+        raise BadRequest("* GenerateContentRequest.contents: contents is not specified")
+    images: list[tuple[str, tuple[int, int], int]] = []
+    texts: list[str] = []
+    for i, item in enumerate(contents):
+        try:
+            content = types.Content.model_validate_json(json.dumps(item))
+        except pydantic.ValidationError as exc:
+            raise _validation(exc, f"contents[{i}]") from None
+        if content.role not in ("user", "model"):
+            raise BadRequest("Please use a valid role: user, model.")
+        if not content.parts:
+            raise BadRequest(f"* GenerateContentRequest.contents[{i}].parts: contents.parts must not be empty.")
+        for part in content.parts:
+            if part.text is not None:
+                texts.append(part.text)
+            if part.inline_data is not None:
+                images.append(_check_image(model, part.inline_data))
+    if len(images) > model.max_images:
+        raise BadRequest(f"Too many images in the request: {len(images)}; {model.name} accepts at most "
+                         f"{model.max_images}.")
+    system = body.get("systemInstruction", body.get("system_instruction"))
+    if system is not None:
+        try:
+            types.Content.model_validate_json(json.dumps(system))
+        except pydantic.ValidationError as exc:
+            raise _validation(exc, "system_instruction") from None
+    gen = dict(body.get("generationConfig") or body.get("generation_config") or {})
+    image_cfg = gen.pop("imageConfig", None)
+    image_cfg = image_cfg if image_cfg is not None else gen.pop("image_config", None)
+    try:
+        config = types.GenerationConfig.model_validate(gen)
+    except pydantic.ValidationError as exc:
+        raise _validation(exc, "generation_config") from None
+    modalities = [str(getattr(m, "value", m)) for m in (config.response_modalities or [])]
+    for m in modalities:
+        if m not in ("TEXT", "IMAGE"):
+            raise BadRequest(f"Invalid value at 'generation_config.response_modalities' ({m}).")
+    ratio = size = None
+    if image_cfg is not None:
+        if not isinstance(image_cfg, dict):
+            raise BadRequest("Invalid value at 'generation_config.image_config'.")
+        for key in image_cfg:
+            if key in VERTEX_ONLY_IMAGE_FIELDS:
+                raise _unknown(key, "generation_config.image_config")
+        try:
+            parsed = types.ImageConfig.model_validate(image_cfg)
+        except pydantic.ValidationError as exc:
+            raise _validation(exc, "generation_config.image_config") from None
+        ratio, size = parsed.aspect_ratio, parsed.image_size
+        if ratio is not None and ratio not in ASPECT_RATIOS:
+            raise BadRequest(f"Unsupported aspect ratio: {ratio}. Use one of {', '.join(ASPECT_RATIOS)}.")
+        if size is not None:
+            if not model.image_size:
+                raise BadRequest(f"Image size is not supported for model {model.name}.")
+            if size not in ("1K", "2K", "4K"):
+                raise BadRequest(f"Unsupported image size: {size}. Use 1K, 2K or 4K.")
+    return ValidRequest(model, body, images, ratio, size, modalities, texts)
+
+
+def _validation(exc: pydantic.ValidationError, where: str) -> BadRequest:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return _unknown(str(first["loc"][-1]), f"{where}.{loc}".rstrip("."))
+    return BadRequest(f"Invalid value at '{where}.{loc}': {first['msg']}",
+                      violations=[{"field": f"{where}.{loc}", "description": first["msg"]}])
+
+
+def _check_image(model: ModelSpec, blob: types.Blob) -> tuple[str, tuple[int, int], int]:
+    mime = blob.mime_type or ""
+    data = blob.data or b""
+    if mime not in model.mime_types:
+        raise BadRequest(f"Unsupported MIME type: {mime or '(none)'}")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise BadRequest(f"Inline image is too large: {len(data)} bytes; the limit is 7 MB.")
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "WEBP"]) as im:
+            im.load()
+            size = im.size
+            fmt = im.format
+    except Exception:
+        raise BadRequest("Unable to process input image. Please retry or report in "
+                         "https://developers.generativeai.google/guide/troubleshooting") from None
+    if {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}.get(fmt or "") != mime:
+        raise BadRequest("Unable to process input image. Please retry or report in "
+                         "https://developers.generativeai.google/guide/troubleshooting")
+    return mime, size, len(data)
+
+
+# --- answers -------------------------------------------------------------------------------
+
+def output_size(req: ValidRequest) -> tuple[int, int]:
+    """The documented output size for the request's model, ratio and imageSize."""
+    ratio = req.aspect_ratio
+    if ratio is None:
+        ratio = closest_ratio(*req.images[0][1]) if req.images else "1:1"
+    if req.model.image_size:
+        return PRO[req.image_size or "1K"][ratio]
+    return FLASH[ratio]
+
+
+def image_answer(req: ValidRequest) -> dict[str, Any]:
+    """A generateContent answer with a real PNG at the documented size."""
+    w, h = output_size(req)
+    final = {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png_of_size(w, h)).decode()}}
+    parts: list[dict[str, Any]] = []
+    if "TEXT" in req.modalities or not req.modalities:
+        parts.append({"text": "Here is your image."})
+    if req.model.image_size:  # 3-pro: interim thought images, then the final one with a signature
+        thought = base64.b64encode(png_of_size(256, 256, mark=1)).decode()
+        parts = [{"text": "Planning the layout.", "thought": True},
+                 {"inlineData": {"mimeType": "image/png", "data": thought}, "thought": True}] + parts
+        final["thoughtSignature"] = base64.b64encode(b"signature-" + uuid.uuid4().bytes).decode()
+    parts.append(final)
+    out_tokens = 2000 if req.image_size == "4K" else (1120 if req.model.image_size else 1290)
+    prompt_tokens = 9 + 560 * len(req.images)
+    return {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": out_tokens,
+                              "totalTokenCount": prompt_tokens + out_tokens},
+            "modelVersion": req.model.name, "responseId": uuid.uuid4().hex}
+
+
+def chat_reply_text(req: ValidRequest) -> str:
+    """The double's deterministic chat answer: "Echo: <last user text>"."""
+    last = req.texts[-1] if req.texts else ""
+    return f"Echo: {last}"
+
+
+def chat_chunks(text: str) -> list[str]:
+    """Split ``text`` into word-sized deltas."""
+    return re.findall(r"\S+\s*|\s+", text) or [""]
+
+
+def check_answer(obj: dict[str, Any]) -> None:
+    """Fail loudly if a canned answer is not a valid GenerateContentResponse."""
+    types.GenerateContentResponse.model_validate(obj)
+
+
+class GeminiHandler(LoopbackHandler):
+    """The Gemini wire format."""
+
+    _PATH = re.compile(r"^/(v1beta|v1)/models/([^/:]+)(?::(generateContent|streamGenerateContent))?$")
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        rec = self.read_request()
+        if not self._auth(rec):
+            return
+        if re.match(r"^/(v1beta|v1)/models/?$", rec.path):
+            self.send_json(200, {"models": [{"name": f"models/{m}", "displayName": m} for m in MODELS]})
+            return
+        match = self._PATH.match(rec.path)
+        if not match or match.group(3):
+            self.send_json(404, error_body(404, "NOT_FOUND", "Requested entity was not found."))
+            return
+        name = match.group(2)
+        if name not in MODELS:
+            self.send_json(404, error_body(404, "NOT_FOUND", f"models/{name} is not found for API version "
+                                                             f"{match.group(1)}."))
+            return
+        self.send_json(200, {"name": f"models/{name}", "displayName": name, "version": "001",
+                             "supportedGenerationMethods": ["generateContent", "countTokens"]})
+
+    def do_POST(self) -> None:  # noqa: N802
+        rec = self.read_request()
+        match = self._PATH.match(rec.path)
+        if not match or not match.group(3):
+            self.send_json(404, error_body(404, "NOT_FOUND", "Requested entity was not found."))
+            return
+        if not self._auth(rec):
+            return
+        fault = self.owner.next_fault(rec.path)
+        if self.apply_fault(fault):
+            return
+        name, method = match.group(2), match.group(3)
+        model = MODELS.get(name)
+        if model is None:
+            self.send_json(404, error_body(404, "NOT_FOUND", f"models/{name} is not found for API version "
+                                                             f"{match.group(1)}, or is not supported for {method}."))
+            return
+        try:
+            req = validate_request(model, rec.body)
+        except BadRequest as bad:
+            self.owner.rejections.append(bad.message)
+            self.send_json(bad.code, bad.body())
+            return
+        if method == "streamGenerateContent":
+            if rec.query.get("alt") != ["sse"]:
+                self.owner.rejections.append("stream without alt=sse")
+                self.send_json(400, error_body(400, "INVALID_ARGUMENT", "This double only streams with alt=sse."))
+                return
+            self._stream(req, fault)
+            return
+        answer = fault.reply if fault is not None and fault.reply is not None else image_answer(req)
+        check_answer(answer)
+        self.send_json(200, answer)
+
+    def _auth(self, rec: Any) -> bool:
+        key = rec.headers.get("x-goog-api-key") or (rec.query.get("key") or [None])[0]
+        if key is None:
+            self.send_json(403, error_body(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers "
+                                           "(callers without established identity). Please use API Key or other "
+                                           "form of API consumer identity to call this API."))
+            return False
+        if key != self.owner.api_key:  # type: ignore[attr-defined]
+            self.send_json(400, invalid_key_body())
+            return False
+        return True
+
+    def _stream(self, req: ValidRequest, fault: Fault | None) -> None:
+        newline = (fault.sse_newline if fault and fault.sse_newline else None) or self.owner.sse_newline  # type: ignore[attr-defined]
+        chunks = chat_chunks(chat_reply_text(req))
+        prompt_tokens = sum(len(t.split()) for t in req.texts) + 3
+        events: list[dict[str, Any]] = [{
+            "candidates": [{"content": {"role": "model", "parts": [{"text": "Thinking about it.", "thought": True}]},
+                            "index": 0}],
+            "usageMetadata": {"promptTokenCount": prompt_tokens, "thoughtsTokenCount": 4,
+                              "totalTokenCount": prompt_tokens + 4},
+            "modelVersion": req.model.name, "responseId": "r1"}]
+        for i, chunk in enumerate(chunks):
+            out = i + 1
+            events.append({"candidates": [{"content": {"role": "model", "parts": [{"text": chunk}]}, "index": 0}],
+                           "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": out,
+                                             "thoughtsTokenCount": 4, "totalTokenCount": prompt_tokens + 4 + out},
+                           "modelVersion": req.model.name, "responseId": "r1"})
+        last = events[-1]["candidates"][0]
+        last["finishReason"] = "STOP"
+        last["content"]["parts"].append({"text": "", "thoughtSignature": base64.b64encode(b"sig").decode()})
+        for ev in events:
+            check_answer(ev)
+        self.start_sse()
+        if fault and fault.first_event_delay_s:
+            self.owner.sleep(fault.first_event_delay_s)
+        for i, ev in enumerate(events):
+            if fault and fault.error_after_events is not None and i == fault.error_after_events:
+                self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
+                return
+            if fault and fault.cut_after_events is not None and i == fault.cut_after_events:
+                return
+            if not self.send_event(json.dumps(ev), newline):
+                return
+
+
+class GeminiServer(LoopbackServer):
+    """The Gemini double. ``api_key`` is the only key it accepts; ``sse_newline`` defaults to CRLF."""
+
+    def __init__(self, api_key: str = API_KEY, sse_newline: str = "\r\n") -> None:
+        super().__init__(GeminiHandler)
+        self.api_key = api_key
+        self.sse_newline = sse_newline
