@@ -13,6 +13,7 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import build_provider_registry, default_provider
+from studio_app.services.sync_service import SyncService
 from studio_app.ui.main_window import MainWindow
 
 
@@ -25,7 +26,7 @@ def build_main_window(store: StudioStore) -> MainWindow:
     label = registry.create(name).label or name
     coach = CoachService(store, generation, chat_engine_factory=chat_engine_factory(store), default_provider=name)
     return MainWindow(store, generation, MediaLibraryService(store), provider_name=name, provider_label=label,
-                      brand_kits=BrandKitService(store), coach=coach)
+                      brand_kits=BrandKitService(store), coach=coach, sync=SyncService(store))
 
 
 def run_gui(data_dir: str | None = None) -> int:

@@ -44,6 +44,7 @@ from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
@@ -52,6 +53,8 @@ from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .library.panel import MediaLibraryPanel
 from .results.strip import ResultsStrip
+from .sync.settings_panel import SyncSettingsPanel
+from .sync.status_widget import SyncStatusWidget
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
 EXPORT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
@@ -87,7 +90,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
                  *, provider_name: str = "offline", provider_label: str = "Offline preview",
-                 brand_kits: BrandKitService | None = None, coach: CoachService | None = None) -> None:
+                 brand_kits: BrandKitService | None = None, coach: CoachService | None = None,
+                 sync: SyncService | None = None) -> None:
         super().__init__()
         self.store, self.generation, self.library = store, generation, library
         self.brand_kits = brand_kits or BrandKitService(store)
@@ -174,9 +178,23 @@ class MainWindow(QMainWindow):
         self.zoom_status = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_status)
         self.statusBar().addPermanentWidget(self.provider_status)
+        self.sync = sync
+        self.sync_status: SyncStatusWidget | None = None
+        if sync is not None:
+            self.sync_status = SyncStatusWidget(sync, self)
+            self.statusBar().addPermanentWidget(self.sync_status)
+            sync.start()
         self.canvas_view.zoomChanged.connect(lambda z: self.zoom_status.setText(f"{z * 100:.0f}%"))
         self.zoom_status.setText(f"{self.canvas_view.zoom() * 100:.0f}%")
         self._build_menus()
+        if self.sync_status is not None:
+            sm = self.menuBar().addMenu("S&ync")
+            now = sm.addAction("&Sync now")
+            now.setShortcut(QKeySequence("F5"))
+            now.triggered.connect(self.sync_status.sync_now)
+            sm.addAction("&Conflicts…").triggered.connect(self.sync_status.open_conflicts)
+            sm.addSeparator()
+            sm.addAction("Bucket &settings…").triggered.connect(self.open_sync_settings)
 
         self.autosave = Autosave(self.editor, self.undo_stack, store.paths.recovery, lambda: self.file_path,
                                  parent=self)
@@ -544,7 +562,19 @@ class MainWindow(QMainWindow):
         else:
             self.autosave.save_now()
         self.autosave.detach()
+        if self.sync is not None:
+            self.sync.stop()
         super().closeEvent(event)
+
+    def open_sync_settings(self) -> QDialog:
+        """Show the bucket settings (endpoint, region, bucket, prefix, keys, Test connection)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Sync: bucket settings")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(SyncSettingsPanel(self.sync, dialog))
+        dialog.setModal(False)
+        dialog.open()
+        return dialog
 
     # -- export ----------------------------------------------------------------------------------
     def export_canvas(self, path: str | Path, fmt: str = "PNG", scale: float = 1.0) -> Path | None:
