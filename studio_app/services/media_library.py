@@ -221,6 +221,7 @@ class MediaLibraryService:
         tags: Sequence[str] | None = None,
         is_favorite: bool = False,
         set_as_primary: bool = False,
+        defer_background: bool = False,
     ) -> ImportOutcome:
         """Import one image file (PNG, JPEG, WebP, GIF first frame; the content decides,
         not the extension).
@@ -229,6 +230,10 @@ class MediaLibraryService:
             asset_type: one of the 14 MediaAssetTypes; default by ``default_asset_type``.
             display_name: default: the file name without extension.
             remove_background: None = the seed default (on for BG_REMOVAL_DEFAULT_TYPES).
+            defer_background: store the original now and mark background removal
+                ``pending`` in the asset's metadata instead of running it here; the caller
+                runs ``run_pending_background_removal`` later (the GUI does, in workers), so
+                an import is as fast as decoding and thumbnailing.
             on_duplicate: "reuse" returns the existing asset with the same SHA-256;
                 "import" adds another row sharing the same blob.
 
@@ -246,6 +251,7 @@ class MediaLibraryService:
             data, p.name, asset_type=asset_type, display_name=display_name,
             remove_background=remove_background, on_duplicate=on_duplicate, description=description,
             tags=tags, is_favorite=is_favorite, set_as_primary=set_as_primary, source=str(p),
+            defer_background=defer_background,
         )
 
     def import_bytes(
@@ -262,6 +268,7 @@ class MediaLibraryService:
         is_favorite: bool = False,
         set_as_primary: bool = False,
         source: str | None = None,
+        defer_background: bool = False,
     ) -> ImportOutcome:
         """Import an image from memory (clipboard paste, drag of image data).
 
@@ -280,7 +287,7 @@ class MediaLibraryService:
         existing = self.store.media.find_by_hash(digest)
         if existing is not None and on_duplicate == "reuse":
             return ImportOutcome(label, asset=existing, duplicate_of=existing)
-        prepared = self._prepare(decoded, digest, kind, remove_background)
+        prepared = self._prepare(decoded, digest, kind, remove_background, defer_background)
         name_stem = Path(name).stem.strip() or "pasted image"
         try:
             asset = self._commit(
@@ -299,12 +306,14 @@ class MediaLibraryService:
         return ImportOutcome(label, asset=asset, duplicate_of=existing)
 
     def _prepare(self, decoded: DecodedImage, digest: str, kind: MediaAssetType | None,
-                 remove_background: bool | None) -> _Prepared:
+                 remove_background: bool | None, defer_background: bool = False) -> _Prepared:
         kind = kind or default_asset_type(decoded.width, decoded.has_alpha)
         want_bg = remove_background if remove_background is not None else kind in BG_REMOVAL_DEFAULT_TYPES
         processed = processed_thumb = None
         note: dict[str, Any] = {"requested": bool(want_bg)}
-        if want_bg:
+        if want_bg and defer_background:
+            note.update(status="pending")
+        elif want_bg:
             try:
                 cut = remove_background_image(decoded.image)
             except BackgroundRemovalError as exc:
@@ -380,6 +389,7 @@ class MediaLibraryService:
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
         max_workers: int | None = None,
+        defer_background: bool = False,
     ) -> list[ImportOutcome]:
         """Import files and folders (folders recursively, image extensions only).
 
@@ -390,6 +400,7 @@ class MediaLibraryService:
 
         Args:
             max_workers: files decoded in parallel (default: CPU count, at most 4).
+            defer_background: as for ``import_file``.
         """
         files = expand_paths(paths)
         total = len(files)
@@ -405,7 +416,7 @@ class MediaLibraryService:
                 outcome = ImportOutcome(str(path), error="cancelled")
             else:
                 outcome = self.import_file(path, asset_type=asset_type, remove_background=remove_background,
-                                           on_duplicate=on_duplicate)
+                                           on_duplicate=on_duplicate, defer_background=defer_background)
             with done_lock:
                 done += 1
                 n = done
@@ -655,6 +666,34 @@ class MediaLibraryService:
                                                "method": "border-model+grabcut"}}
             return self.store.media.update(asset_id, processed_url=ref, processed_storage_path=ref,
                                            has_background_removed=True, metadata=metadata)
+
+    @staticmethod
+    def background_pending(asset: MediaAsset) -> bool:
+        """True when an import deferred this asset's background removal and it has not run yet."""
+        note = asset.metadata.get("background_removal") or {}
+        return note.get("status") == "pending"
+
+    def run_pending_background_removal(self, asset_id: str) -> MediaAsset:
+        """Run a deferred background removal (see ``import_file(defer_background=True)``).
+
+        On success the processed image is stored and used; when no subject can be cut out
+        the asset keeps its original and the one-line reason goes into its metadata
+        (``background_removal.status = "failed"``). Never raises for a busy background.
+
+        Raises:
+            NotFoundError: unknown or deleted id.
+        """
+        asset = self.store.media.get(asset_id)
+        if not self.background_pending(asset):
+            return asset
+        try:
+            return self.apply_background_removal(asset_id)
+        except BackgroundRemovalError as exc:
+            with self._lock:
+                current = self.store.media.get(asset_id)
+                note = {"requested": True, "status": "failed", "reason": str(exc)}
+                return self.store.media.update(asset_id, metadata={**current.metadata,
+                                                                   "background_removal": note})
 
     def where_used(self, asset_id: str) -> list[CanvasDocument]:
         """Canvas documents with a placement of this asset, most recently updated first."""

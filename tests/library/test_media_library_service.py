@@ -111,6 +111,27 @@ def test_default_type_and_background_removal_defaults(library: MediaLibraryServi
     assert not off.has_background_removed and on.has_background_removed
 
 
+def test_deferred_background_removal_imports_first_and_cuts_later(library: MediaLibraryService) -> None:
+    subject = library.import_bytes(png((20, 160, 60), (200, 150), subject=True), "later.png", asset_type="emote",
+                                   defer_background=True).asset
+    assert not subject.has_background_removed and library.background_pending(subject)
+    assert subject.metadata["background_removal"] == {"requested": True, "status": "pending"}
+    done = library.run_pending_background_removal(subject.id)
+    assert done.has_background_removed and not library.background_pending(done)
+    assert Image.open(io.BytesIO(library.image_bytes(done))).mode == "RGBA"
+    assert library.run_pending_background_removal(subject.id) == library.get(subject.id)  # runs once
+    busy = np.random.default_rng(3).integers(0, 255, (150, 200, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(busy).save(buf, "PNG")
+    noisy = library.import_bytes(buf.getvalue(), "noise.png", asset_type="face", defer_background=True).asset
+    kept = library.run_pending_background_removal(noisy.id)
+    assert not kept.has_background_removed and kept.metadata["background_removal"]["status"] == "failed"
+    assert kept.metadata["background_removal"]["reason"]
+    off = library.import_bytes(png((5, 160, 60), (200, 150), subject=True), "off.png", asset_type="emote",
+                               remove_background=False, defer_background=True).asset
+    assert not library.background_pending(off)
+
+
 def test_processed_image_is_kept_beside_the_original_and_switchable(library: MediaLibraryService) -> None:
     asset = library.import_bytes(png((20, 160, 60), (200, 150), subject=True), "cut.png",
                                  asset_type="emote").asset

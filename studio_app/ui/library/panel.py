@@ -70,16 +70,19 @@ class MediaLibraryPanel(QWidget):
         assetsChanged(): assets were imported, edited or deleted.
         assetActivated(str): an asset was double-clicked or Enter was pressed on it.
         importFinished(list): the ImportOutcome list of a finished import (tests, status).
+        backgroundRemoved(str): a deferred background removal finished for that asset id.
     """
 
     assetsChanged = Signal()
     assetActivated = Signal(str)
     importFinished = Signal(list)
+    backgroundRemoved = Signal(str)
 
     def __init__(self, service: MediaLibraryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.runner = JobRunner(QThreadPool.globalInstance(), self)
+        self.background_pending = 0
         self.thumb_pool = QThreadPool(self)
         self.thumb_pool.setMaxThreadCount(2)
         self.model = MediaGridModel(service, pool=self.thumb_pool, parent=self)
@@ -289,7 +292,8 @@ class MediaLibraryPanel(QWidget):
 
         def work(signals: JobSignals) -> list[ImportOutcome]:
             return service.import_files([Path(p) for p in paths], remove_background=remove_bg, cancel=cancel,
-                                        progress=lambda done, total: signals.progress.emit(done, total))
+                                        progress=lambda done, total: signals.progress.emit(done, total),
+                                        defer_background=True)
 
         self.runner.start(work, self._import_done, self._import_failed, self._import_progress)
 
@@ -301,7 +305,8 @@ class MediaLibraryPanel(QWidget):
         data = bytes(QByteArray(buf.data()).data())
         service, remove_bg = self.service, self._remove_background_choice()
         self.status_label.setText("Importing pasted image…")
-        self.runner.start(lambda _s: [service.import_bytes(data, name, remove_background=remove_bg)],
+        self.runner.start(lambda _s: [service.import_bytes(data, name, remove_background=remove_bg,
+                                                           defer_background=True)],
                           self._import_done, self._import_failed)
 
     def paste(self) -> None:
@@ -346,6 +351,27 @@ class MediaLibraryPanel(QWidget):
         if any(o.asset is not None for o in outcomes):
             self.assetsChanged.emit()
         self.importFinished.emit(outcomes)
+        self._start_background_removals([o.asset for o in outcomes
+                                         if o.asset is not None and o.duplicate_of is None])
+
+    def _start_background_removals(self, assets: list) -> None:  # noqa: ANN001 - MediaAsset
+        """Run the imports' deferred background removals in workers, one asset per job, so
+        the grid shows the originals at once and the cut-outs replace them as they finish."""
+        pending = [a.id for a in assets if self.service.background_pending(a)]
+        self.background_pending = len(pending)
+        for asset_id in pending:
+            self.runner.start(lambda _s, i=asset_id: self.service.run_pending_background_removal(i),
+                              self._background_done, self._background_failed)
+
+    def _background_done(self, asset) -> None:  # noqa: ANN001 - MediaAsset
+        self.background_pending = max(0, self.background_pending - 1)
+        self.model.reload()
+        self.assetsChanged.emit()
+        self.backgroundRemoved.emit(asset.id)
+
+    def _background_failed(self, message: str) -> None:
+        self.background_pending = max(0, self.background_pending - 1)
+        self.status_label.setText(f"Background removal failed: {message}")
 
     def _import_failed(self, message: str) -> None:
         self._close_progress()
