@@ -20,7 +20,7 @@ from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.jobs import GenerationJob, JobStatus
+from studio_app.domain.jobs import GenerationJob, InvalidStateTransitionError, JobStatus
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
@@ -37,6 +37,7 @@ from .images import LibraryImageSource
 log = logging.getLogger(__name__)
 
 INTERRUPTED_MESSAGE = "interrupted: the app closed while this job was running"
+CANCELLED_MESSAGE = "Cancelled."
 
 
 @dataclass
@@ -112,7 +113,9 @@ class GenerationService(QObject):
 
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
         jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
-        jobCompleted(job_id, asset_id), jobFailed(job_id, message).
+        jobCompleted(job_id, asset_id), jobFailed(job_id, message). jobFailed is emitted once
+        for every job that ends without an asset, failed or cancelled (message "Cancelled.";
+        the stored status tells them apart).
     """
 
     jobStatusChanged = Signal(str, str)
@@ -130,6 +133,8 @@ class GenerationService(QObject):
         self.pool = pool or QThreadPool.globalInstance()
         self.images = image_source or LibraryImageSource(store)
         self._cancels: dict[str, CancelToken] = {}
+        self._started: set[str] = set()
+        self._ended_early: set[str] = set()
         self._lock = threading.Lock()
 
     # -- start-up -----------------------------------------------------------------
@@ -218,13 +223,37 @@ class GenerationService(QObject):
         return self._execute(job, req, token, progress)
 
     def cancel(self, job_id: str) -> bool:
-        """Ask a queued or running job to stop. Returns False when it is not running here."""
+        """Ask a queued or running job to stop; safe from any thread.
+
+        A job still waiting for a worker is recorded as cancelled at once (its runnable
+        then does nothing). A running job stops at its next check: within about 20 ms
+        while it waits on the network (providers/transport.py), else after the current
+        step (snapshot render, fitting); it then ends ``cancelled``, with no asset.
+
+        Returns:
+            False when the job is not queued or running in this service.
+        """
         with self._lock:
             token = self._cancels.get(job_id)
-        if token is None:
-            return False
-        token.cancel()
+            if token is None:
+                return False
+            token.cancel()
+            early = job_id not in self._started
+            if early:
+                self._ended_early.add(job_id)
+        if early:
+            try:
+                job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED, error_message=CANCELLED_MESSAGE)
+            except (InvalidStateTransitionError, NotFoundError):
+                return True
+            self.jobStatusChanged.emit(job.id, job.status.value)
+            self.jobFailed.emit(job.id, CANCELLED_MESSAGE)
         return True
+
+    def is_active(self, job_id: str) -> bool:
+        """True while ``job_id`` is queued or running in this service (it can be cancelled)."""
+        with self._lock:
+            return job_id in self._cancels and job_id not in self._ended_early
 
     # -- worker -------------------------------------------------------------------
     def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
@@ -255,6 +284,12 @@ class GenerationService(QObject):
     def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
                  progress: Callable[[int], None] | None) -> tuple[GenerationJob, Asset | None]:
         closers: list[Callable[[], None]] = []
+        with self._lock:
+            if job.id in self._ended_early:  # cancelled while it waited: already recorded
+                self._ended_early.discard(job.id)
+                self._cancels.pop(job.id, None)
+                return self.store.jobs.get(job.id), None
+            self._started.add(job.id)
         try:
             token.raise_if_cancelled()
             job = self._set_status(job, JobStatus.PROCESSING, progress=5)
@@ -287,7 +322,7 @@ class GenerationService(QObject):
             self.jobCompleted.emit(job.id, asset.id)
             return job, asset
         except GenerationCancelledError:
-            job = self._finish_failed(job, JobStatus.CANCELLED, "Cancelled.")
+            job = self._finish_failed(job, JobStatus.CANCELLED, CANCELLED_MESSAGE)
             return job, None
         except GenerationError as exc:
             return self._finish_failed(job, JobStatus.FAILED, str(exc)), None
@@ -299,11 +334,17 @@ class GenerationService(QObject):
                 close()
             with self._lock:
                 self._cancels.pop(job.id, None)
+                self._started.discard(job.id)
 
     def _finish_failed(self, job: GenerationJob, status: JobStatus, message: str) -> GenerationJob:
+        """Move the job to ``status`` and emit jobFailed, unless it already ended."""
         current = self.store.jobs.get(job.id)
-        if current.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
+        if current.status not in (JobStatus.QUEUED, JobStatus.PROCESSING):
+            return current
+        try:
             current = self._set_status(current, status, error=message)
+        except InvalidStateTransitionError:
+            return self.store.jobs.get(job.id)
         self.jobFailed.emit(current.id, message)
         return current
 
