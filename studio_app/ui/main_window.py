@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QUndoStac
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.jobs import JobStatus
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
 from studio_app.services.canvas_files import (
@@ -37,14 +39,17 @@ from studio_app.services.canvas_files import (
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.provider_setup import default_provider, provider_label
 
 from .canvas.commands import AddPlacementCommand, SetDocumentFieldsCommand
 from .canvas.editor import CanvasEditor
 from .canvas.scene import TOOLS, CanvasScene
 from .canvas.view import CanvasView
 from .coach.panel import CoachPanel
+from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
 from .results.strip import ResultsStrip
+from .settings.dialog import SettingsDialog
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
 
@@ -88,6 +93,9 @@ class MainWindow(QMainWindow):
         self.generate_button = QPushButton("Generate")
         self.generate_button.setDefault(True)
         self.generate_button.setMinimumHeight(34)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running generation (Esc)")
+        self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -98,6 +106,7 @@ class MainWindow(QMainWindow):
         bottom.addWidget(QLabel("Target:"))
         bottom.addWidget(self.asset_type_combo)
         bottom.addWidget(self.generate_button)
+        bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -119,9 +128,17 @@ class MainWindow(QMainWindow):
 
         self.provider_status = QLabel(f"Provider: {provider_label}")
         self.statusBar().addPermanentWidget(self.provider_status)
+        self.jobs_panel = JobsPanel(store, generation)
+        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock.setObjectName("dock_jobs")
+        self.jobs_dock.setWidget(self.jobs_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+        self.settings_dialog: SettingsDialog | None = None
         self._build_menus()
 
         self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel_generation)
         generation.jobProgress.connect(self._on_progress)
         generation.jobCompleted.connect(self._on_completed)
         generation.jobFailed.connect(self._on_failed)
@@ -175,6 +192,10 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction("&Import media…").triggered.connect(self._import_dialog)
         m.addSeparator()
+        self.settings_action = m.addAction("Se&ttings…")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        m.addSeparator()
         quit_act = m.addAction("&Quit")
         quit_act.setShortcut(QKeySequence.StandardKey.Quit)
         quit_act.triggered.connect(self.close)
@@ -188,6 +209,14 @@ class MainWindow(QMainWindow):
         gen = g.addAction("&Generate")
         gen.setShortcut(QKeySequence("Ctrl+G"))
         gen.triggered.connect(self.generate)
+        self.cancel_action = g.addAction("&Cancel generation")
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setEnabled(False)
+        self.cancel_action.triggered.connect(self.cancel_generation)
+        g.addSeparator()
+        jobs = g.addAction("&Jobs…")
+        jobs.setShortcut(QKeySequence("Ctrl+J"))
+        jobs.triggered.connect(self.show_jobs)
 
     # -- canvas ------------------------------------------------------------------------
     def _ask_text(self) -> str | None:
@@ -325,8 +354,41 @@ class MainWindow(QMainWindow):
         self._active_job = job.id
         self.progress.setValue(0)
         self.progress.setFormat("Generating… %p%")
-        self.generate_button.setEnabled(False)
+        self._set_running(True)
         return job.id
+
+    def _set_running(self, running: bool) -> None:
+        self.generate_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.cancel_action.setEnabled(running)
+
+    def cancel_generation(self) -> bool:
+        """Cancel the job started by Generate (button, Esc); False when none is running."""
+        if self._active_job is None or not self.generation.cancel(self._active_job):
+            return False
+        self.cancel_button.setEnabled(False)
+        self.cancel_action.setEnabled(False)
+        self.progress.setFormat("Cancelling…")
+        return True
+
+    def show_jobs(self) -> None:
+        """Show the Jobs panel (recent jobs, their errors, Cancel per running job)."""
+        self.jobs_dock.show()
+        self.jobs_dock.raise_()
+
+    def open_settings(self) -> SettingsDialog:
+        """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers)."""
+        dialog = SettingsDialog(self.store, parent=self)
+        dialog.settingsChanged.connect(self.apply_provider_settings)
+        dialog.finished.connect(dialog.deleteLater)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_provider_settings(self) -> None:
+        """Re-read the default provider and its model (after Settings changed)."""
+        self.provider_name = default_provider(self.store, self.generation.providers)
+        self.provider_status.setText(f"Provider: {provider_label(self.store, self.provider_name)}")
 
     def _on_progress(self, job_id: str, percent: int) -> None:
         if job_id == self._active_job:
@@ -337,17 +399,23 @@ class MainWindow(QMainWindow):
         self.results.add_asset(asset)
         self.generated.add_asset(asset)
         if job_id == self._active_job:
+            self._active_job = None
             self.progress.setValue(100)
             self.progress.setFormat("Done" + (" (offline preview)" if asset.is_preview else ""))
-            self.generate_button.setEnabled(True)
+            self._set_running(False)
         self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}", 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
+        cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
         if job_id == self._active_job:
+            self._active_job = None
             self.progress.setValue(0)
-            self.progress.setFormat("Failed")
-            self.generate_button.setEnabled(True)
-        self._show_error("Generation failed", message)
+            self.progress.setFormat("Cancelled" if cancelled else "Failed")
+            self._set_running(False)
+        if cancelled:
+            self.statusBar().showMessage("Generation cancelled; nothing was saved.", 6000)
+        else:
+            self._show_error("Generation failed", message)
 
     def _asset_bytes(self, asset) -> bytes:  # noqa: ANN001
         return self.store.blobs.get(asset.content_hash)
