@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,7 +29,7 @@ from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
 from studio_app.providers.offline import OfflinePreviewProvider
-from studio_app.render.fit import ImageDecodeError, fit_to_target
+from studio_app.render.fit import ImageDecodeError, fit_image, png_bytes
 from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
@@ -38,6 +40,11 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_MESSAGE = "interrupted: the app closed while this job was running"
 CANCELLED_MESSAGE = "Cancelled."
+SNAPSHOT_CACHE_SIZE = 4
+"""Canvas snapshots kept for repeated generations of an unchanged canvas."""
+THUMBNAIL_PX = 224
+"""Longest side of the preview the worker makes for the results strips (2x their 112 px icons)."""
+THUMBNAIL_CACHE_SIZE = 200
 
 
 @dataclass
@@ -136,6 +143,8 @@ class GenerationService(QObject):
         self._started: set[str] = set()
         self._ended_early: set[str] = set()
         self._lock = threading.Lock()
+        self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
+        self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
 
     # -- start-up -----------------------------------------------------------------
     def recover_interrupted(self) -> list[str]:
@@ -268,11 +277,65 @@ class GenerationService(QObject):
         if extra:
             extra(percent)
 
+    def thumbnail_png(self, asset_id: str) -> bytes | None:
+        """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated
+        recently, made on the job's worker so the GUI thread decodes no full-size image;
+        None when it is not kept (use the asset's blob)."""
+        with self._lock:
+            return self._thumbnails.get(asset_id)
+
+    def snapshot_png(self, canvas: CanvasDocument) -> bytes:
+        """The 2x canvas snapshot as PNG (render.snapshot), rendered once per canvas state.
+
+        Generating an unchanged canvas again (variants, several targets) reuses the last
+        SNAPSHOT_CACHE_SIZE snapshots. The key is the document's JSON plus the blob each
+        placement draws, so any edit or changed media renders anew. Jobs asking for the
+        same snapshot at once wait for one render. Thread-safe.
+
+        Raises:
+            RenderError: the canvas could not be rendered.
+        """
+        key = (canvas.to_json(), tuple(self.images.blob_ref(p) for p in canvas.placements))
+        with self._lock:
+            entry = self._snapshots.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._snapshots[key] = _Snapshot()
+                while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
+                    self._snapshots.popitem(last=False)
+            else:
+                self._snapshots.move_to_end(key)
+        if not owner:
+            entry.ready.wait()
+            if entry.png is not None:
+                return entry.png
+            return render_canvas_png(canvas, self.images, scale=2.0)  # the first render failed: try ourselves
+        try:
+            entry.png = render_canvas_png(canvas, self.images, scale=2.0)
+        except BaseException:
+            with self._lock:
+                if self._snapshots.get(key) is entry:
+                    del self._snapshots[key]
+            raise
+        finally:
+            entry.ready.set()
+        return entry.png
+
+    def _keep_thumbnail(self, asset_id: str, im: Image.Image) -> None:
+        scale = THUMBNAIL_PX / max(im.size)
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        thumb = im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if scale < 1 else im
+        buf = io.BytesIO()
+        thumb.save(buf, format="PNG", compress_level=1)
+        with self._lock:
+            self._thumbnails[asset_id] = buf.getvalue()
+            while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
+                self._thumbnails.popitem(last=False)
+
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
         if request.canvas is not None and request.canvas.has_content():
-            images.append(InputImage(render_canvas_png(request.canvas, self.images, scale=2.0),
-                                     "image/png", "canvas_snapshot"))
+            images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
         if request.input_image:
             images.append(InputImage(request.input_image, "image/png", "reference"))
         for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
@@ -305,14 +368,16 @@ class GenerationService(QObject):
             token.raise_if_cancelled()
             spec = TARGET_SPECS[job.asset_type]
             try:
-                png = fit_to_target(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+                fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
                 raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
+            png = png_bytes(fitted)
+            width, height = fitted.size
+            asset_id = str(uuid.uuid4())
+            self._keep_thumbnail(asset_id, fitted)
             self._progress(job.id, 90, progress)
-            with Image.open(io.BytesIO(png)) as im:
-                width, height = im.size
             digest = self.store.blobs.put(png)
-            asset = Asset(job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
+            asset = Asset(id=asset_id, job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
                           content_hash=digest, width=width, height=height, file_size=len(png),
                           provider=job.provider, is_preview=result.is_preview or provider.is_preview,
                           coach_session_id=job.coach_session_id)
@@ -347,6 +412,14 @@ class GenerationService(QObject):
             return self.store.jobs.get(job.id)
         self.jobFailed.emit(current.id, message)
         return current
+
+
+@dataclass
+class _Snapshot:
+    """A snapshot being rendered or rendered (``png`` None until ``ready`` is set)."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    png: bytes | None = None
 
 
 class _JobRunnable(QRunnable):
