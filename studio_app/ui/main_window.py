@@ -418,7 +418,8 @@ class MainWindow(QMainWindow):
             self._show_error("Generation failed", message)
 
     def _asset_bytes(self, asset) -> bytes:  # noqa: ANN001
-        return self.store.blobs.get(asset.content_hash)
+        # The worker's small preview when there is one: no full-size decode on the GUI thread.
+        return self.generation.thumbnail_png(asset.id) or self.store.blobs.get(asset.content_hash)
 
     def _show_error(self, title: str, message: str) -> None:
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0] if message else ''}", 10000)
