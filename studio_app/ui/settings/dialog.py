@@ -105,6 +105,7 @@ class ProviderBox(QGroupBox):
         self.remove_key = QPushButton("Remove key")
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self.result.hide()
         buttons = QHBoxLayout()
         for b in (self.save_key, self.test, self.remove_key):
             buttons.addWidget(b)
@@ -121,6 +122,7 @@ class ProviderBox(QGroupBox):
         """Show a test/save outcome in green (ok) or red."""
         self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.result.setText(text)
+        self.result.setVisible(bool(text))
 
 
 class SettingsDialog(QDialog):
@@ -173,7 +175,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(640, 600)
+        self.resize(640, 560)
         self._update_busy()
         self._run("load", self._load_state)
 
@@ -192,6 +194,7 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(5, int(ps.MAX_READ_TIMEOUT_S))
         self.timeout.setSuffix(" s")
         self.timeout.setValue(round(settings.read_timeout_s or DEFAULT_TIMEOUT_S))
+        self.timeout.setMaximumWidth(110)
         self.timeout.setToolTip("How long to wait for an image before giving up (large images can take minutes)")
         self.boxes: dict[str, ProviderBox] = {}
         top = QFormLayout()
