@@ -41,5 +41,5 @@ def test_png_bytes_round_trip_and_fit_to_target_is_fit_image_encoded() -> None:
     im = Image.effect_noise((320, 160), 40).convert("RGB")
     data = png_bytes(im)
     with Image.open(io.BytesIO(data)) as back:
-        assert back.size == (320, 160) and list(back.getdata()) == list(im.getdata())
+        assert back.size == (320, 160) and back.tobytes() == im.tobytes()
     assert fit_to_target(encoded(im), 320, 160, keep_alpha=False) == data
