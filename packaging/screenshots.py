@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio_app.app import build_main_window  # noqa: E402
 from studio_app.domain.sketch import SketchElement  # noqa: E402
+from studio_app.services.coach import StartCoachRequest  # noqa: E402
 from studio_app.services.context import StudioStore  # noqa: E402
 from studio_app.services.provider_setup import save_api_key  # noqa: E402
 from studio_app.store.secrets import SecretStore  # noqa: E402
@@ -59,9 +60,14 @@ def main_window_shot(out: Path) -> None:
         SketchElement(kind="rectangle", points=[(52, 8), (95, 32)], color="#FF375F", stroke_width=8),
     ):
         win.undo_stack.push(AddSketchCommand(win.editor, el))
-    for answer in ("hype", "a cat astronaut winning a space race", "GG EZ"):
-        win.coach_panel.input.setText(answer)
+    sid = win.coach_panel.start(StartCoachRequest(
+        asset_type="thumbnail", mood="hype", game_name="Space Race",
+        description="my cat astronaut winning the space race", canvas=win.editor.document))
+    wait(app, lambda: not win.coach.is_streaming(sid))
+    for answer in ("GG EZ", "add purple rim light and confetti"):
+        win.coach_panel.input.setPlainText(answer)
         win.coach_panel.send()
+        wait(app, lambda: not win.coach.is_streaming(sid))
     done = []
     win.generation.jobCompleted.connect(lambda *_: done.append(1))
     win.generate()

@@ -8,10 +8,14 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from studio_app.providers.retry import RetryPolicy
+from studio_app.services.brand_kits import BrandKitService
+from studio_app.services.coach import CoachService
+from studio_app.services.coach_engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import build_provider_registry, default_provider, provider_label
+from studio_app.services.sync_service import SyncService
 from studio_app.ui.main_window import MainWindow
 
 
@@ -27,8 +31,10 @@ def build_main_window(store: StudioStore, *, retry: RetryPolicy | None = None,
     generation = GenerationService(store, providers=registry, pool=pool)
     generation.recover_interrupted()
     name = default_provider(store, registry)
+    coach = CoachService(store, generation, chat_engine_factory=chat_engine_factory(store), default_provider=name)
     return MainWindow(store, generation, MediaLibraryService(store), provider_name=name,
-                      provider_label=provider_label(store, name))
+                      provider_label=provider_label(store, name), brand_kits=BrandKitService(store), coach=coach,
+                      sync=SyncService(store))
 
 
 def run_gui(data_dir: str | None = None) -> int:
@@ -39,6 +45,7 @@ def run_gui(data_dir: str | None = None) -> int:
     store = StudioStore.open(data_dir)
     window = build_main_window(store)
     window.show()
+    window.offer_recovery()  # a recovery file means the last session did not close cleanly
     code = app.exec()
     store.close()
     return int(code)

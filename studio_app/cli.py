@@ -190,8 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_jobs_list)
 
     from studio_app.services.media_library_cli import add_library_commands
+    from studio_app.services.sync_cli import add_sync_commands
 
     add_library_commands(sub)
+    add_sync_commands(sub)
     return parser
 
 

@@ -68,3 +68,24 @@ class CoachSession(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     ended_at: datetime | None = None
+
+
+class CoachSessionSummary(BaseModel):
+    """One row of the seed's session list (GET /coach/sessions): no messages, no context.
+
+    ``has_assets`` is True when the session generated at least one asset.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    asset_type: AssetType
+    mood: str | None = None
+    game_context: str | None = None
+    status: CoachStatus
+    turns_used: int = 0
+    current_prompt: str | None = None
+    has_assets: bool = False
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None = None

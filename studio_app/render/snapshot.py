@@ -179,7 +179,7 @@ def render_canvas(doc: CanvasDocument, images: ImageSource, scale: float = DEFAU
             _paint_placement(painter, placement, doc, scale, images, caches.scaled)
         painter.setOpacity(1.0)
         sketch = SketchPainter(painter, width, height, scale, sprite_cache=caches.sprites)
-        for element in sorted(doc.sketch_elements, key=lambda e: e.z_index):
+        for element in doc.for_snapshot().sorted_sketch_elements():  # a hidden sketch layer is left out
             sketch.paint(element)
     finally:
         painter.end()

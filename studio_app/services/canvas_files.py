@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -55,14 +56,17 @@ def resolve_placements(doc: CanvasDocument, store: StudioStore, library: MediaLi
         CanvasFileError: a file named by a placement could not be imported.
     """
     placements = []
+    checked: dict[str, bool] = {}  # asset_id -> in the library (a photo placed 50 times is looked up once)
     for p in doc.placements:
         known = False
         if p.asset_id:
-            try:
-                store.media.get(p.asset_id)
-                known = True
-            except NotFoundError:
-                known = False
+            if p.asset_id not in checked:
+                try:
+                    store.media.get(p.asset_id)
+                    checked[p.asset_id] = True
+                except NotFoundError:
+                    checked[p.asset_id] = False
+            known = checked[p.asset_id]
         if not known and p.url and not p.url.startswith(("blob:", "http:", "https:")):
             file_path = Path(p.url).expanduser()
             if not file_path.is_absolute() and base_dir is not None:
@@ -76,3 +80,41 @@ def resolve_placements(doc: CanvasDocument, store: StudioStore, library: MediaLi
                                      "asset_type": asset.asset_type.value})
         placements.append(p)
     return doc.model_copy(update={"placements": placements})
+
+
+RECOVERY_FORMAT = 1
+"""Version of the recovery file wrapper (not the canvas schema, which is inside)."""
+
+
+def write_recovery_file(doc: CanvasDocument, path: str | os.PathLike[str], original_path: str | None) -> None:
+    """Write an autosave of ``doc`` (and the file it came from, if any) atomically to ``path``.
+
+    The file is JSON: ``{"recovery_format": 1, "file_path": ..., "document": {...}}``;
+    the document keeps unknown elements like a normal save.
+
+    Raises:
+        OSError: the recovery folder is not writable (the previous recovery file is untouched).
+    """
+    data = {"recovery_format": RECOVERY_FORMAT, "file_path": original_path,
+            "document": json.loads(doc.to_json())}
+    atomic_write_bytes(Path(path), (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def read_recovery_file(path: str | os.PathLike[str]) -> tuple[CanvasDocument, str | None]:
+    """Read an autosave: (document, the file path it belonged to or None).
+
+    Raises:
+        CanvasFileError: missing, unreadable or damaged recovery file (one line).
+    """
+    p = Path(path)
+    try:
+        data = json.loads(p.read_bytes())
+        if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
+            raise ValueError("no document in it")
+        doc = CanvasDocument.from_json(json.dumps(data["document"]))
+    except OSError as exc:
+        raise CanvasFileError(f"cannot read {p}: {exc.strerror or exc}") from exc
+    except (ValueError, CanvasFormatError) as exc:
+        raise CanvasFileError(f"{p}: damaged recovery file ({str(exc).splitlines()[0]})") from exc
+    original = data.get("file_path")
+    return doc, original if isinstance(original, str) else None

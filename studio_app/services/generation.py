@@ -63,6 +63,8 @@ class GenerateRequest:
         coach_session_id: the coach session this generation belongs to, if any.
         prompt_override: a fully built prompt (the coach's refined prompt), used as is.
         input_image: extra input image bytes (e.g. "Refine this" of an earlier result).
+        use_canvas_snapshot: the GUI's canvas-mode switch; False keeps the canvas out of the
+            request (no snapshot, no description) even when it has content.
     """
 
     asset_type: AssetType
@@ -75,6 +77,14 @@ class GenerateRequest:
     coach_session_id: str | None = None
     prompt_override: str | None = None
     input_image: bytes | None = None
+    use_canvas_snapshot: bool = True
+
+    def canvas_mode(self) -> bool:
+        """The seed's canvas mode: the 2x snapshot and its description go with the prompt.
+
+        On when the canvas has placements or sketch elements, unless switched off.
+        """
+        return bool(self.use_canvas_snapshot and self.canvas is not None and self.canvas.has_content())
 
 
 ProviderFactory = Callable[[], ImageProvider]
@@ -170,7 +180,7 @@ class GenerationService(QObject):
         if request.prompt_override:
             return request.prompt_override
         context, _ = self.brand_context(request.brand_kit_id)
-        description = describe_canvas(request.canvas) if request.canvas and request.canvas.has_content() else None
+        description = describe_canvas(request.canvas) if request.canvas_mode() else None
         return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
                                          canvas_description=description)
 
@@ -199,7 +209,7 @@ class GenerationService(QObject):
             parameters={
                 "custom_prompt": request.custom_prompt,
                 "media_asset_ids": request.media_asset_ids,
-                "canvas_mode": bool(request.canvas and request.canvas.has_content()),
+                "canvas_mode": request.canvas_mode(),
             },
         )
         self.store.jobs.add(job)
@@ -334,7 +344,7 @@ class GenerationService(QObject):
 
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
-        if request.canvas is not None and request.canvas.has_content():
+        if request.canvas_mode():
             images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
         if request.input_image:
             images.append(InputImage(request.input_image, "image/png", "reference"))

@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, or_, select, update
 from studio_app.domain.asset import Asset
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.coach import CoachSession
+from studio_app.domain.coach import CoachSession, CoachSessionSummary
 from studio_app.domain.jobs import GenerationJob, JobStatus, check_transition
 from studio_app.domain.media import MediaAsset
 
@@ -404,7 +404,8 @@ class BrandKitRepository:
     def soft_delete(self, kit_id: str) -> None:
         """Tombstone a kit."""
         with self.db.session() as s:
-            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=_now()))
+            now = _now()
+            s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=now, updated_at=now))
 
 
 class CanvasDocumentRepository:
@@ -480,11 +481,39 @@ class CoachSessionRepository:
                  .order_by(CoachSessionRow.updated_at.desc()).offset(offset).limit(limit))
             return [_coach_from_row(r) for r in s.scalars(q)]
 
+    def summaries(self, limit: int = 100, offset: int = 0,
+                  status: str | None = None) -> list[CoachSessionSummary]:
+        """Live sessions as list rows (no messages or context loaded), most recently updated first."""
+        cols = (CoachSessionRow.id, CoachSessionRow.asset_type, CoachSessionRow.mood,
+                CoachSessionRow.game_context, CoachSessionRow.status, CoachSessionRow.turns_used,
+                CoachSessionRow.current_prompt, CoachSessionRow.generated_asset_ids,
+                CoachSessionRow.created_at, CoachSessionRow.updated_at, CoachSessionRow.ended_at)
+        q = select(*cols).where(CoachSessionRow.deleted_at.is_(None))
+        if status:
+            q = q.where(CoachSessionRow.status == status)
+        q = q.order_by(CoachSessionRow.updated_at.desc()).offset(offset).limit(limit)
+        with self.db.session() as s:
+            rows = s.execute(q).all()
+        return [CoachSessionSummary(
+            id=r.id, asset_type=r.asset_type, mood=r.mood, game_context=r.game_context, status=r.status,
+            turns_used=r.turns_used, current_prompt=r.current_prompt, has_assets=bool(r.generated_asset_ids),
+            created_at=_aware(r.created_at), updated_at=_aware(r.updated_at), ended_at=_aware(r.ended_at),
+        ) for r in rows]
+
+    def count(self, status: str | None = None) -> int:
+        """Number of live sessions (with ``status``, if given)."""
+        q = select(func.count()).select_from(CoachSessionRow).where(CoachSessionRow.deleted_at.is_(None))
+        if status:
+            q = q.where(CoachSessionRow.status == status)
+        with self.db.session() as s:
+            return int(s.scalar(q) or 0)
+
     def soft_delete(self, session_id: str) -> None:
         """Tombstone a session."""
         with self.db.session() as s:
+            now = _now()
             s.execute(update(CoachSessionRow).where(CoachSessionRow.id == session_id)
-                      .values(deleted_at=_now()))
+                      .values(deleted_at=now, updated_at=now))
 
 
 def _coach_from_row(row: CoachSessionRow) -> CoachSession:

@@ -1,26 +1,29 @@
-"""MainWindow: Media Library | Canvas | Coach, with a results strip and a Generate button."""
+"""MainWindow: Media Library | Canvas | Coach, with the canvas panels docked, results and Generate."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QUndoStack
+import shiboken6
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QColorDialog,
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -29,48 +32,91 @@ from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import JobStatus
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
+from studio_app.render.export import EXPORT_FORMATS, ExportError, export_image
+from studio_app.render.snapshot import RenderError, render_canvas
+from studio_app.services.brand_kits import BrandKitError, BrandKitService, resolve_logo_position
 from studio_app.services.canvas_files import (
     CanvasFileError,
     read_canvas_file,
     resolve_placements,
     write_canvas_file,
 )
+from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import default_provider, provider_label
+from studio_app.services.sync_service import SyncService
 
-from .canvas.commands import AddPlacementCommand, SetDocumentFieldsCommand
-from .canvas.editor import CanvasEditor
-from .canvas.scene import TOOLS, CanvasScene
-from .canvas.view import CanvasView
+from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
+from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
+from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
+from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
 from .results.strip import ResultsStrip
 from .settings.dialog import SettingsDialog
+from .sync.settings_panel import SyncSettingsPanel
+from .sync.status_widget import SyncStatusWidget
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
+EXPORT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+
+
+class ExportDialog(QDialog):
+    """Format (PNG, JPEG, WebP) and scale (1x, 2x) of a canvas export."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export canvas")
+        self.format_combo = QComboBox()
+        for fmt in EXPORT_FORMATS:
+            self.format_combo.addItem("WebP" if fmt == "WEBP" else fmt, fmt)
+        self.scale_combo = QComboBox()
+        self.scale_combo.addItem("1x (exact size)", 1.0)
+        self.scale_combo.addItem("2x (the snapshot size)", 2.0)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format_combo)
+        form.addRow("Scale", self.scale_combo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
 
 
 class MainWindow(QMainWindow):
-    """The studio window. Built by app.py with the opened store and services."""
+    """The studio window. Built by app.py with the opened store and services.
+
+    The canvas (CanvasWorkspace) sits in the middle; its inspector, layers and undo
+    history are docks on the right. Documents autosave to StudioPaths.recovery.
+    """
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
-                 *, provider_name: str = "offline", provider_label: str = "Offline preview") -> None:
+                 *, provider_name: str = "offline", provider_label: str = "Offline preview",
+                 brand_kits: BrandKitService | None = None, coach: CoachService | None = None,
+                 sync: SyncService | None = None) -> None:
         super().__init__()
         self.store, self.generation, self.library = store, generation, library
+        self.brand_kits = brand_kits or BrandKitService(store)
         self.provider_name = provider_name
         self.file_path: Path | None = None
-        self.setWindowTitle("Streamer Studio")
-        self.resize(1500, 900)
+        self.last_error: tuple[str, str] | None = None
+        self.resize(1680, 980)
 
         self.undo_stack = QUndoStack(self)
-        self.editor = CanvasEditor(CanvasDocument())
-        self.scene = CanvasScene(self.editor, self.undo_stack, generation.images)
-        self.scene.text_prompt = self._ask_text
-        self.canvas_view = CanvasView(self.scene)
+        self.workspace = CanvasWorkspace(self.undo_stack, generation.images, self._palette)
+        self.editor = self.workspace.editor
+        self.scene = self.workspace.scene
+        self.canvas_view = self.workspace.view
+        self.canvas_actions = self.workspace.actions
+        self.tool_actions = self.canvas_actions.tools
+        self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]
+        self.workspace.style_row.addSeparator()
+        self.workspace.style_row.addWidget(QLabel(" Brand kit: "))
+        self.brand_kit_combo = ActiveBrandKitCombo(self.brand_kits)
+        self.brand_kit_combo.currentIndexChanged.connect(lambda _i: self._brand_kit_changed())
+        self.workspace.style_row.addWidget(self.brand_kit_combo)
         self.canvas_view.mediaDropped.connect(self.place_media)
         self.canvas_view.filesDropped.connect(self._place_files)
 
@@ -84,12 +130,19 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.library_panel, "Media")
         self.left_tabs.addTab(self.generated, "Generated")
 
-        self.coach_panel = CoachPanel(lambda: GuidedCoach(self.generation.prompts), self._coach_context)
+        self.coach = coach or CoachService(store, generation, default_provider=provider_name)
+        self.coach_panel = CoachPanel(self.coach, self._coach_canvas, provider=lambda: self.provider_name)
+        self.coach_panel.showAssetRequested.connect(self.show_generated_asset)
 
         self.asset_type_combo = QComboBox()
         for t, spec in TARGET_SPECS.items():
             self.asset_type_combo.addItem(f"{spec.label} ({spec.width}x{spec.height})", t.value)
         self.asset_type_combo.currentIndexChanged.connect(self._asset_type_chosen)
+        self.canvas_mode = QCheckBox("Canvas snapshot")
+        self.canvas_mode.setToolTip("Send the canvas as a 2x snapshot plus its description with the prompt "
+                                    "(on whenever the canvas has placements or sketch elements)")
+        self.canvas_mode.toggled.connect(self._canvas_mode_toggled)
+        self._canvas_mode_chosen: bool | None = None
         self.generate_button = QPushButton("Generate")
         self.generate_button.setDefault(True)
         self.generate_button.setMinimumHeight(34)
@@ -100,19 +153,21 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
+        self.progress.setMinimumWidth(180)
         self.results = ResultsStrip(self._asset_bytes)
 
         bottom = QHBoxLayout()
+        bottom.setContentsMargins(6, 4, 6, 4)
         bottom.addWidget(QLabel("Target:"))
         bottom.addWidget(self.asset_type_combo)
+        bottom.addWidget(self.canvas_mode)
         bottom.addWidget(self.generate_button)
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self._build_tool_bar())
-        cl.addWidget(self.canvas_view, 1)
+        cl.addWidget(self.workspace, 1)
         cl.addLayout(bottom)
         cl.addWidget(self.results)
 
@@ -123,10 +178,13 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([340, 820, 340])
+        splitter.setSizes([320, 900, 320])
         self.setCentralWidget(splitter)
+        self._build_docks()
 
         self.provider_status = QLabel(f"Provider: {provider_label}")
+        self.zoom_status = QLabel()
+        self.statusBar().addPermanentWidget(self.zoom_status)
         self.statusBar().addPermanentWidget(self.provider_status)
         self.jobs_panel = JobsPanel(store, generation)
         self.jobs_dock = QDockWidget("Jobs", self)
@@ -135,61 +193,87 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
         self.settings_dialog: SettingsDialog | None = None
+        self.sync = sync
+        self.sync_status: SyncStatusWidget | None = None
+        if sync is not None:
+            self.sync_status = SyncStatusWidget(sync, self)
+            self.statusBar().addPermanentWidget(self.sync_status)
+            sync.start()
+        self.canvas_view.zoomChanged.connect(lambda z: self.zoom_status.setText(f"{z * 100:.0f}%"))
+        self.zoom_status.setText(f"{self.canvas_view.zoom() * 100:.0f}%")
         self._build_menus()
+        if self.sync_status is not None:
+            sm = self.menuBar().addMenu("S&ync")
+            now = sm.addAction("&Sync now")
+            now.setShortcut(QKeySequence("F5"))
+            now.triggered.connect(self.sync_status.sync_now)
+            sm.addAction("&Conflicts…").triggered.connect(self.sync_status.open_conflicts)
+            sm.addSeparator()
+            sm.addAction("Bucket &settings…").triggered.connect(self.open_sync_settings)
+
+        self.autosave = Autosave(self.editor, self.undo_stack, store.paths.recovery, lambda: self.file_path,
+                                 parent=self)
+        self.autosave.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        self.editor.changed.connect(self._document_changed)
+        self.editor.documentReplaced.connect(self._sync_asset_type_combo)
 
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel_generation)
         generation.jobProgress.connect(self._on_progress)
         generation.jobCompleted.connect(self._on_completed)
         generation.jobFailed.connect(self._on_failed)
-        self.library_panel.assetsChanged.connect(generation.images.clear)
+        self.library_panel.assetsChanged.connect(self._library_changed)
         self._active_job: str | None = None
         for asset in reversed(store.assets.list(limit=60)):
             self.generated.add_asset(asset)
         self._sync_asset_type_combo()
+        self._document_changed()
+        self._update_title()
 
     # -- building ----------------------------------------------------------------------
-    def _build_tool_bar(self) -> QToolBar:
-        bar = QToolBar("Sketch")
-        bar.setIconSize(QSize(18, 18))
-        group = QActionGroup(self)
-        self.tool_actions: dict[str, QAction] = {}
-        shortcuts = {"select": "V", "pen": "P", "arrow": "A", "rectangle": "R", "text": "T"}
-        for tool in TOOLS:
-            act = QAction(tool.capitalize(), self, checkable=True)
-            act.setShortcut(QKeySequence(shortcuts[tool]))
-            act.setToolTip(f"{tool.capitalize()} ({shortcuts[tool]})")
-            act.triggered.connect(lambda _=False, t=tool: self.scene.set_tool(t))
-            group.addAction(act)
-            bar.addAction(act)
-            self.tool_actions[tool] = act
-        self.tool_actions["select"].setChecked(True)
-        bar.addSeparator()
-        self.colour_action = QAction("Colour…", self)
-        self.colour_action.triggered.connect(self._pick_colour)
-        bar.addAction(self.colour_action)
-        bar.addSeparator()
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        bar.addAction(undo)
-        bar.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        return bar
+    def _build_docks(self) -> None:
+        ws = self.workspace
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget in (("inspector", "Inspector", ws.inspector), ("layers", "Layers", ws.layers),
+                                    ("history", "History", ws.history)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["layers"], self.docks["history"])
+        self.docks["layers"].raise_()
+        self.resizeDocks([self.docks["inspector"]], [260], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["inspector"], self.docks["layers"]], [300, 420], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
+        acts = self.canvas_actions.actions
         m = self.menuBar().addMenu("&File")
         for text, key, slot in (
             ("&New canvas", QKeySequence.StandardKey.New, self.new_document),
             ("&Open canvas…", QKeySequence.StandardKey.Open, self.open_document),
+        ):
+            act = m.addAction(text)
+            act.setShortcut(key)
+            act.triggered.connect(lambda _=False, f=slot: f())
+        self.recent_menu = QMenu("Open &recent", self)
+        m.addMenu(self.recent_menu)
+        self._rebuild_recent_menu()
+        for text, key, slot in (
             ("&Save canvas", QKeySequence.StandardKey.Save, self.save_document),
             ("Save canvas &as…", QKeySequence.StandardKey.SaveAs, self.save_document_as),
         ):
             act = m.addAction(text)
             act.setShortcut(key)
-            act.triggered.connect(slot)
+            act.triggered.connect(lambda _=False, f=slot: f())
         m.addSeparator()
+        export = m.addAction("&Export canvas…")
+        export.setShortcut(QKeySequence("Ctrl+E"))
+        export.triggered.connect(self._export_dialog)
         m.addAction("&Import media…").triggered.connect(self._import_dialog)
         m.addSeparator()
         self.settings_action = m.addAction("Se&ttings…")
@@ -199,12 +283,52 @@ class MainWindow(QMainWindow):
         quit_act = m.addAction("&Quit")
         quit_act.setShortcut(QKeySequence.StandardKey.Quit)
         quit_act.triggered.connect(self.close)
+
         e = self.menuBar().addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
-        delete = e.addAction("&Delete selection")
-        delete.setShortcut(QKeySequence.StandardKey.Delete)
-        delete.triggered.connect(self.scene.delete_selected)
+        e.addSeparator()
+        for name in ("cut", "copy", "paste", "duplicate", "delete"):
+            e.addAction(acts[name])
+        e.addSeparator()
+        e.addAction(acts["select_all"])
+        e.addSeparator()
+        e.addAction("Insert brand &logo").triggered.connect(lambda: self.insert_brand_logo())
+        e.addAction("&Brand kits…").triggered.connect(self.open_brand_kits)
+
+        a = self.menuBar().addMenu("&Arrange")
+        for name in ("front", "forward", "backward", "back"):
+            a.addAction(acts[name])
+        a.addSeparator()
+        align = a.addMenu("A&lign")
+        for name in ("align_left", "align_hcentre", "align_right", "align_top", "align_vcentre", "align_bottom"):
+            align.addAction(acts[name])
+        dist = a.addMenu("&Distribute")
+        dist.addAction(acts["distribute_h"])
+        dist.addAction(acts["distribute_v"])
+        a.addSeparator()
+        for name in ("flip_h", "flip_v", "lock", "hide"):
+            a.addAction(acts[name])
+
+        v = self.menuBar().addMenu("&View")
+        for name in ("zoom_in", "zoom_out", "zoom_fit", "zoom_100"):
+            v.addAction(acts[name])
+        v.addSeparator()
+        for name in ("safe_zones", "sketch_layer", "snapping"):
+            v.addAction(acts[name])
+        v.addAction(self.workspace.easy_action)
+        v.addSeparator()
+        for dock in self.docks.values():
+            v.addAction(dock.toggleViewAction())
+
+        t = self.menuBar().addMenu("&Tools")
+        for act in self.tool_actions.values():
+            t.addAction(act)
+
         g = self.menuBar().addMenu("&Generate")
         gen = g.addAction("&Generate")
         gen.setShortcut(QKeySequence("Ctrl+G"))
@@ -218,25 +342,29 @@ class MainWindow(QMainWindow):
         jobs.setShortcut(QKeySequence("Ctrl+J"))
         jobs.triggered.connect(self.show_jobs)
 
+    def _palette(self) -> tuple[list[str], str | None]:
+        """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""
+        kit = self.brand_kits.active()
+        return self.brand_kits.palette(), kit.name if kit else None
+
+    def _brand_kit_changed(self) -> None:
+        if self.workspace.easy_sketch:
+            self.workspace.easy_bar.set_palette(*self._palette())
+
     # -- canvas ------------------------------------------------------------------------
-    def _ask_text(self) -> str | None:
-        text, ok = QInputDialog.getText(self, "Text", "Text on the canvas:")
-        return text if ok and text.strip() else None
-
-    def _pick_colour(self) -> None:
-        colour = QColorDialog.getColor(QColor(self.scene.stroke_colour), self, "Sketch colour")
-        if colour.isValid():
-            self.scene.stroke_colour = colour.name().upper()
-
     def place_media(self, asset_ids: list[str], scene_pos: QPointF) -> list[str]:
         """Place library assets centred at ``scene_pos`` (canvas px); one undo step each.
 
-        Returns the new placement ids.
+        Returns the new placement ids; unknown ids are reported and skipped.
         """
         doc = self.editor.document
         new_ids = []
         for offset, asset_id in enumerate(asset_ids):
-            asset = self.library.get(asset_id)
+            try:
+                asset = self.library.get(asset_id)
+            except Exception as exc:  # noqa: BLE001 - a stale id from another window: say so, keep going
+                self._show_error("Could not place the media", f"{asset_id}: {exc}")
+                continue
             w_pct = DEFAULT_PLACEMENT_WIDTH_PERCENT
             ratio = (asset.height or 1) / (asset.width or 1)
             h_pct = w_pct * doc.width * ratio / doc.height
@@ -250,7 +378,34 @@ class MainWindow(QMainWindow):
             )
             self.undo_stack.push(AddPlacementCommand(self.editor, placement))
             new_ids.append(placement.id)
+        if new_ids:
+            self.scene.select_ids(new_ids)
         return new_ids
+
+    def open_brand_kits(self) -> BrandKitsDialog:
+        """Show the brand kit dialog (window-modal); returns it."""
+        dialog = BrandKitsDialog(self.brand_kits, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def insert_brand_logo(self, logo_type: str = "primary", logo_position: str = "bottom-right") -> str | None:
+        """Place the active kit's logo on the canvas (one undo step); returns the placement id,
+        or None (with a status message) when there is no active kit or logo."""
+        doc = self.editor.document
+        try:
+            placement = self.brand_kits.logo_placement(logo_type, logo_position, doc)
+            _, note = resolve_logo_position(doc.asset_type, logo_position)
+        except BrandKitError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return None
+        if placement is None:
+            self.statusBar().showMessage(f"The active brand kit has no {logo_type} logo (Edit > Brand kits…).", 8000)
+            return None
+        self.undo_stack.push(AddPlacementCommand(self.editor, placement))
+        if note:
+            self.statusBar().showMessage(note, 8000)
+        return placement.id
 
     def _place_files(self, paths: list[str], scene_pos: QPointF) -> None:
         outcomes = self.library.import_files([Path(p) for p in paths])
@@ -262,13 +417,14 @@ class MainWindow(QMainWindow):
         if errors:
             self._show_error("Some files were not imported", "\n".join(errors))
 
+    def _library_changed(self) -> None:
+        self.generation.images.clear()
+        self.scene.refresh_images()
+
     def _asset_type_chosen(self) -> None:
         value = self.asset_type_combo.currentData()
-        doc = self.editor.document
-        if value and value != doc.asset_type.value:
-            self.undo_stack.push(SetDocumentFieldsCommand(
-                self.editor, {"asset_type": doc.asset_type.value}, {"asset_type": value},
-                f"Change target to {value}"))
+        if value and value != self.editor.document.asset_type.value:
+            self.undo_stack.push(ChangeAssetTypeCommand(self.editor, value))
 
     def _sync_asset_type_combo(self) -> None:
         index = self.asset_type_combo.findData(self.editor.document.asset_type.value)
@@ -276,13 +432,46 @@ class MainWindow(QMainWindow):
         self.asset_type_combo.setCurrentIndex(index)
         self.asset_type_combo.blockSignals(False)
 
+    def _document_changed(self) -> None:
+        doc = self.editor.document
+        if self.asset_type_combo.currentData() != doc.asset_type.value:
+            self._sync_asset_type_combo()
+        has = doc.has_content()
+        self.canvas_mode.setEnabled(has)
+        self.canvas_mode.blockSignals(True)
+        self.canvas_mode.setChecked(has and self._canvas_mode_chosen is not False)
+        self.canvas_mode.blockSignals(False)
+        if not has:
+            self._canvas_mode_chosen = None  # content appearing again turns the mode back on
+
+    def _canvas_mode_toggled(self, on: bool) -> None:
+        self._canvas_mode_chosen = on
+
+    def use_canvas_snapshot(self) -> bool:
+        """The seed's canvas mode: send the 2x snapshot + description (on by default with content)."""
+        return self.editor.document.has_content() and self.canvas_mode.isChecked()
+
+    def _update_title(self) -> None:
+        if not shiboken6.isValid(self.undo_stack):
+            return
+        name = self.file_path.name if self.file_path else self.editor.document.name
+        dirty = "" if self.undo_stack.isClean() else "*"
+        self.setWindowTitle(f"{name}{dirty} — Streamer Studio")
+
     # -- documents ---------------------------------------------------------------------
-    def new_document(self) -> None:
-        """Start an empty canvas."""
-        self.editor.set_document(CanvasDocument(asset_type=self.editor.document.asset_type))
+    def _replace_document(self, doc: CanvasDocument, path: Path | None) -> None:
+        self.editor.set_document(doc)
         self.undo_stack.clear()
-        self.file_path = None
+        self.file_path = path
         self._sync_asset_type_combo()
+        self._canvas_mode_chosen = None
+        self._document_changed()
+        self._update_title()
+
+    def new_document(self) -> None:
+        """Start an empty canvas (same target as the current one)."""
+        self._replace_document(CanvasDocument(asset_type=self.editor.document.asset_type), None)
+        self.autosave.discard()
 
     def open_document(self, path: str | Path | None = None) -> bool:
         """Open a ``.json`` canvas document (asks for a file when ``path`` is None)."""
@@ -296,12 +485,16 @@ class MainWindow(QMainWindow):
         except CanvasFileError as exc:
             self._show_error("Could not open the canvas", str(exc))
             return False
-        self.editor.set_document(doc)
-        self.undo_stack.clear()
-        self.file_path = Path(path)
-        self._sync_asset_type_combo()
+        self._replace_document(doc, Path(path))
+        self.autosave.discard()
         self.library_panel.refresh()
-        self.statusBar().showMessage(f"Opened {path}", 4000)
+        self._remember(Path(path))
+        if doc.unknown_elements:
+            self.statusBar().showMessage(
+                f"Opened {path}: {len(doc.unknown_elements)} element(s) from a newer version are kept as "
+                "placeholders", 8000)
+        else:
+            self.statusBar().showMessage(f"Opened {path}", 4000)
         return True
 
     def save_document(self) -> bool:
@@ -317,8 +510,7 @@ class MainWindow(QMainWindow):
                                                   "Canvas documents (*.json)")
             if not path:
                 return False
-        self.file_path = Path(path)
-        return self._write(self.file_path)
+        return self._write(Path(path))
 
     def _write(self, path: Path) -> bool:
         try:
@@ -327,9 +519,118 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self._show_error("Could not save the canvas", f"{path}: {exc.strerror or exc}")
             return False
+        self.file_path = path
         self.undo_stack.setClean()
+        self.autosave.discard()
+        self._remember(path)
+        self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    # -- recent files ----------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        """Recently opened or saved canvas files, most recent first."""
+        return self.store.settings.section(RECENT_SECTION, RecentFiles).files
+
+    def _remember(self, path: Path) -> None:
+        recent = self.store.settings.section(RECENT_SECTION, RecentFiles).add(path)
+        try:
+            self.store.settings.save_section(RECENT_SECTION, recent)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not update recent files: {exc.strerror or exc}", 6000)
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for f in files:
+            act = self.recent_menu.addAction(Path(f).name)
+            act.setToolTip(f)
+            act.setData(f)
+            act.triggered.connect(lambda _=False, p=f: self.open_document(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- recovery ------------------------------------------------------------------------------
+    def offer_recovery(self, ask=None) -> bool:  # noqa: ANN001 - Callable[[str], bool] | None
+        """After a crash (a recovery file is waiting): ask whether to restore it.
+
+        ``ask(message) -> bool`` replaces the dialog (tests). Returns True when restored.
+        A damaged recovery file is reported and set aside.
+        """
+        if not self.autosave.has_recovery():
+            return False
+        try:
+            doc, original = self.autosave.read()
+        except CanvasFileError as exc:
+            self._show_error("Could not restore the autosaved canvas", str(exc))
+            self.autosave.discard()
+            return False
+        where = f" (from {original})" if original else ""
+        message = f"Streamer Studio did not close cleanly. Restore the unsaved canvas “{doc.name}”{where}?"
+        if ask is None:
+            answer = QMessageBox.question(self, "Restore canvas", message,
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            restore = answer == QMessageBox.StandardButton.Yes
+        else:
+            restore = bool(ask(message))
+        if not restore:
+            self.autosave.discard()
+            return False
+        self._replace_document(doc, Path(original) if original else None)
+        self.autosave.mark_pending()  # not saved to its file yet: keep it recoverable
+        self.undo_stack.resetClean()
+        self._update_title()
+        self.statusBar().showMessage("Restored the autosaved canvas; save it to keep it", 8000)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Closing with unsaved edits keeps them in the recovery file (offered at the next start)."""
+        if self.undo_stack.isClean():
+            self.autosave.discard()
+        else:
+            self.autosave.save_now()
+        self.autosave.detach()
+        if self.sync is not None:
+            self.sync.stop()
+        super().closeEvent(event)
+
+    def open_sync_settings(self) -> QDialog:
+        """Show the bucket settings (endpoint, region, bucket, prefix, keys, Test connection)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Sync: bucket settings")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(SyncSettingsPanel(self.sync, dialog))
+        dialog.setModal(False)
+        dialog.open()
+        return dialog
+
+    # -- export ----------------------------------------------------------------------------------
+    def export_canvas(self, path: str | Path, fmt: str = "PNG", scale: float = 1.0) -> Path | None:
+        """Render the canvas as it is (no generation) and write it atomically.
+
+        Uses the same renderer and image source as ``studio render``, so the files match
+        pixel for pixel. A hidden sketch layer is left out, as on screen and in the snapshot.
+        ``fmt``: PNG, JPEG or WEBP; ``scale``: 1.0 or 2.0 (px per canvas px).
+        Returns the path, or None after showing the error.
+        """
+        try:
+            image = render_canvas(self.editor.document.for_snapshot(), self.generation.images, scale=scale)
+            return export_image(image, path, fmt)
+        except (ExportError, RenderError) as exc:
+            self._show_error("Could not export the canvas", str(exc))
+            return None
+
+    def _export_dialog(self) -> None:
+        dialog = ExportDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        fmt, scale = dialog.format_combo.currentData(), dialog.scale_combo.currentData()
+        suffix = EXPORT_SUFFIX[fmt]
+        name = f"{self.editor.document.name}@{scale:g}x{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export canvas", name, f"{fmt} (*{suffix})")
+        if path:
+            if self.export_canvas(path, fmt, scale):
+                self.statusBar().showMessage(f"Exported {path}", 6000)
 
     def _import_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "",
@@ -338,18 +639,31 @@ class MainWindow(QMainWindow):
             self.library_panel.import_paths([Path(p) for p in paths])
 
     # -- coach and generation ----------------------------------------------------------------
-    def _coach_context(self) -> CoachContext:
+    def show_generated_asset(self, asset_id: str) -> bool:
+        """Switch to the Generated tab and select ``asset_id`` ("Show in library"); False if not listed."""
+        self.left_tabs.setCurrentWidget(self.generated)
+        for i in range(self.generated.count()):
+            item = self.generated.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == asset_id:
+                self.generated.setCurrentItem(item)
+                self.generated.scrollToItem(item)
+                return True
+        return False
+
+    def _coach_canvas(self) -> CanvasDocument:
+        """The canvas the coach sees: as sent to generation, or an empty layout when the
+        streamer turned the canvas snapshot off."""
         doc = self.editor.document
-        kit, _ = self.generation.brand_context(None)
-        return CoachContext(asset_type=doc.asset_type, brand_kit=kit,
-                            canvas=doc if doc.has_content() else None)
+        if self.use_canvas_snapshot():
+            return doc.for_snapshot()
+        return doc.model_copy(update={"placements": [], "sketch_elements": []})
 
     def generate(self) -> str:
         """Queue a generation of the current canvas; returns the job id."""
         doc = self.editor.document
         prompt = self.coach_panel.prompt() or None
-        request = GenerateRequest(asset_type=doc.asset_type, canvas=doc, prompt_override=prompt,
-                                  provider=self.provider_name)
+        request = GenerateRequest(asset_type=doc.asset_type, canvas=doc.for_snapshot(), prompt_override=prompt,
+                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot())
         job = self.generation.submit(request)
         self._active_job = job.id
         self.progress.setValue(0)
@@ -386,9 +700,12 @@ class MainWindow(QMainWindow):
         return dialog
 
     def apply_provider_settings(self) -> None:
-        """Re-read the default provider and its model (after Settings changed)."""
+        """Re-read the default provider, its model and the coach's chat model (after Settings changed)."""
         self.provider_name = default_provider(self.store, self.generation.providers)
         self.provider_status.setText(f"Provider: {provider_label(self.store, self.provider_name)}")
+        self.coach.default_provider = self.provider_name
+        self.coach.reload_engine()
+        self.coach_panel.refresh_engine()
 
     def _on_progress(self, job_id: str, percent: int) -> None:
         if job_id == self._active_job:

@@ -489,7 +489,7 @@ class GeminiHandler(LoopbackHandler):
 
     def _stream(self, req: ValidRequest, fault: Fault | None) -> None:
         newline = (fault.sse_newline if fault and fault.sse_newline else None) or self.owner.sse_newline  # type: ignore[attr-defined]
-        chunks = chat_chunks(chat_reply_text(req))
+        chunks = chat_chunks(fault.reply_text if fault and fault.reply_text is not None else chat_reply_text(req))
         prompt_tokens = sum(len(t.split()) for t in req.texts) + 3
         events: list[dict[str, Any]] = [{
             "candidates": [{"content": {"role": "model", "parts": [{"text": "Thinking about it.", "thought": True}]},
@@ -512,6 +512,8 @@ class GeminiHandler(LoopbackHandler):
         if fault and fault.first_event_delay_s:
             self.owner.sleep(fault.first_event_delay_s)
         for i, ev in enumerate(events):
+            if i and fault and fault.event_delay_s:
+                self.owner.sleep(fault.event_delay_s)
             if fault and fault.error_after_events is not None and i == fault.error_after_events:
                 self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
                 return

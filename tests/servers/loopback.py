@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,8 @@ class Fault:
         cut_after_events: close the stream after this many events, with no end marker.
         reply: a 200 JSON answer replacing the normal one (normal answers are still
             validated first, so the request must be valid).
+        reply_text: a streamed chat answer's text instead of the "Echo: ..." default.
+        event_delay_s: wait between two stream events (s), e.g. to pace tokens.
     """
 
     status: int = 200
@@ -48,6 +51,8 @@ class Fault:
     stream_error: dict[str, Any] | None = None
     cut_after_events: int | None = None
     reply: Any = None
+    reply_text: str | None = None
+    event_delay_s: float = 0.0
 
 
 @dataclass
@@ -72,6 +77,7 @@ class LoopbackServer:
         self.faults: deque[Fault] = deque()
         self.requests: list[RecordedRequest] = []
         self.rejections: list[str] = []
+        self.sent_events: list[tuple[float, str]] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -119,6 +125,7 @@ class LoopbackServer:
             self.faults.clear()
             self.requests.clear()
             self.rejections.clear()
+            self.sent_events.clear()
 
     def next_fault(self, path: str) -> Fault | None:
         """Take the first queued fault that applies to ``path``."""
@@ -138,6 +145,12 @@ class LoopbackServer:
         """Recorded requests whose path contains ``route``."""
         with self._lock:
             return [r for r in self.requests if route in r.path]
+
+    def record_event(self, data: str) -> None:
+        """Log a stream event the moment it was written (``time.perf_counter()``, data)."""
+        stamp = time.perf_counter()
+        with self._lock:
+            self.sent_events.append((stamp, data))
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` unless the server is stopping."""
@@ -213,6 +226,7 @@ class LoopbackHandler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(f"data: {data}{newline}{newline}".encode())
             self.wfile.flush()
+            self.owner.record_event(data)
             return True
         except (BrokenPipeError, ConnectionResetError):
             return False

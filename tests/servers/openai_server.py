@@ -309,7 +309,7 @@ class OpenAIHandler(LoopbackHandler):
             raise Invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
                           "stream_options")
         last_user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
-        text = f"Echo: {last_user}"
+        text = fault.reply_text if fault and fault.reply_text is not None else f"Echo: {last_user}"
         usage = {"prompt_tokens": sum(len(str(m["content"]).split()) for m in messages),
                  "completion_tokens": len(text.split())}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -334,6 +334,8 @@ class OpenAIHandler(LoopbackHandler):
         if fault and fault.first_event_delay_s:
             self.owner.sleep(fault.first_event_delay_s)
         for i, chunk in enumerate(chunks):
+            if i and fault and fault.event_delay_s:
+                self.owner.sleep(fault.event_delay_s)
             if fault and fault.error_after_events is not None and i == fault.error_after_events:
                 self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
                 return

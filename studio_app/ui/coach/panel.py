@@ -1,97 +1,629 @@
-"""CoachPanel: the offline guided coach in a chat, and the refined prompt in an editable box."""
+"""CoachPanel: start a coach session from the canvas, chat, edit the prompt, generate inline.
+
+Pages: the start form, the chat of one session, and the session history. The chat page keeps
+the current prompt visible and editable under the conversation, with Generate Now, the logo
+options, a progress bar and the "Refine this" input.
+"""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
-    QTextBrowser,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from studio_app.prompting.guided_coach import CoachContext, GuidedCoach
+from studio_app.domain.asset_types import TARGET_SPECS
+from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.coach import CoachSession, CoachStatus
+from studio_app.services.coach import (
+    LOGO_POSITIONS,
+    CoachError,
+    CoachService,
+    GenerateFromSessionRequest,
+    StartCoachRequest,
+)
 
-ContextProvider = Callable[[], CoachContext]
+from .chat_view import ChatView
+from .history import SessionHistory
+from .settings_dialog import CoachSettingsDialog
+from .start_form import StartSessionForm
+
+CanvasProvider = Callable[[], CanvasDocument | None]
+PROMPT_SAVE_DELAY_MS = 600
+"""Typing pause after which a hand-edited prompt is stored, ms."""
+CARD_IMAGE_PX = 120
 
 
 class CoachPanel(QWidget):
-    """Chat with the guided coach; the refined prompt stays visible and editable.
+    """The prompt coach in the main window's right column.
+
+    Args:
+        coach: the CoachService.
+        canvas: returns the current canvas document (or None).
+        provider: returns the image provider name for Generate Now (None: the service default).
 
     Signals:
-        promptChanged(str): the refined prompt changed (by the coach or by hand).
+        promptChanged(str): the current session's prompt changed (coach or streamer).
+        showAssetRequested(str): "Show in library" on a result (asset id).
     """
 
     promptChanged = Signal(str)
+    showAssetRequested = Signal(str)
 
-    def __init__(self, coach_factory: Callable[[], GuidedCoach], context: ContextProvider) -> None:
+    def __init__(self, coach: CoachService, canvas: CanvasProvider, *,
+                 provider: Callable[[], str | None] | None = None) -> None:
         super().__init__()
-        self._coach_factory, self._context = coach_factory, context
-        self.coach: GuidedCoach | None = None
-        self.chat = QTextBrowser()
-        self.chat.setOpenExternalLinks(False)
-        self.input = QLineEdit()
-        self.input.setPlaceholderText("Answer the coach…")
-        self.send_button = QPushButton("Send")
-        self.restart_button = QPushButton("New conversation")
-        self.prompt_box = QPlainTextEdit()
-        self.prompt_box.setPlaceholderText("The refined prompt appears here; edit it freely.")
-        self.prompt_box.setMaximumHeight(140)
+        self.coach = coach
+        self._canvas = canvas
+        self._provider = provider or (lambda: None)
+        self.session_id: str | None = None
+        self._job_id: str | None = None
+        self._setting_prompt = False
+        self.last_error: str | None = None
 
-        title = QLabel("<b>Prompt coach</b> <span style='color:#999'>(offline guided)</span>")
-        row = QHBoxLayout()
-        row.addWidget(self.input, 1)
-        row.addWidget(self.send_button)
+        self.title = QLabel("<b>Prompt coach</b>")
+        self.engine_label = QLabel()
+        _muted(self.engine_label, small=True)
+        self.new_button = QPushButton("New")
+        self.history_button = QPushButton("History")
+        self.settings_button = QPushButton("⚙")
+        self.settings_button.setToolTip("Coach settings: AI coach, model, turn limit, expiry")
+        self.settings_button.setFixedWidth(32)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.engine_label, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.history_button)
+        top.addWidget(self.settings_button)
+
+        self.start_form = StartSessionForm(canvas, coach.brand_kits)
+        self.history = SessionHistory(coach)
+        self.chat_page = self._build_chat_page()
+        self.pages = QStackedWidget()
+        for page in (self.start_form, self.chat_page, self.history):
+            self.pages.addWidget(page)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+
+        self.new_button.clicked.connect(self.show_start)
+        self.history_button.clicked.connect(self.show_history)
+        self.settings_button.clicked.connect(lambda: self.open_settings())
+        self.start_form.startRequested.connect(self.start)
+        self.history.openRequested.connect(self.open_session)
+        self.history.backRequested.connect(self._back_from_history)
+
+        coach.messageAdded.connect(self._on_message_added)
+        coach.replyStarted.connect(self._on_reply_started)
+        coach.tokenReceived.connect(self._on_token)
+        coach.replyFinished.connect(lambda sid, _u: self._on_reply_ended(sid))
+        coach.replyStopped.connect(self._on_reply_ended)
+        coach.replyFailed.connect(self._on_reply_failed)
+        coach.promptChanged.connect(self._on_prompt_changed)
+        coach.sessionChanged.connect(self._on_session_changed)
+        coach.generationStarted.connect(self._on_generation_started)
+        coach.generationProgress.connect(self._on_generation_progress)
+        coach.assetGenerated.connect(self._on_asset_generated)
+        coach.generationFailed.connect(self._on_generation_failed)
+        self.refresh_engine()
+        self.show_start()
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_chat_page(self) -> QWidget:
+        page = QWidget()
+        self.session_label = QLabel()
+        _muted(self.session_label)
+        self.session_label.setWordWrap(True)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet("QFrame#banner { background: rgba(255, 176, 32, 60); border-radius: 6px; }")
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.continue_button = QPushButton("Continue in a new session")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.continue_button)
+
+        self.chat = ChatView(self._asset_png)
+        self.input = QPlainTextEdit()
+        self.input.setPlaceholderText("Message the coach… (Enter to send, Shift+Enter for a new line)")
+        self.input.setMaximumHeight(64)
+        self.input.installEventFilter(self)
+        self.send_button = QPushButton("Send")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setStyleSheet("QPushButton { color: #d23c3c; font-weight: bold; }")
+        self.stop_button.hide()
+        send_col = QVBoxLayout()
+        send_col.addWidget(self.send_button)
+        send_col.addWidget(self.stop_button)
+        input_row = QHBoxLayout()
+        input_row.addWidget(self.input, 1)
+        input_row.addLayout(send_col)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #d23c3c;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        self.prompt_title = QLabel("<b>Current prompt</b>")
+        self.prompt_source = QLabel()
+        _muted(self.prompt_source, small=True)
+        prompt_head = QHBoxLayout()
+        prompt_head.addWidget(self.prompt_title)
+        prompt_head.addWidget(self.prompt_source, 1)
+        self.prompt_box = QPlainTextEdit()
+        self.prompt_box.setPlaceholderText("The coach writes the prompt here; edit it freely.")
+        self.prompt_box.setMaximumHeight(120)
+        self._prompt_timer = QTimer(self)
+        self._prompt_timer.setSingleShot(True)
+        self._prompt_timer.setInterval(PROMPT_SAVE_DELAY_MS)
+        self._prompt_timer.timeout.connect(self.commit_prompt)
+
+        self.refine_row = QFrame()
+        self.refine_thumb = QLabel()
+        self.refine_text = QLabel("Next generation refines this result")
+        _muted(self.refine_text, small=True)
+        self.refine_clear = QPushButton("Clear")
+        refine_layout = QHBoxLayout(self.refine_row)
+        refine_layout.setContentsMargins(0, 0, 0, 0)
+        refine_layout.addWidget(self.refine_thumb)
+        refine_layout.addWidget(self.refine_text, 1)
+        refine_layout.addWidget(self.refine_clear)
+        self.refine_row.hide()
+
+        self.generate_button = QPushButton("Generate Now")
+        self.generate_button.setMinimumHeight(32)
+        self.generate_button.setStyleSheet("QPushButton { font-weight: bold; }")
+        self.logo_check = QCheckBox("Logo")
+        self.logo_check.setToolTip("Add the brand kit's logo as a reference image")
+        self.logo_position = QComboBox()
+        for pos in LOGO_POSITIONS:
+            self.logo_position.addItem(pos.replace("-", " "), pos)
+        self.logo_position.setCurrentIndex(LOGO_POSITIONS.index("bottom-right"))
+        gen_row = QHBoxLayout()
+        gen_row.addWidget(self.generate_button, 1)
+        gen_row.addWidget(self.logo_check)
+        gen_row.addWidget(self.logo_position)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.end_button = QPushButton("End session")
+        self.end_button.setFlat(True)
+        _muted(self.end_button)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.session_label)
+        layout.addWidget(self.banner)
         layout.addWidget(self.chat, 1)
-        layout.addLayout(row)
-        layout.addWidget(QLabel("Refined prompt"))
+        layout.addLayout(input_row)
+        layout.addWidget(self.error_label)
+        layout.addLayout(prompt_head)
         layout.addWidget(self.prompt_box)
-        layout.addWidget(self.restart_button)
+        layout.addWidget(self.refine_row)
+        layout.addLayout(gen_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.send_button.clicked.connect(self.send)
-        self.input.returnPressed.connect(self.send)
-        self.restart_button.clicked.connect(self.restart)
-        self.prompt_box.textChanged.connect(lambda: self.promptChanged.emit(self.prompt()))
-        self.restart()
+        self.stop_button.clicked.connect(self.stop)
+        self.generate_button.clicked.connect(self.generate)
+        self.continue_button.clicked.connect(self.continue_in_new_session)
+        self.end_button.clicked.connect(self.end_session)
+        self.refine_clear.clicked.connect(lambda: self.refine(None))
+        self.prompt_box.textChanged.connect(self._prompt_typed)
+        self.chat.saveRequested.connect(lambda aid: self.save_asset(aid))
+        self.chat.showInLibraryRequested.connect(self.showAssetRequested)
+        self.chat.refineRequested.connect(self.refine)
+        return page
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.input and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event)
+            if key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                    not key.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.send()
+                return True
+        return super().eventFilter(obj, event)
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        # The window is closing (or the panel is hidden): a prompt edit still waiting for its
+        # typing pause must not be lost.
+        self.commit_prompt()
+        super().hideEvent(event)
+
+    # -- pages --------------------------------------------------------------------------------------
+    def refresh_engine(self) -> None:
+        """Show which coach answers (after Settings changed)."""
+        problem = self.coach.engine_problem()
+        self.engine_label.setText(self.coach.engine_label() + (" (AI coach unavailable)" if problem else ""))
+        self.engine_label.setToolTip(problem or "Connect an AI coach (Gemini, OpenAI, Ollama, LM Studio) in Settings.")
+
+    def open_settings(self, *, modal: bool = True) -> CoachSettingsDialog:
+        """The coach settings dialog; the engine label follows a save."""
+        dialog = CoachSettingsDialog(self.coach, self)
+        dialog.accepted.connect(self._settings_saved)
+        if modal:
+            dialog.open()
+        return dialog
+
+    def _settings_saved(self) -> None:
+        self.refresh_engine()
+        if self.session_id:
+            self._update_controls()
+
+    def show_start(self) -> None:
+        """The new-session form, filled from the canvas."""
+        self.start_form.reset()
+        self.pages.setCurrentWidget(self.start_form)
+
+    def show_history(self) -> None:
+        """The session list."""
+        self.commit_prompt()
+        self.history.refresh()
+        if self.session_id:
+            self.history.select(self.session_id)
+        self.pages.setCurrentWidget(self.history)
+
+    def _back_from_history(self) -> None:
+        if self.session_id:
+            self.pages.setCurrentWidget(self.chat_page)
+        else:
+            self.show_start()
+
+    # -- session ------------------------------------------------------------------------------------
+    def start(self, request: StartCoachRequest) -> str | None:
+        """Start a session from the form's request; returns its id (None after an error)."""
+        self.commit_prompt()
+        try:
+            session = self.coach.start_session(request)
+        except CoachError as exc:
+            self.start_form.show_error(str(exc))
+            self.last_error = str(exc)
+            return None
+        self.open_session(session.id)
+        return session.id
+
+    def open_session(self, session_id: str) -> None:
+        """Show a session's chat (from the start form or the history)."""
+        self.commit_prompt()
+        try:
+            session = self.coach.get(session_id)
+        except CoachError as exc:
+            self._error(str(exc))
+            return
+        self.session_id = session.id
+        read_only = session.status != CoachStatus.ACTIVE
+        self.chat.set_messages(session.messages, header=self._context_card(session), read_only=read_only)
+        partial = self.coach.partial_reply(session.id)
+        if partial is not None:
+            self.chat.begin_streaming().append(partial)
+        self._set_prompt_text(session.current_prompt or "")
+        self._job_id = self.coach.running_job(session.id)
+        self.progress.setVisible(self._job_id is not None)
+        if self._job_id is not None:
+            self.progress.setValue(0)
+            self.progress.setFormat("Generating… %p%")
+        self.error_label.hide()
+        self._update_controls(session)
+        self.pages.setCurrentWidget(self.chat_page)
+        self.input.setFocus()
+
+    def _context_card(self, session: CoachSession) -> QWidget:
+        card = _Card(self.chat.theme.coach)
+        layout = QHBoxLayout(card)
+        layout.setContentsMargins(8, 6, 8, 6)
+        png = self.coach.canvas_snapshot(session.id)
+        if png:
+            image = QImage.fromData(png)
+            if not image.isNull():
+                thumb = QLabel()
+                thumb.setPixmap(QPixmap.fromImage(image.scaled(
+                    CARD_IMAGE_PX, CARD_IMAGE_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation)))
+                layout.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
+        ctx = session.context
+        mood = ctx.get("custom_mood") if session.mood == "custom" else session.mood
+        lines = [f"<b>{TARGET_SPECS[session.asset_type].label}</b> · {mood or 'no mood'}"
+                 + (f" · {_esc(session.game_context)}" if session.game_context else "")]
+        if ctx.get("media_asset_names"):
+            lines.append("References: " + ", ".join(_esc(n) for n in ctx["media_asset_names"]))
+        if ctx.get("canvas_snapshot_description"):
+            lines.append("The coach sees your canvas layout.")
+        lines.append(f"Coach: {_esc(ctx.get('engine_label') or self.coach.engine_label())}")
+        text = QLabel("<br>".join(lines))
+        _muted(text, small=True)
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(text, 1)
+        return card
+
+    def _update_controls(self, session: CoachSession | None = None) -> None:
+        if self.session_id is None:
+            return
+        session = session or self.coach.get(self.session_id)
+        active = session.status == CoachStatus.ACTIVE
+        streaming = self.coach.is_streaming(session.id)
+        limit = self.coach.settings().turn_limit
+        turns_left = max(0, limit - session.turns_used)
+        status = session.status.value
+        self.session_label.setText(
+            f"{TARGET_SPECS[session.asset_type].label} · {status} · turn {session.turns_used}/{limit}"
+            + (f" · {len(session.generated_asset_ids)} result(s)" if session.generated_asset_ids else ""))
+        self.banner.setVisible(not active)
+        if not active:
+            self.banner_text.setText(f"This session has {status} and is read-only.")
+        can_chat = active and turns_left > 0
+        self.input.setEnabled(can_chat and not streaming)
+        self.send_button.setEnabled(can_chat and not streaming)
+        self.send_button.setVisible(not streaming)
+        self.stop_button.setVisible(streaming)
+        if active and turns_left == 0:
+            self.input.setPlaceholderText("No turns left in this session: generate, or continue in a new session.")
+        self.prompt_box.setReadOnly(not active)
+        generating = self._job_id is not None
+        self.generate_button.setEnabled(active and bool(session.current_prompt) and not generating)
+        self.logo_check.setEnabled(active)
+        self.logo_position.setEnabled(active)
+        self.end_button.setVisible(active)
+        self.chat.set_read_only(not active)
+        refine_id = session.context.get("refine_asset_id")
+        self.refine_row.setVisible(bool(refine_id) and active)
+        if refine_id and active:
+            png = self._asset_png(refine_id)
+            image = QImage.fromData(png) if png else QImage()
+            if not image.isNull():
+                self.refine_thumb.setPixmap(QPixmap.fromImage(image.scaled(
+                    48, 48, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
+        edited = session.context.get("prompt_edited")
+        self.prompt_source.setText("edited by you" if edited and session.current_prompt else
+                                   "from the coach" if session.current_prompt else "")
+
+    # -- actions --------------------------------------------------------------------------------------
+    def send(self) -> bool:
+        """Send the typed message; returns False when refused (reason shown under the input)."""
+        if self.session_id is None:
+            return False
+        text = self.input.toPlainText()
+        if not text.strip():
+            return False
+        self.commit_prompt()
+        try:
+            self.coach.send_message(self.session_id, text)
+        except CoachError as exc:
+            self._error(str(exc))
+            return False
+        self.input.clear()
+        self.error_label.hide()
+        self._update_controls()
+        return True
+
+    def stop(self) -> None:
+        """Stop the streaming reply."""
+        if self.session_id:
+            self.coach.stop(self.session_id)
+
+    def commit_prompt(self) -> None:
+        """Store a hand-edited prompt now (normally after a typing pause)."""
+        self._prompt_timer.stop()
+        if self.session_id is None or self.prompt_box.isReadOnly():
+            return
+        text = self.prompt_box.toPlainText()
+        try:
+            session = self.coach.get(self.session_id)
+            if (session.current_prompt or "") != text.strip() and session.status == CoachStatus.ACTIVE:
+                self.coach.set_prompt(self.session_id, text)
+        except CoachError as exc:
+            self._error(str(exc))
+
+    def generate(self) -> str | None:
+        """Generate Now with the prompt, canvas, media and logo options; returns the job id."""
+        if self.session_id is None:
+            return None
+        self.commit_prompt()
+        session = self.coach.get(self.session_id)
+        doc = self._canvas()
+        stored = session.context.get("canvas") or {}
+        same_canvas = doc is not None and stored.get("id") == doc.id
+        request = GenerateFromSessionRequest(
+            include_logo=self.logo_check.isChecked(), logo_position=self.logo_position.currentData(),
+            canvas=doc if same_canvas else None, provider=self._provider(),
+        )
+        try:
+            job_id = self.coach.generate(self.session_id, request)
+        except CoachError as exc:
+            self._error(str(exc))
+            return None
+        self.error_label.hide()
+        return job_id
+
+    def refine(self, asset_id: str | None) -> None:
+        """Use a result as the next generation's input image (None clears it)."""
+        if self.session_id is None:
+            return
+        try:
+            self.coach.refine_with(self.session_id, asset_id)
+        except CoachError as exc:
+            self._error(str(exc))
+            return
+        if asset_id:
+            self.input.setFocus()
+
+    def save_asset(self, asset_id: str, path: str | Path | None = None) -> Path | None:
+        """Save a result as a PNG (asks for a file when ``path`` is None)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save result", f"{asset_id[:8]}.png", "PNG images (*.png)")
+            if not path:
+                return None
+        try:
+            return self.coach.export_asset(asset_id, path)
+        except CoachError as exc:
+            self._error(str(exc))
+            return None
+
+    def end_session(self) -> None:
+        """End the session (read-only afterwards)."""
+        if self.session_id:
+            self.commit_prompt()
+            self.coach.end_session(self.session_id)
+            self.open_session(self.session_id)
+
+    def continue_in_new_session(self) -> str | None:
+        """Start a new session from this ended/expired one; returns its id."""
+        if self.session_id is None:
+            return None
+        try:
+            session = self.coach.continue_in_new_session(self.session_id)
+        except CoachError as exc:
+            self._error(str(exc))
+            return None
+        self.open_session(session.id)
+        return session.id
 
     def prompt(self) -> str:
-        """The refined prompt as it stands in the box."""
+        """The current prompt as it stands in the box."""
         return self.prompt_box.toPlainText().strip()
 
-    def _append(self, who: str, text: str) -> None:
-        colour = "#2b2b3a" if who == "coach" else "#3d2f5c"
-        align = "left" if who == "coach" else "right"
-        body = html.escape(text).replace("\n", "<br>")
-        self.chat.append(
-            f"<div align='{align}'><span style='background:{colour};color:#eee;padding:6px;'>"
-            f"<b>{'Coach' if who == 'coach' else 'You'}:</b> {body}</span></div>"
-        )
+    # -- prompt box -------------------------------------------------------------------------------------
+    def _set_prompt_text(self, text: str) -> None:
+        self._setting_prompt = True
+        try:
+            if self.prompt_box.toPlainText() != text:
+                self.prompt_box.setPlainText(text)
+        finally:
+            self._setting_prompt = False
+        self.promptChanged.emit(text)
 
-    def _show(self, reply) -> None:  # noqa: ANN001 - CoachReply
-        self._append("coach", reply.message)
-        if reply.refined_prompt:
-            self.prompt_box.setPlainText(reply.refined_prompt)
+    def _prompt_typed(self) -> None:
+        if not self._setting_prompt and not self.prompt_box.isReadOnly():
+            self._prompt_timer.start()
+            self.promptChanged.emit(self.prompt())
 
-    def restart(self) -> None:
-        """Start a fresh conversation using the current canvas context."""
-        self.chat.clear()
-        self.coach = self._coach_factory()
-        self._show(self.coach.start(self._context()))
-
-    def send(self) -> None:
-        """Send the typed answer to the coach."""
-        text = self.input.text().strip()
-        if not text or self.coach is None:
+    # -- service signals ------------------------------------------------------------------------------
+    def _on_message_added(self, session_id: str, index: int) -> None:
+        if session_id != self.session_id:
             return
-        self.input.clear()
-        self._append("user", text)
-        self._show(self.coach.answer(text))
+        session = self.coach.get(session_id)
+        self.chat.append_message(session.messages[index])
+
+    def _on_reply_started(self, session_id: str) -> None:
+        if session_id == self.session_id:
+            self.chat.begin_streaming()
+            self._update_controls()
+
+    def _on_token(self, session_id: str, text: str) -> None:
+        if session_id == self.session_id:
+            self.chat.append_token(text)
+
+    def _on_reply_ended(self, session_id: str) -> None:
+        if session_id == self.session_id:
+            self.chat.end_streaming()
+            self._update_controls()
+            self.input.setFocus()
+
+    def _on_reply_failed(self, session_id: str, message: str) -> None:
+        if session_id == self.session_id:
+            self._on_reply_ended(session_id)
+            self._error(message)
+
+    def _on_prompt_changed(self, session_id: str, prompt: str) -> None:
+        if session_id == self.session_id:
+            if self.prompt_box.toPlainText().strip() != prompt.strip():
+                self._set_prompt_text(prompt)
+            self._update_controls()
+
+    def _on_session_changed(self, session_id: str) -> None:
+        if session_id == self.session_id:
+            self._update_controls()
+
+    def _on_generation_started(self, session_id: str, job_id: str) -> None:
+        if session_id == self.session_id:
+            self._job_id = job_id
+            self.progress.setValue(0)
+            self.progress.setFormat("Generating… %p%")
+            self.progress.show()
+            self._update_controls()
+
+    def _on_generation_progress(self, session_id: str, percent: int) -> None:
+        if session_id == self.session_id:
+            self.progress.setValue(percent)
+
+    def _on_asset_generated(self, session_id: str, asset_id: str) -> None:
+        if session_id == self.session_id:
+            self._job_id = None
+            self.progress.setValue(100)
+            self.progress.setFormat("Done")
+            self._update_controls()
+
+    def _on_generation_failed(self, session_id: str, message: str) -> None:
+        if session_id == self.session_id:
+            self._job_id = None
+            self.progress.setValue(0)
+            self.progress.setFormat("Failed")
+            self._update_controls()
+            self._error(message)
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    def _asset_png(self, asset_id: str) -> bytes | None:
+        try:
+            return self.coach.asset_png(asset_id)
+        except CoachError:
+            return None
+
+    def _error(self, message: str) -> None:
+        self.last_error = message
+        self.error_label.setText(message)
+        self.error_label.show()
+
+
+class _Card(QFrame):
+    """The context card above a session's messages (rounded, in the coach bubble colour)."""
+
+    def __init__(self, colour: QColor) -> None:
+        super().__init__()
+        self._colour = QColor(colour)
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self._colour.darker(115), 1))
+        painter.setBrush(self._colour)
+        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 8, 8)
+        painter.end()
+        super().paintEvent(event)
+
+
+def _muted(widget: QWidget, *, small: bool = False) -> None:
+    """Grey the widget's text (half-way between text and background) and optionally shrink it."""
+    palette = widget.palette()
+    text, base = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    grey = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2, (text.blue() + base.blue()) // 2)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+        palette.setColor(role, grey)
+    widget.setPalette(palette)
+    if small:
+        font = widget.font()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        widget.setFont(font)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,100 @@
+"""StyleBar: colour, stroke width, fill, font and font size for new sketch elements and the selection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSignalBlocker, QSize
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+from .icons import swatch_icon
+from .scene import CanvasScene
+
+
+class StyleBar(QWidget):
+    """Style controls. Changing one restyles the selected sketch elements (one undo step) and
+    sets the style of the next ones; selecting one sketch element shows its style."""
+
+    def __init__(self, scene: CanvasScene) -> None:
+        super().__init__()
+        self.scene = scene
+        self.custom_colours: Callable[[], list[str]] = list  # the colour dialog's custom row (``#RRGGBB``)
+        s = scene.style
+        self.colour_button = QToolButton()
+        self.colour_button.setToolTip("Colour")
+        self.colour_button.setIconSize(QSize(20, 20))
+        self.colour_button.clicked.connect(self._pick_colour)
+        self.width_spin = QDoubleSpinBox()
+        self.width_spin.setRange(0.5, 200.0)
+        self.width_spin.setDecimals(1)
+        self.width_spin.setSuffix(" px")
+        self.width_spin.setToolTip("Stroke width")
+        self.width_spin.setKeyboardTracking(False)
+        self.width_spin.valueChanged.connect(lambda v: scene.apply_style(stroke_width=float(v)))
+        self.fill_button = QToolButton()
+        self.fill_button.setText("Fill")
+        self.fill_button.setCheckable(True)
+        self.fill_button.setToolTip("Fill rectangles and ellipses")
+        self.fill_button.toggled.connect(lambda on: scene.apply_style(fill=bool(on)))
+        self.font_combo = QFontComboBox()
+        self.font_combo.setMaximumWidth(170)
+        self.font_combo.setToolTip("Font")
+        self.font_combo.currentFontChanged.connect(lambda f: scene.apply_style(font_family=f.family()))
+        self.size_spin = QDoubleSpinBox()
+        self.size_spin.setRange(4.0, 1000.0)
+        self.size_spin.setDecimals(0)
+        self.size_spin.setSuffix(" px")
+        self.size_spin.setToolTip("Font size")
+        self.size_spin.setKeyboardTracking(False)
+        self.size_spin.valueChanged.connect(lambda v: scene.apply_style(font_size=float(v)))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for w in (self.colour_button, QLabel("Width"), self.width_spin, self.fill_button, QLabel("Font"),
+                  self.font_combo, self.size_spin):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
+        scene.selectionChanged.connect(self._from_selection)
+
+    def _show(self, colour: str, width: float, fill: bool, family: str, size: float) -> None:
+        blockers = [QSignalBlocker(w) for w in (self.width_spin, self.fill_button, self.font_combo, self.size_spin)]
+        self.colour_button.setIcon(swatch_icon(colour, 20))
+        self.width_spin.setValue(width)
+        self.fill_button.setChecked(fill)
+        self.font_combo.setCurrentFont(QFont(family))
+        self.size_spin.setValue(size)
+        del blockers
+
+    def _from_selection(self) -> None:
+        _, sids, _ = self.scene.selected_ids()
+        if len(sids) != 1:
+            return
+        e = self.scene.editor.sketch_element(sids[0])
+        if e is None:
+            return
+        s = self.scene.style
+        s.colour, s.stroke_width, s.fill = e.color, e.stroke_width, e.fill is not None
+        if e.kind == "text":
+            s.font_family, s.font_size = e.font_family, e.font_size
+        self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
+
+    def set_colour(self, colour: str) -> None:
+        """Use ``colour`` (``#RRGGBB``) from now on and for the selected sketch elements."""
+        self.scene.apply_style(colour=colour.upper())
+        self.colour_button.setIcon(swatch_icon(colour, 20))
+
+    def _pick_colour(self) -> None:
+        for i, hex_ in enumerate(self.custom_colours()[:16]):  # e.g. the active brand kit's colours
+            QColorDialog.setCustomColor(i, QColor(hex_))
+        colour = QColorDialog.getColor(QColor(self.scene.style.colour), self, "Sketch colour")
+        if colour.isValid():
+            self.set_colour(colour.name())
