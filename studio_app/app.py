@@ -4,29 +4,37 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from studio_app.providers.retry import RetryPolicy
 from studio_app.services.brand_kits import BrandKitService
 from studio_app.services.coach import CoachService
 from studio_app.services.coach_engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
-from studio_app.services.provider_setup import build_provider_registry, default_provider
+from studio_app.services.provider_setup import build_provider_registry, default_provider, provider_label
 from studio_app.services.sync_service import SyncService
 from studio_app.ui.main_window import MainWindow
 
 
-def build_main_window(store: StudioStore) -> MainWindow:
-    """Wire services to a MainWindow for ``store`` (used by run_gui, tests and benchmarks)."""
-    registry = build_provider_registry(store)
-    generation = GenerationService(store, providers=registry)
+def build_main_window(store: StudioStore, *, retry: RetryPolicy | None = None,
+                      pool: QThreadPool | None = None) -> MainWindow:
+    """Wire services to a MainWindow for ``store`` (used by run_gui, tests and benchmarks).
+
+    ``retry`` replaces the providers' retry policy (default: ``$STUDIO_RETRY_SCALE``, else
+    the providers' own); ``pool`` the generation thread pool (default: the global one).
+    The provider label is built from the settings only: no keyring call on the GUI thread.
+    """
+    registry = build_provider_registry(store, retry=retry)
+    generation = GenerationService(store, providers=registry, pool=pool)
     generation.recover_interrupted()
     name = default_provider(store, registry)
-    label = registry.create(name).label or name
     coach = CoachService(store, generation, chat_engine_factory=chat_engine_factory(store), default_provider=name)
-    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name, provider_label=label,
-                      brand_kits=BrandKitService(store), coach=coach, sync=SyncService(store))
+    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name,
+                      provider_label=provider_label(store, name), brand_kits=BrandKitService(store), coach=coach,
+                      sync=SyncService(store))
 
 
 def run_gui(data_dir: str | None = None) -> int:

@@ -84,24 +84,32 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] -o OUT.png``."""
+    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] -o OUT.png``.
+
+    The same path as the GUI's Generate: GenerationService with the providers, keys
+    (keyring or GEMINI_API_KEY / OPENAI_API_KEY) and settings of the data dir; the provider
+    defaults to the one chosen in Settings. Ctrl+C cancels the job (stored as ``cancelled``,
+    no output written) and exits 130.
+    """
     from studio_app.domain.jobs import JobStatus
     from studio_app.providers.base import CancelToken
     from studio_app.services.generation import GenerateRequest, GenerationService
-    from studio_app.services.provider_setup import build_provider_registry
+    from studio_app.services.provider_setup import build_provider_registry, default_provider
     from studio_app.store.blobs import atomic_write_bytes
 
     _ensure_gui_app()
     store = _open_store(args)
     doc = _load_canvas(args, store)
     asset_type = AssetType(args.asset_type) if args.asset_type else doc.asset_type
-    service = GenerationService(store, providers=build_provider_registry(store))
+    registry = build_provider_registry(store)
+    service = GenerationService(store, providers=registry)
+    provider = args.provider or default_provider(store, registry)
     token = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
     try:
         job, asset = service.run(
             GenerateRequest(asset_type=asset_type, canvas=doc, custom_prompt=args.prompt,
-                            provider=args.provider, model=args.model),
+                            provider=provider, model=args.model),
             cancel=token,
         )
     finally:
@@ -169,8 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("canvas")
     p.add_argument("--asset-type", choices=[t.value for t in AssetType])
     p.add_argument("--prompt")
-    p.add_argument("--provider", default="offline")
-    p.add_argument("--model")
+    p.add_argument("--provider", help="offline, gemini or openai (default: the one chosen in Settings)")
+    p.add_argument("--model", help="the provider's model id (default: the one chosen in Settings)")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_generate)

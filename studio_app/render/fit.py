@@ -14,21 +14,27 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 DEFAULT_MATTE = (255, 255, 255)
 """Colour (RGB) that transparent pixels are flattened onto when alpha is not kept."""
+PNG_COMPRESS_LEVEL = 3
+"""zlib level of fitted PNGs. Pillow's default 6 took 280 ms for a 1280x720 photo here, 3 takes
+90 ms for a file 9 % larger (1 takes 64 ms, 15 % larger): the encode was most of a job's CPU."""
 
 
 class ImageDecodeError(ValueError):
     """The bytes are not an image Pillow can decode (message is one line)."""
 
 
-def _decode(data: bytes) -> Image.Image:
-    """Decoded RGBA image, upright per its EXIF orientation."""
+def _decode(data: bytes, mode: str = "RGBA") -> Image.Image:
+    """Decoded image, upright per its EXIF orientation: RGBA, or RGB when ``mode`` is "RGB"
+    and the image has no transparency (no RGBA detour)."""
     if not data:
         raise ImageDecodeError("image data is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as opened:
-                image = ImageOps.exif_transpose(opened).convert("RGBA")
+                upright = ImageOps.exif_transpose(opened)
+                opaque = upright.mode in ("RGB", "L") and "transparency" not in upright.info
+                image = upright.convert("RGB" if mode == "RGB" and opaque else "RGBA")
     except UnidentifiedImageError as exc:
         raise ImageDecodeError(f"cannot decode image ({len(data)} bytes): not a known image format") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -41,6 +47,23 @@ def _decode(data: bytes) -> Image.Image:
 
 def fit_to_target(data: bytes, width: int, height: int, *, keep_alpha: bool,
                   matte: tuple[int, int, int] = DEFAULT_MATTE) -> bytes:
+    """``fit_image`` encoded as PNG (see there for arguments and errors).
+
+    Returns:
+        PNG bytes of exactly width x height px.
+    """
+    return png_bytes(fit_image(data, width, height, keep_alpha=keep_alpha, matte=matte))
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """``image`` as PNG at PNG_COMPRESS_LEVEL."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+def fit_image(data: bytes, width: int, height: int, *, keep_alpha: bool,
+              matte: tuple[int, int, int] = DEFAULT_MATTE) -> Image.Image:
     """Decode ``data``, centre-crop to width:height, resample (Lanczos) to exactly width x height px.
 
     Args:
@@ -52,7 +75,7 @@ def fit_to_target(data: bytes, width: int, height: int, *, keep_alpha: bool,
         matte: RGB flattening colour when ``keep_alpha`` is False.
 
     Returns:
-        PNG bytes of exactly width x height px.
+        a Pillow image of exactly width x height px (RGBA with ``keep_alpha``, else RGB).
 
     Raises:
         ImageDecodeError: the data is empty, not an image, truncated, or larger than
@@ -61,13 +84,10 @@ def fit_to_target(data: bytes, width: int, height: int, *, keep_alpha: bool,
     """
     if not (isinstance(width, int) and isinstance(height, int)) or width <= 0 or height <= 0:
         raise ValueError(f"target size must be positive px, got {width}x{height}")
-    rgba = _decode(data)
-    fitted = ImageOps.fit(rgba, (width, height), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
-    if keep_alpha:
-        out = fitted
-    else:
-        out = Image.new("RGB", fitted.size, matte)
-        out.paste(fitted, mask=fitted.getchannel("A"))
-    buf = io.BytesIO()
-    out.save(buf, format="PNG")
-    return buf.getvalue()
+    decoded = _decode(data, "RGBA" if keep_alpha else "RGB")
+    fitted = ImageOps.fit(decoded, (width, height), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    if keep_alpha or fitted.mode == "RGB":
+        return fitted
+    out = Image.new("RGB", fitted.size, matte)
+    out.paste(fitted, mask=fitted.getchannel("A"))
+    return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,14 +22,14 @@ from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.jobs import GenerationJob, JobStatus
+from studio_app.domain.jobs import GenerationJob, InvalidStateTransitionError, JobStatus
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
 from studio_app.providers.offline import OfflinePreviewProvider
-from studio_app.render.fit import ImageDecodeError, fit_to_target
+from studio_app.render.fit import ImageDecodeError, fit_image, png_bytes
 from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
@@ -37,6 +39,12 @@ from .images import LibraryImageSource
 log = logging.getLogger(__name__)
 
 INTERRUPTED_MESSAGE = "interrupted: the app closed while this job was running"
+CANCELLED_MESSAGE = "Cancelled."
+SNAPSHOT_CACHE_SIZE = 4
+"""Canvas snapshots kept for repeated generations of an unchanged canvas."""
+THUMBNAIL_PX = 224
+"""Longest side of the preview the worker makes for the results strips (2x their 112 px icons)."""
+THUMBNAIL_CACHE_SIZE = 200
 
 
 @dataclass
@@ -122,7 +130,9 @@ class GenerationService(QObject):
 
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
         jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
-        jobCompleted(job_id, asset_id), jobFailed(job_id, message).
+        jobCompleted(job_id, asset_id), jobFailed(job_id, message). jobFailed is emitted once
+        for every job that ends without an asset, failed or cancelled (message "Cancelled.";
+        the stored status tells them apart).
     """
 
     jobStatusChanged = Signal(str, str)
@@ -140,7 +150,11 @@ class GenerationService(QObject):
         self.pool = pool or QThreadPool.globalInstance()
         self.images = image_source or LibraryImageSource(store)
         self._cancels: dict[str, CancelToken] = {}
+        self._started: set[str] = set()
+        self._ended_early: set[str] = set()
         self._lock = threading.Lock()
+        self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
+        self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
 
     # -- start-up -----------------------------------------------------------------
     def recover_interrupted(self) -> list[str]:
@@ -228,13 +242,37 @@ class GenerationService(QObject):
         return self._execute(job, req, token, progress)
 
     def cancel(self, job_id: str) -> bool:
-        """Ask a queued or running job to stop. Returns False when it is not running here."""
+        """Ask a queued or running job to stop; safe from any thread.
+
+        A job still waiting for a worker is recorded as cancelled at once (its runnable
+        then does nothing). A running job stops at its next check: within about 20 ms
+        while it waits on the network (providers/transport.py), else after the current
+        step (snapshot render, fitting); it then ends ``cancelled``, with no asset.
+
+        Returns:
+            False when the job is not queued or running in this service.
+        """
         with self._lock:
             token = self._cancels.get(job_id)
-        if token is None:
-            return False
-        token.cancel()
+            if token is None:
+                return False
+            token.cancel()
+            early = job_id not in self._started
+            if early:
+                self._ended_early.add(job_id)
+        if early:
+            try:
+                job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED, error_message=CANCELLED_MESSAGE)
+            except (InvalidStateTransitionError, NotFoundError):
+                return True
+            self.jobStatusChanged.emit(job.id, job.status.value)
+            self.jobFailed.emit(job.id, CANCELLED_MESSAGE)
         return True
+
+    def is_active(self, job_id: str) -> bool:
+        """True while ``job_id`` is queued or running in this service (it can be cancelled)."""
+        with self._lock:
+            return job_id in self._cancels and job_id not in self._ended_early
 
     # -- worker -------------------------------------------------------------------
     def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
@@ -249,11 +287,65 @@ class GenerationService(QObject):
         if extra:
             extra(percent)
 
+    def thumbnail_png(self, asset_id: str) -> bytes | None:
+        """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated
+        recently, made on the job's worker so the GUI thread decodes no full-size image;
+        None when it is not kept (use the asset's blob)."""
+        with self._lock:
+            return self._thumbnails.get(asset_id)
+
+    def snapshot_png(self, canvas: CanvasDocument) -> bytes:
+        """The 2x canvas snapshot as PNG (render.snapshot), rendered once per canvas state.
+
+        Generating an unchanged canvas again (variants, several targets) reuses the last
+        SNAPSHOT_CACHE_SIZE snapshots. The key is the document's JSON plus the blob each
+        placement draws, so any edit or changed media renders anew. Jobs asking for the
+        same snapshot at once wait for one render. Thread-safe.
+
+        Raises:
+            RenderError: the canvas could not be rendered.
+        """
+        key = (canvas.to_json(), tuple(self.images.blob_ref(p) for p in canvas.placements))
+        with self._lock:
+            entry = self._snapshots.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._snapshots[key] = _Snapshot()
+                while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
+                    self._snapshots.popitem(last=False)
+            else:
+                self._snapshots.move_to_end(key)
+        if not owner:
+            entry.ready.wait()
+            if entry.png is not None:
+                return entry.png
+            return render_canvas_png(canvas, self.images, scale=2.0)  # the first render failed: try ourselves
+        try:
+            entry.png = render_canvas_png(canvas, self.images, scale=2.0)
+        except BaseException:
+            with self._lock:
+                if self._snapshots.get(key) is entry:
+                    del self._snapshots[key]
+            raise
+        finally:
+            entry.ready.set()
+        return entry.png
+
+    def _keep_thumbnail(self, asset_id: str, im: Image.Image) -> None:
+        scale = THUMBNAIL_PX / max(im.size)
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        thumb = im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if scale < 1 else im
+        buf = io.BytesIO()
+        thumb.save(buf, format="PNG", compress_level=1)
+        with self._lock:
+            self._thumbnails[asset_id] = buf.getvalue()
+            while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
+                self._thumbnails.popitem(last=False)
+
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
         if request.canvas_mode():
-            images.append(InputImage(render_canvas_png(request.canvas, self.images, scale=2.0),
-                                     "image/png", "canvas_snapshot"))
+            images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
         if request.input_image:
             images.append(InputImage(request.input_image, "image/png", "reference"))
         for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
@@ -265,6 +357,12 @@ class GenerationService(QObject):
     def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
                  progress: Callable[[int], None] | None) -> tuple[GenerationJob, Asset | None]:
         closers: list[Callable[[], None]] = []
+        with self._lock:
+            if job.id in self._ended_early:  # cancelled while it waited: already recorded
+                self._ended_early.discard(job.id)
+                self._cancels.pop(job.id, None)
+                return self.store.jobs.get(job.id), None
+            self._started.add(job.id)
         try:
             token.raise_if_cancelled()
             job = self._set_status(job, JobStatus.PROCESSING, progress=5)
@@ -280,14 +378,16 @@ class GenerationService(QObject):
             token.raise_if_cancelled()
             spec = TARGET_SPECS[job.asset_type]
             try:
-                png = fit_to_target(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+                fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
                 raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
+            png = png_bytes(fitted)
+            width, height = fitted.size
+            asset_id = str(uuid.uuid4())
+            self._keep_thumbnail(asset_id, fitted)
             self._progress(job.id, 90, progress)
-            with Image.open(io.BytesIO(png)) as im:
-                width, height = im.size
             digest = self.store.blobs.put(png)
-            asset = Asset(job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
+            asset = Asset(id=asset_id, job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
                           content_hash=digest, width=width, height=height, file_size=len(png),
                           provider=job.provider, is_preview=result.is_preview or provider.is_preview,
                           coach_session_id=job.coach_session_id)
@@ -297,7 +397,7 @@ class GenerationService(QObject):
             self.jobCompleted.emit(job.id, asset.id)
             return job, asset
         except GenerationCancelledError:
-            job = self._finish_failed(job, JobStatus.CANCELLED, "Cancelled.")
+            job = self._finish_failed(job, JobStatus.CANCELLED, CANCELLED_MESSAGE)
             return job, None
         except GenerationError as exc:
             return self._finish_failed(job, JobStatus.FAILED, str(exc)), None
@@ -309,13 +409,27 @@ class GenerationService(QObject):
                 close()
             with self._lock:
                 self._cancels.pop(job.id, None)
+                self._started.discard(job.id)
 
     def _finish_failed(self, job: GenerationJob, status: JobStatus, message: str) -> GenerationJob:
+        """Move the job to ``status`` and emit jobFailed, unless it already ended."""
         current = self.store.jobs.get(job.id)
-        if current.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
+        if current.status not in (JobStatus.QUEUED, JobStatus.PROCESSING):
+            return current
+        try:
             current = self._set_status(current, status, error=message)
+        except InvalidStateTransitionError:
+            return self.store.jobs.get(job.id)
         self.jobFailed.emit(current.id, message)
         return current
+
+
+@dataclass
+class _Snapshot:
+    """A snapshot being rendered or rendered (``png`` None until ``ready`` is set)."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    png: bytes | None = None
 
 
 class _JobRunnable(QRunnable):

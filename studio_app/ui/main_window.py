@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.jobs import JobStatus
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.render.export import EXPORT_FORMATS, ExportError, export_image
 from studio_app.render.snapshot import RenderError, render_canvas
@@ -44,6 +45,7 @@ from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.provider_setup import default_provider, provider_label
 from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
@@ -51,8 +53,10 @@ from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
+from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
 from .results.strip import ResultsStrip
+from .settings.dialog import SettingsDialog
 from .sync.settings_panel import SyncSettingsPanel
 from .sync.status_widget import SyncStatusWidget
 
@@ -142,6 +146,9 @@ class MainWindow(QMainWindow):
         self.generate_button = QPushButton("Generate")
         self.generate_button.setDefault(True)
         self.generate_button.setMinimumHeight(34)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running generation (Esc)")
+        self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -155,6 +162,7 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self.asset_type_combo)
         bottom.addWidget(self.canvas_mode)
         bottom.addWidget(self.generate_button)
+        bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -178,6 +186,13 @@ class MainWindow(QMainWindow):
         self.zoom_status = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_status)
         self.statusBar().addPermanentWidget(self.provider_status)
+        self.jobs_panel = JobsPanel(store, generation)
+        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock.setObjectName("dock_jobs")
+        self.jobs_dock.setWidget(self.jobs_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+        self.settings_dialog: SettingsDialog | None = None
         self.sync = sync
         self.sync_status: SyncStatusWidget | None = None
         if sync is not None:
@@ -204,6 +219,7 @@ class MainWindow(QMainWindow):
         self.editor.documentReplaced.connect(self._sync_asset_type_combo)
 
         self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel_generation)
         generation.jobProgress.connect(self._on_progress)
         generation.jobCompleted.connect(self._on_completed)
         generation.jobFailed.connect(self._on_failed)
@@ -260,6 +276,10 @@ class MainWindow(QMainWindow):
         export.triggered.connect(self._export_dialog)
         m.addAction("&Import media…").triggered.connect(self._import_dialog)
         m.addSeparator()
+        self.settings_action = m.addAction("Se&ttings…")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        m.addSeparator()
         quit_act = m.addAction("&Quit")
         quit_act.setShortcut(QKeySequence.StandardKey.Quit)
         quit_act.triggered.connect(self.close)
@@ -313,6 +333,14 @@ class MainWindow(QMainWindow):
         gen = g.addAction("&Generate")
         gen.setShortcut(QKeySequence("Ctrl+G"))
         gen.triggered.connect(self.generate)
+        self.cancel_action = g.addAction("&Cancel generation")
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setEnabled(False)
+        self.cancel_action.triggered.connect(self.cancel_generation)
+        g.addSeparator()
+        jobs = g.addAction("&Jobs…")
+        jobs.setShortcut(QKeySequence("Ctrl+J"))
+        jobs.triggered.connect(self.show_jobs)
 
     def _palette(self) -> tuple[list[str], str | None]:
         """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""
@@ -640,8 +668,44 @@ class MainWindow(QMainWindow):
         self._active_job = job.id
         self.progress.setValue(0)
         self.progress.setFormat("Generating… %p%")
-        self.generate_button.setEnabled(False)
+        self._set_running(True)
         return job.id
+
+    def _set_running(self, running: bool) -> None:
+        self.generate_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.cancel_action.setEnabled(running)
+
+    def cancel_generation(self) -> bool:
+        """Cancel the job started by Generate (button, Esc); False when none is running."""
+        if self._active_job is None or not self.generation.cancel(self._active_job):
+            return False
+        self.cancel_button.setEnabled(False)
+        self.cancel_action.setEnabled(False)
+        self.progress.setFormat("Cancelling…")
+        return True
+
+    def show_jobs(self) -> None:
+        """Show the Jobs panel (recent jobs, their errors, Cancel per running job)."""
+        self.jobs_dock.show()
+        self.jobs_dock.raise_()
+
+    def open_settings(self) -> SettingsDialog:
+        """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers)."""
+        dialog = SettingsDialog(self.store, parent=self)
+        dialog.settingsChanged.connect(self.apply_provider_settings)
+        dialog.finished.connect(dialog.deleteLater)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_provider_settings(self) -> None:
+        """Re-read the default provider, its model and the coach's chat model (after Settings changed)."""
+        self.provider_name = default_provider(self.store, self.generation.providers)
+        self.provider_status.setText(f"Provider: {provider_label(self.store, self.provider_name)}")
+        self.coach.default_provider = self.provider_name
+        self.coach.reload_engine()
+        self.coach_panel.refresh_engine()
 
     def _on_progress(self, job_id: str, percent: int) -> None:
         if job_id == self._active_job:
@@ -652,20 +716,27 @@ class MainWindow(QMainWindow):
         self.results.add_asset(asset)
         self.generated.add_asset(asset)
         if job_id == self._active_job:
+            self._active_job = None
             self.progress.setValue(100)
             self.progress.setFormat("Done" + (" (offline preview)" if asset.is_preview else ""))
-            self.generate_button.setEnabled(True)
+            self._set_running(False)
         self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}", 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
+        cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
         if job_id == self._active_job:
+            self._active_job = None
             self.progress.setValue(0)
-            self.progress.setFormat("Failed")
-            self.generate_button.setEnabled(True)
-        self._show_error("Generation failed", message)
+            self.progress.setFormat("Cancelled" if cancelled else "Failed")
+            self._set_running(False)
+        if cancelled:
+            self.statusBar().showMessage("Generation cancelled; nothing was saved.", 6000)
+        else:
+            self._show_error("Generation failed", message)
 
     def _asset_bytes(self, asset) -> bytes:  # noqa: ANN001
-        return self.store.blobs.get(asset.content_hash)
+        # The worker's small preview when there is one: no full-size decode on the GUI thread.
+        return self.generation.thumbnail_png(asset.id) or self.store.blobs.get(asset.content_hash)
 
     def _show_error(self, title: str, message: str) -> None:
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0] if message else ''}", 10000)

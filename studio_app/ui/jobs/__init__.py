@@ -1,0 +1,1 @@
+"""The jobs panel: recent generation jobs, their progress and errors, and cancel."""

@@ -1,0 +1,142 @@
+"""JobsPanel: recent generation jobs with status, progress and error, and a Cancel per running job."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_app.domain.jobs import GenerationJob, JobStatus
+from studio_app.services.context import StudioStore
+from studio_app.services.generation import GenerationService
+
+COLUMNS = ("Started", "Target", "Provider", "Status", "Progress", "Message", "")
+COL_STATUS, COL_PROGRESS, COL_MESSAGE, COL_CANCEL = 3, 4, 5, 6
+STATUS_TEXT = {JobStatus.QUEUED: "Queued", JobStatus.PROCESSING: "Running", JobStatus.COMPLETED: "Done",
+               JobStatus.PARTIAL: "Partly done", JobStatus.FAILED: "Failed", JobStatus.CANCELLED: "Cancelled"}
+REFRESH_DELAY_MS = 80
+"""Status changes arriving together are shown with one reload of the list (ms)."""
+
+
+class JobsPanel(QWidget):
+    """The newest ``limit`` jobs from the database, kept current from GenerationService signals.
+
+    Progress updates change one cell; status changes reload the list once per
+    REFRESH_DELAY_MS, and only while the panel is visible. Running and queued jobs of this
+    app get a Cancel button (GenerationService.cancel).
+    """
+
+    def __init__(self, store: StudioStore, generation: GenerationService, *, limit: int = 50,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.generation, self.limit = store, generation, limit
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel()
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+
+        self._rows: dict[str, int] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        generation.jobStatusChanged.connect(self._status_changed)
+        generation.jobProgress.connect(self._progress_changed)
+        self.refresh()
+
+    # -- reading --------------------------------------------------------------------------
+    def job_ids(self) -> list[str]:
+        """Job ids shown, top (newest) first."""
+        return sorted(self._rows, key=self._rows.__getitem__)
+
+    def cell_text(self, job_id: str, column: int) -> str:
+        """The text of ``job_id``'s cell in ``column`` ('' when not shown)."""
+        row = self._rows.get(job_id)
+        item = self.table.item(row, column) if row is not None else None
+        return item.text() if item else ""
+
+    def cancel_button(self, job_id: str) -> QPushButton | None:
+        """The Cancel button of ``job_id``, or None when it cannot be cancelled."""
+        row = self._rows.get(job_id)
+        widget = self.table.cellWidget(row, COL_CANCEL) if row is not None else None
+        return widget if isinstance(widget, QPushButton) else None
+
+    # -- updating -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the newest jobs from the database."""
+        self._timer.stop()
+        jobs = self.store.jobs.list(limit=self.limit)
+        self.table.setRowCount(len(jobs))
+        self._rows = {}
+        for row, job in enumerate(jobs):
+            self._rows[job.id] = row
+            self._fill(row, job)
+        active = sum(1 for j in jobs if j.status in (JobStatus.QUEUED, JobStatus.PROCESSING))
+        self.summary.setText(f"{len(jobs)} recent jobs, {active} running or queued")
+
+    def _fill(self, row: int, job: GenerationJob) -> None:
+        started = job.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        model = f" ({job.model})" if job.model else ""
+        values = (started, job.asset_type.value, job.provider + model, STATUS_TEXT.get(job.status, job.status.value),
+                  f"{job.progress}%", job.error_message or "")
+        for col, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, job.id)
+            if col == COL_MESSAGE and text:
+                item.setToolTip(text)
+            self.table.setItem(row, col, item)
+        if job.status in (JobStatus.QUEUED, JobStatus.PROCESSING) and self.generation.is_active(job.id):
+            button = QPushButton("Cancel")
+            button.setToolTip("Stop this job; nothing is saved from it")
+            button.clicked.connect(lambda _=False, job_id=job.id: self.cancel(job_id))
+            self.table.setCellWidget(row, COL_CANCEL, button)
+        else:
+            self.table.removeCellWidget(row, COL_CANCEL)
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel ``job_id`` (its button turns into "Cancelling…" until the job ends)."""
+        ok = self.generation.cancel(job_id)
+        button = self.cancel_button(job_id)
+        if button is not None:
+            button.setEnabled(False)
+            button.setText("Cancelling…")
+        return ok
+
+    def _status_changed(self, _job_id: str, _status: str) -> None:
+        if self.isVisible() and not self._timer.isActive():
+            self._timer.start()
+
+    def _progress_changed(self, job_id: str, percent: int) -> None:
+        row = self._rows.get(job_id)
+        item = self.table.item(row, COL_PROGRESS) if row is not None else None
+        if item is not None:
+            item.setText(f"{percent}%")
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        """Reload when shown (updates are skipped while hidden)."""
+        super().showEvent(event)
+        self.refresh()

@@ -1,0 +1,1 @@
+"""The Settings dialog: image providers and keys, the coach's chat model."""

@@ -1,0 +1,453 @@
+"""SettingsDialog: image providers (default, model, address, API key) and the coach's chat model.
+
+Keys are entered here, tested ("Test connection" makes one cheap call that bills nothing)
+and removed; they go to the OS keyring through services.provider_setup, never to
+settings.json. Every keyring and network call runs in a QThreadPool worker and reports back
+by signal, so the dialog never blocks: a busy indicator shows while one is under way. When
+the keyring cannot keep keys (fail/null/plain-text backend, or it did not answer in time)
+a banner says that keys are kept for this run only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_app.services import provider_setup as ps
+from studio_app.services.context import StudioStore
+
+DEFAULT_CHOICES = (
+    ("", "Automatic (Gemini once a key is set, else offline)"),
+    ("offline", "Offline preview (no AI)"),
+    ("gemini", "Gemini (Nano Banana)"),
+    ("openai", "OpenAI (gpt-image-1)"),
+)
+KEYED_PROVIDERS = (("gemini", "Gemini (Nano Banana)"), ("openai", "OpenAI"))
+DEFAULT_TIMEOUT_S = 180
+OK_STYLE = "color: #1b7f3b;"
+ERROR_STYLE = "color: #b3261e;"
+BANNER_STYLE = ("background: #fff4ce; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px; "
+                "padding: 6px;")
+
+_POOL: QThreadPool | None = None
+
+
+def settings_pool() -> QThreadPool:
+    """The pool for Settings work (keyring, connection tests), apart from the generation pool
+    so a key check never waits behind running generations."""
+    global _POOL
+    if _POOL is None:
+        _POOL = QThreadPool()
+        _POOL.setMaxThreadCount(2)
+    return _POOL
+
+
+class _TaskSignals(QObject):
+    finished = Signal(str, bool, object)  # tag, ok, result or one-line error
+
+
+class _Task(QRunnable):
+    """Runs ``fn()`` on a pool thread; reports (tag, ok, value) by signal."""
+
+    def __init__(self, tag: str, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the dialog keeps it until it has reported
+        self.tag, self.fn = tag, fn
+        self.signals = _TaskSignals()
+
+    def run(self) -> None:  # noqa: D102 - QRunnable
+        try:
+            value = self.fn()
+        except Exception as exc:  # noqa: BLE001 - shown to the streamer as one line
+            lines = str(exc).strip().splitlines()
+            self.signals.finished.emit(self.tag, False, lines[0] if lines else type(exc).__name__)
+        else:
+            self.signals.finished.emit(self.tag, True, value)
+
+
+class ProviderBox(QGroupBox):
+    """Model, address and key of one image provider, with Save key / Test connection / Remove key."""
+
+    def __init__(self, name: str, title: str, settings: ps.ProviderSettings) -> None:
+        super().__init__(title)
+        self.name = name
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.addItems(list(ps.IMAGE_MODELS.get(name, ())))
+        self.model.setCurrentText(settings.model_for(name))
+        self.base_url = QLineEdit(settings.base_urls.get(name, ""))
+        self.base_url.setPlaceholderText(f"{ps.DEFAULT_BASE_URLS.get(name, '')} (default)")
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("Paste an API key to save it")
+        self.key_status = QLabel("Checking the keyring…")
+        self.save_key = QPushButton("Save key")
+        self.test = QPushButton("Test connection")
+        self.remove_key = QPushButton("Remove key")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.hide()
+        buttons = QHBoxLayout()
+        for b in (self.save_key, self.test, self.remove_key):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        form = QFormLayout(self)
+        form.addRow("Model", self.model)
+        form.addRow("Address", self.base_url)
+        form.addRow("API key", self.key)
+        form.addRow("", self.key_status)
+        form.addRow("", buttons)
+        form.addRow("", self.result)
+
+    def show_result(self, ok: bool, text: str) -> None:
+        """Show a test/save outcome in green (ok) or red."""
+        self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.result.setText(text)
+        self.result.setVisible(bool(text))
+
+
+class SettingsDialog(QDialog):
+    """Providers page (default image provider, per-provider model, address and key, answer
+    timeout) and Coach LLM page (chat kind, model, address).
+
+    Signals:
+        settingsChanged(): something was stored (a key saved or removed, which may change the
+            default provider, or the dialog's Save); the main window re-reads its provider.
+
+    Args:
+        store: the opened data dir (settings and the SecretStore).
+        pool: where keyring and network work runs (default: settings_pool()).
+    """
+
+    settingsChanged = Signal()
+
+    def __init__(self, store: StudioStore, *, pool: QThreadPool | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.store = store
+        self.pool = pool or settings_pool()
+        self._tasks: dict[str, _Task] = {}
+        self._serial = 0
+        self._closing = False
+        self.last_error: str | None = None
+        providers = ps.provider_settings(store)
+        coach = ps.coach_llm_settings(store)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_providers_page(providers), "Image providers")
+        self.tabs.addTab(self._build_coach_page(coach), "Coach LLM")
+
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(110)
+        self.busy.setTextVisible(False)
+        self.busy_label = QLabel("Working…")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.busy)
+        bottom.addWidget(self.busy_label)
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.resize(640, 560)
+        self._update_busy()
+        self._run("load", self._load_state)
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_providers_page(self, settings: ps.ProviderSettings) -> QWidget:
+        page = QWidget()
+        self.default_provider = QComboBox()
+        for value, label in DEFAULT_CHOICES:
+            self.default_provider.addItem(label, value)
+        self.default_provider.setCurrentIndex(max(0, self.default_provider.findData(settings.default_provider or "")))
+        self.keyring_banner = QLabel()
+        self.keyring_banner.setWordWrap(True)
+        self.keyring_banner.setStyleSheet(BANNER_STYLE)
+        self.keyring_banner.hide()
+        self.timeout = QSpinBox()
+        self.timeout.setRange(5, int(ps.MAX_READ_TIMEOUT_S))
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(round(settings.read_timeout_s or DEFAULT_TIMEOUT_S))
+        self.timeout.setMaximumWidth(110)
+        self.timeout.setToolTip("How long to wait for an image before giving up (large images can take minutes)")
+        self.boxes: dict[str, ProviderBox] = {}
+        top = QFormLayout()
+        top.addRow("Generate with", self.default_provider)
+        top.addRow("Answer timeout", self.timeout)
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.keyring_banner)
+        for name, title in KEYED_PROVIDERS:
+            box = ProviderBox(name, title, settings)
+            box.save_key.clicked.connect(lambda _=False, n=name: self.save_key(n))
+            box.test.clicked.connect(lambda _=False, n=name: self.test_provider(n))
+            box.remove_key.clicked.connect(lambda _=False, n=name: self.remove_key(n))
+            box.key.returnPressed.connect(lambda n=name: self.save_key(n))
+            self.boxes[name] = box
+            layout.addWidget(box)
+        note = QLabel("Keys are kept in the system keyring, never in settings files. GEMINI_API_KEY and "
+                      "OPENAI_API_KEY, when set, are used instead.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    def _build_coach_page(self, settings: ps.CoachLLMSettings) -> QWidget:
+        page = QWidget()
+        self.coach_engine = QComboBox()
+        for value, label in ps.COACH_ENGINES.items():
+            extra = {"auto": " (the chat model of the image provider)", "offline": " (no AI)",
+                     "ollama": " (local)", "lmstudio": " (local)"}.get(value, "")
+            self.coach_engine.addItem(label + extra, value)
+        self.coach_engine.setCurrentIndex(max(0, self.coach_engine.findData(settings.engine)))
+        self.coach_model = QLineEdit(settings.model or "")
+        self.coach_base_url = QLineEdit(settings.base_url or "")
+        self.coach_test = QPushButton("Test connection")
+        self.coach_test.clicked.connect(self.test_coach)
+        self.coach_result = QLabel()
+        self.coach_result.setWordWrap(True)
+        note = QLabel("Gemini and OpenAI use the keys on the Image providers page. Ollama and LM Studio run "
+                      "on this computer and need no key.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        form = QFormLayout()
+        form.addRow("Coach", self.coach_engine)
+        form.addRow("Model", self.coach_model)
+        form.addRow("Address", self.coach_base_url)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.coach_test)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow("", self.coach_result)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        self.coach_engine.currentIndexChanged.connect(self._coach_engine_changed)
+        self._coach_engine_changed()
+        return page
+
+    def _coach_engine_changed(self) -> None:
+        engine = self.coach_engine.currentData()
+        free = engine not in ("auto", "offline")
+        self.coach_model.setEnabled(free)
+        self.coach_base_url.setEnabled(free)
+        default_model = ps.CHAT_DEFAULT_MODELS.get(engine, "")
+        self.coach_model.setPlaceholderText(default_model + " (default)" if default_model
+                                            else "the model id the server lists" if free else "")
+        url = ps.DEFAULT_BASE_URLS.get(engine)
+        self.coach_base_url.setPlaceholderText(f"{url} (default)" if url else
+                                               "http://host:port/v1" if engine == "custom" else "")
+        self.coach_result.clear()
+
+    # -- background work -------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Keyring or network calls under way."""
+        return len(self._tasks)
+
+    def _run(self, tag: str, fn: Callable[[], Any]) -> None:
+        self._serial += 1
+        task = _Task(f"{tag}#{self._serial}", fn)
+        task.signals.finished.connect(self._task_finished)
+        self._tasks[task.tag] = task
+        self._update_busy()
+        self.pool.start(task)
+
+    def _task_finished(self, tag: str, ok: bool, value: object) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._tasks.pop(tag, None)
+        self._update_busy()
+        kind, _, name = tag.rpartition("#")[0].partition(":")
+        handler = getattr(self, f"_on_{kind}")
+        handler(name, ok, value)
+        if self._closing and not self._tasks:
+            self._write_and_accept()
+
+    def _update_busy(self) -> None:
+        busy = bool(self._tasks)
+        self.busy.setVisible(busy)
+        self.busy_label.setVisible(busy)
+
+    # -- keys ------------------------------------------------------------------------------
+    def _load_state(self) -> dict[str, Any]:
+        states = {name: ps.key_state(self.store, name) for name, _ in KEYED_PROVIDERS}
+        return {"keys": states, "keyring": ps.keyring_message(self.store)}
+
+    def _show_state(self, state: dict[str, Any]) -> None:
+        for name, key in state.get("keys", {}).items():
+            self.boxes[name].key_status.setText(key.text)
+            self.boxes[name].remove_key.setEnabled(key.source in ("keyring", "memory"))
+        message = state.get("keyring")
+        self.keyring_banner.setText(message or "")
+        self.keyring_banner.setVisible(bool(message))
+
+    def _on_load(self, _name: str, ok: bool, value: object) -> None:
+        if ok:
+            self._show_state(value)  # type: ignore[arg-type]
+        else:
+            self._error(f"Could not read the keyring: {value}")
+
+    def save_key(self, name: str) -> None:
+        """Store the key typed for ``name`` (worker thread), then clear the field."""
+        box = self.boxes[name]
+        key = box.key.text().strip()
+        if not key:
+            box.show_result(False, "Paste a key first.")
+            return
+        box.show_result(True, "Saving…")
+
+        def work() -> dict[str, Any]:
+            source = ps.save_api_key(self.store, name, key)
+            state = self._load_state()
+            state["saved"] = source.value
+            state["default"] = ps.provider_settings(self.store).default_provider
+            return state
+
+        self._run(f"saved:{name}", work)
+
+    def _on_saved(self, name: str, ok: bool, value: object) -> None:
+        box = self.boxes[name]
+        if not ok:
+            box.show_result(False, str(value))
+            self._closing = False
+            return
+        state: dict[str, Any] = value  # type: ignore[assignment]
+        box.key.clear()
+        where = "in the system keyring" if state["saved"] == "keyring" else "for this run only"
+        box.show_result(True, f"Key saved {where}.")
+        if state.get("default") == name and self.default_provider.currentData() in ("", "offline"):
+            self.default_provider.setCurrentIndex(self.default_provider.findData(name))
+        self._show_state(state)
+        self.settingsChanged.emit()
+
+    def remove_key(self, name: str) -> None:
+        """Forget ``name``'s key in the keyring and in memory (worker thread)."""
+        self.boxes[name].show_result(True, "Removing…")
+
+        def work() -> dict[str, Any]:
+            ps.remove_api_key(self.store, name)
+            state = self._load_state()
+            state["default"] = ps.provider_settings(self.store).default_provider
+            return state
+
+        self._run(f"removed:{name}", work)
+
+    def _on_removed(self, name: str, ok: bool, value: object) -> None:
+        box = self.boxes[name]
+        if not ok:
+            box.show_result(False, str(value))
+            return
+        state: dict[str, Any] = value  # type: ignore[assignment]
+        box.show_result(True, "Key removed.")
+        if state.get("default") is None and self.default_provider.currentData() == name:
+            self.default_provider.setCurrentIndex(self.default_provider.findData(""))
+        self._show_state(state)
+        self.settingsChanged.emit()
+
+    # -- connection tests ---------------------------------------------------------------------
+    def test_provider(self, name: str) -> None:
+        """Check ``name`` with the typed key (else the saved one), model and address."""
+        box = self.boxes[name]
+        key = box.key.text().strip() or None
+        model = box.model.currentText().strip() or None
+        base_url = box.base_url.text().strip() or None
+        timeout = float(self.timeout.value())
+        box.show_result(True, "Testing…")
+        self._run(f"tested:{name}", lambda: ps.check_image_provider(
+            self.store, name, api_key=key, model=model, base_url=base_url, read_timeout_s=timeout))
+
+    def _on_tested(self, name: str, ok: bool, value: object) -> None:
+        self.boxes[name].show_result(ok, str(value))
+
+    def test_coach(self) -> None:
+        """Check the chosen coach model with one cheap call."""
+        engine = self.coach_engine.currentData()
+        model = self.coach_model.text().strip() or None
+        base_url = self.coach_base_url.text().strip() or None
+        self.coach_result.setStyleSheet(OK_STYLE)
+        self.coach_result.setText("Testing…")
+        self._run("coach:", lambda: ps.check_chat_provider(self.store, engine, model=model, base_url=base_url,
+                                                           read_timeout_s=float(self.timeout.value())))
+
+    def _on_coach(self, _name: str, ok: bool, value: object) -> None:
+        self.coach_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.coach_result.setText(str(value))
+
+    # -- saving ------------------------------------------------------------------------------
+    def provider_settings(self) -> ps.ProviderSettings:
+        """The Providers page as a ProviderSettings."""
+        current = ps.provider_settings(self.store)
+        models = dict(current.models)
+        base_urls = dict(current.base_urls)
+        for name, box in self.boxes.items():
+            models[name] = box.model.currentText().strip()
+            url = box.base_url.text().strip()
+            if url:
+                base_urls[name] = url
+            else:
+                base_urls.pop(name, None)
+        models = {k: v for k, v in models.items() if v}
+        timeout = float(self.timeout.value())
+        keep_default = current.read_timeout_s is None and timeout == DEFAULT_TIMEOUT_S
+        return ps.ProviderSettings(default_provider=self.default_provider.currentData() or None, models=models,
+                                   base_urls=base_urls, read_timeout_s=None if keep_default else timeout)
+
+    def coach_settings(self) -> ps.CoachLLMSettings:
+        """The Coach LLM page as a CoachLLMSettings."""
+        return ps.CoachLLMSettings(engine=self.coach_engine.currentData(),
+                                   model=self.coach_model.text().strip() or None,
+                                   base_url=self.coach_base_url.text().strip() or None)
+
+    def save(self) -> None:
+        """Save keys still typed in (worker), then the settings; close when all is stored."""
+        self._closing = True
+        for name, box in self.boxes.items():
+            if box.key.text().strip():
+                self.save_key(name)
+        if not self._tasks:
+            self._write_and_accept()
+
+    def _write_and_accept(self) -> None:
+        self._closing = False
+        try:
+            ps.save_provider_settings(self.store, self.provider_settings())
+            ps.save_coach_llm_settings(self.store, self.coach_settings())
+        except (OSError, ValueError) as exc:
+            self._error(f"Could not save the settings: {exc}")
+            return
+        self.settingsChanged.emit()
+        self.accept()
+
+    def _error(self, message: str) -> None:
+        self.last_error = message
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(message)
