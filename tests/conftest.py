@@ -34,3 +34,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d.mkdir()
     monkeypatch.setenv("STUDIO_DATA_DIR", str(d))
     return d
+
+
+@pytest.fixture(autouse=True)
+def _clear_clipboard_after_test():
+    """Empty the Qt clipboard after each test. Data a test put there (a QImage, QMimeData)
+    otherwise outlives the Python objects it refers to and crashes the interpreter at exit
+    (segfault, exit code 139) with the offscreen platform."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
