@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -132,6 +132,12 @@ class MainWindow(QMainWindow):
 
         self.coach = coach or CoachService(store, generation, default_provider=provider_name)
         self.coach_panel = CoachPanel(self.coach, self._coach_canvas, provider=lambda: self.provider_name)
+        # The coach's start form summarises the canvas; re-read it shortly after edits stop.
+        self._coach_canvas_timer = QTimer(self)
+        self._coach_canvas_timer.setSingleShot(True)
+        self._coach_canvas_timer.setInterval(300)
+        self._coach_canvas_timer.timeout.connect(self._refresh_coach_canvas)
+        self.editor.changed.connect(self._coach_canvas_timer.start)
         self.coach_panel.showAssetRequested.connect(self.show_generated_asset)
 
         self.asset_type_combo = QComboBox()
@@ -649,6 +655,10 @@ class MainWindow(QMainWindow):
                 self.generated.scrollToItem(item)
                 return True
         return False
+
+    def _refresh_coach_canvas(self) -> None:
+        if self.coach_panel.start_form.isVisible():
+            self.coach_panel.start_form.refresh()
 
     def _coach_canvas(self) -> CanvasDocument:
         """The canvas the coach sees: as sent to generation, or an empty layout when the

@@ -106,3 +106,11 @@ def test_save_and_open_round_trip(window, photos, tmp_path) -> None:  # noqa: AN
     bad.write_text("{nope")
     assert not window.open_document(bad)
     assert "bad JSON" in window.last_error[1]
+
+
+def test_coach_start_form_follows_canvas_edits(window, photos, qtbot) -> None:  # noqa: ANN001
+    form = window.coach_panel.start_form
+    assert "empty" in form.canvas_summary.text()
+    asset = window.library.import_file(photos[0]).asset
+    window.place_media([asset.id], QPointF(300, 300))
+    qtbot.waitUntil(lambda: "empty" not in form.canvas_summary.text(), timeout=3000)
