@@ -19,6 +19,10 @@ import io
 import numpy as np
 from PIL import Image
 
+from .errors import BackgroundRemovalError
+
+__all__ = ["BackgroundRemovalError", "remove_background", "remove_background_image"]
+
 WORK_SIZE_PX = 384
 """Longest side (px) at which the mask is computed; alpha is scaled back up."""
 BORDER_FRACTION = 0.02
@@ -38,10 +42,6 @@ def _cv2():  # noqa: ANN202 - imported on first use: OpenCV adds ~35 MB to a pro
     import cv2
 
     return cv2
-
-
-class BackgroundRemovalError(ValueError):
-    """No subject could be told apart from the background (one-line reason in str())."""
 
 
 def remove_background(image_bytes: bytes) -> bytes:

@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -125,6 +124,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImag
 def _to_display_mode(img: Image.Image) -> Image.Image:
     """RGB or RGBA copy of ``img``; 16/32-bit greyscale is scaled, not clipped."""
     mode = img.mode
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        import numpy as np  # only high-bit-depth images need it; keeps start-up light
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         arr = np.asarray(img).astype(np.float64)
         top = 65535.0 if mode.startswith("I;16") or arr.max() > 255 else 255.0

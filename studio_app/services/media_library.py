@@ -34,8 +34,8 @@ from studio_app.domain.media import (
     MediaAsset,
     MediaAssetType,
 )
-from studio_app.library.background import BackgroundRemovalError, remove_background_image
 from studio_app.library.decode import DecodedImage, ImageRejectedError, decode_image
+from studio_app.library.errors import BackgroundRemovalError
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.library.thumbnails import make_thumbnail
 from studio_app.services.context import StudioStore
@@ -315,6 +315,8 @@ class MediaLibraryService:
             note.update(status="pending")
         elif want_bg:
             try:
+                from studio_app.library.background import remove_background_image  # NumPy/OpenCV: lazily
+
                 cut = remove_background_image(decoded.image)
             except BackgroundRemovalError as exc:
                 note.update(status="failed", reason=str(exc))
@@ -656,6 +658,8 @@ class MediaLibraryService:
         asset = self.store.media.get(asset_id)
         with Image.open(io.BytesIO(self.image_bytes(asset, processed=False))) as img:
             img.seek(0)
+            from studio_app.library.background import remove_background_image  # NumPy/OpenCV: lazily
+
             cut = remove_background_image(img)
         processed, thumb = _png(cut), make_thumbnail(cut)
         with self._lock:

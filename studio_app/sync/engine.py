@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -64,10 +64,12 @@ from .records import (
     pack_to_bytes,
     parse_pack,
 )
-from .remote import RemoteConfig, S3Remote
 from .settings import SyncSettings, require_configured
 from .state import BaseState, SyncStateStore, now_iso
 from .transfer import BlobTransfer
+
+if TYPE_CHECKING:  # boto3 is imported only when a remote is built (start-up time)
+    from .remote import S3Remote
 
 Key = tuple[str, str]
 PACK_ETAG = "pack:"
@@ -208,6 +210,8 @@ class SyncEngine:
             if self.credentials is None:
                 raise SyncError("no bucket credentials")
             s = self.settings
+            from .remote import RemoteConfig, S3Remote
+
             self._remote = S3Remote(RemoteConfig(s.endpoint_url, s.region, s.bucket,
                                                  max_connections=max(10, s.transfer_threads)), self.credentials)
         return self._remote

@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio_app.store.blobs import BlobStore
 from studio_app.store.database import Database
@@ -14,8 +15,10 @@ from studio_app.store.settings import SettingsStore
 from .credentials import Credentials, load_credentials
 from .engine import SyncEngine, SyncProgress
 from .faults import KillSwitch
-from .remote import RemoteConfig, S3Remote
 from .settings import SECTION, SyncSettings, apply_environment, require_configured
+
+if TYPE_CHECKING:  # boto3 is imported only when a remote is built (start-up time)
+    from .remote import S3Remote
 
 
 def effective_settings(settings_store: SettingsStore, environ: Mapping[str, str] | None = None) -> SyncSettings:
@@ -29,6 +32,8 @@ def effective_settings(settings_store: SettingsStore, environ: Mapping[str, str]
 
 def make_remote(settings: SyncSettings, credentials: Credentials) -> S3Remote:
     """An S3Remote for configured ``settings``."""
+    from .remote import RemoteConfig, S3Remote
+
     return S3Remote(RemoteConfig(settings.endpoint_url, settings.region, settings.bucket,
                                  max_connections=max(10, settings.transfer_threads)), credentials)
 

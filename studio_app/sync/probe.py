@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .errors import PreconditionFailedError, RemoteError, SyncError
 from .keys import KeyLayout
-from .remote import S3Remote
 
+if TYPE_CHECKING:  # boto3 is imported only when a remote is built (start-up time)
+    from .remote import S3Remote
 
 @dataclass(frozen=True)
 class ConditionalSupport:

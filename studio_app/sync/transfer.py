@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio_app.store.blobs import BlobNotFoundError, BlobStore
 
@@ -29,8 +30,10 @@ from .errors import (
 )
 from .faults import KillSwitch
 from .keys import KeyLayout
-from .remote import S3Remote
 from .state import SyncStateStore
+
+if TYPE_CHECKING:  # boto3 is imported only when a remote is built (start-up time)
+    from .remote import S3Remote
 
 DOWNLOAD_ATTEMPTS = 3
 INCOMING_DIRNAME = "sync-incoming"

@@ -122,21 +122,8 @@ SCROLL_SCRIPT = textwrap.dedent("""
     from studio_app.store.models import MediaAssetRow
     from studio_app.ui.library.panel import MediaLibraryPanel
 
-    store = StudioStore.open(sys.argv[1])
+    store = StudioStore.open(sys.argv[1])  # filled with 10,000 assets by the parent process
     lib = MediaLibraryService(store, LibrarySettings(total_asset_limit=20000))
-    photos = sorted(p for p in Path(sys.argv[2]).iterdir() if p.suffix in (".png", ".jpg"))
-    seeds = [o.asset for o in lib.import_files(photos, remove_background=False, max_workers=1)]
-    rows = []
-    for i in range(10000 - len(seeds)):
-        a = seeds[i % len(seeds)]
-        row = a.model_dump(exclude={"metadata"})
-        row.update(id=str(uuid.uuid4()), display_name=f"{a.display_name} {i}", metadata={})
-        rows.append(row)
-    with store.db.engine.begin() as conn:  # Core executemany in chunks: the setup should not set the peak
-        for k in range(0, len(rows), 1000):
-            conn.execute(MediaAssetRow.__table__.insert(), rows[k:k + 1000])
-    del rows
-    import gc; gc.collect()
     setup_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     panel = MediaLibraryPanel(lib)
     panel.resize(1000, 700)
@@ -175,9 +162,30 @@ SCROLL_SCRIPT = textwrap.dedent("""
 """)
 
 
+def _fill_library_10k(data_dir: Path, photos: list[Path]) -> None:
+    """10,000 assets (the fixture photos' blobs shared by many rows), written by this process so
+    the measured process's peak RSS is the grid's alone."""
+    store = StudioStore.open(data_dir)
+    try:
+        lib = MediaLibraryService(store, LibrarySettings(total_asset_limit=20000))
+        seeds = [o.asset for o in lib.import_files(photos, remove_background=False, max_workers=1)]
+        rows = []
+        for i in range(10000 - len(seeds)):
+            a = seeds[i % len(seeds)]
+            row = a.model_dump(exclude={"metadata"})
+            row.update(id=str(uuid.uuid4()), display_name=f"{a.display_name} {i}", metadata={})
+            rows.append(row)
+        with store.db.engine.begin() as conn:
+            for k in range(0, len(rows), 1000):
+                conn.execute(MediaAssetRow.__table__.insert(), rows[k:k + 1000])
+    finally:
+        store.close()
+
+
 def test_bench_library_grid_scroll_10k(photos, tmp_path, bench_record) -> None:  # noqa: ANN001
+    _fill_library_10k(tmp_path / "data", photos)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    r = subprocess.run([sys.executable, "-c", SCROLL_SCRIPT, str(tmp_path / "data"), str(photos[0].parent)],
+    r = subprocess.run([sys.executable, "-c", SCROLL_SCRIPT, str(tmp_path / "data")],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]
     m = json.loads(r.stdout.strip().splitlines()[-1])

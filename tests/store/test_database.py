@@ -34,6 +34,21 @@ def test_empty_file_is_migrated_to_head_with_wal_and_foreign_keys(tmp_path: Path
     assert Database(tmp_path / "studio.db").current_revision() == db.head_revision()
 
 
+def test_schema_head_constant_is_alembics_head(tmp_path: Path) -> None:
+    from studio_app.store.database import SCHEMA_HEAD
+
+    db = Database(tmp_path / "studio.db")
+    assert db.head_revision() == SCHEMA_HEAD == db.stored_revision()
+
+
+def test_a_file_behind_head_is_upgraded_at_open(tmp_path: Path) -> None:
+    db = Database(tmp_path / "studio.db", migrate=False)
+    db.upgrade("0001")
+    assert db.stored_revision() == "0001"
+    db.close()
+    assert Database(tmp_path / "studio.db").stored_revision() == db.head_revision()
+
+
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     db = Database(tmp_path / "studio.db")
     with pytest.raises(Exception, match="FOREIGN KEY"):
