@@ -3,14 +3,13 @@
 Run as ``python -m tests.bench.canvas_session DATA_DIR DOC.json MOVES``; prints one JSON
 line: open time (read + resolve + scene + first full repaint of a 1920x1080 viewport),
 per-mouse-move times (a real QMouseEvent on the viewport, then a synchronous
-viewport().repaint()), wall and CPU, and the process's peak RSS (ru_maxrss).
+viewport().repaint()), wall and CPU, and the process's peak RSS (VmHWM, see rss.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent, QUndoStack  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.bench.rss import peak_rss_mb  # noqa: E402
 
 VIEWPORT = (1920, 1080)
 
@@ -102,7 +103,7 @@ def main(data_dir: str, doc_path: str, moves: int) -> dict:
         "moved": [len(moved), ws.undo_stack.count()],
         "placements": len(doc.placements), "sketch_elements": len(doc.sketch_elements),
         "viewport": [view.viewport().width(), view.viewport().height()],
-        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "max_rss_mb": peak_rss_mb(),
     }
     store.close()
     return result

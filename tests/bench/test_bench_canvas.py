@@ -3,7 +3,7 @@
 - drag: p95 time per mouse move while dragging one photo, each move a real QMouseEvent on
   the view followed by a synchronous repaint of the 1920x1080 viewport (target < 8 ms);
 - open: read + resolve + build the scene + first full repaint (target < 500 ms);
-- peak RSS of that process (ru_maxrss, target < 400 MB);
+- peak RSS of that process (VmHWM, see rss.py; target < 400 MB);
 - the 2x snapshot of the same document against the Pillow peer of the render benchmark
   (target >= 10x).
 Each editor figure comes from fresh processes (tests/bench/canvas_session.py); the

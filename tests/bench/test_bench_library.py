@@ -107,7 +107,8 @@ def test_bench_library_filter_search_10k(tmp_path, bench_record) -> None:  # noq
 
 
 SCROLL_SCRIPT = textwrap.dedent("""
-    import json, resource, sys, time, uuid
+    import json, sys, time, uuid
+    from tests.bench.rss import peak_rss_mb
 
     def rss_mb():
         with open("/proc/self/status") as f:
@@ -124,7 +125,7 @@ SCROLL_SCRIPT = textwrap.dedent("""
 
     store = StudioStore.open(sys.argv[1])  # filled with 10,000 assets by the parent process
     lib = MediaLibraryService(store, LibrarySettings(total_asset_limit=20000))
-    setup_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    setup_peak = peak_rss_mb()
     panel = MediaLibraryPanel(lib)
     panel.resize(1000, 700)
     panel.show()
@@ -155,7 +156,7 @@ SCROLL_SCRIPT = textwrap.dedent("""
     print(json.dumps({
         "rows": model.rowCount(), "stops": stops, "seconds": seconds,
         "thumbnails_requested": model.thumbnails_requested, "thumbnails_cached": model.loaded_thumbnail_count(),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "median_page_ms": frame_ms[len(frame_ms) // 2], "p95_page_ms": frame_ms[int(len(frame_ms) * 0.95)],
         "setup_peak_rss_mb": setup_peak, "max_rss_while_scrolling_mb": max(scroll_rss, rss_mb()),
     }))
