@@ -44,6 +44,9 @@ def run_gui(data_dir: str | None = None) -> int:
     app.setOrganizationName("StreamerStudio")
     store = StudioStore.open(data_dir)
     window = build_main_window(store)
+    screen = app.primaryScreen()
+    if screen is not None:  # never open wider or taller than the screen (laptops: 1366x768)
+        window.resize(window.size().boundedTo(screen.availableGeometry().size()))
     window.show()
     window.offer_recovery()  # a recovery file means the last session did not close cleanly
     code = app.exec()

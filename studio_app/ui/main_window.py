@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -159,7 +160,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setMinimumWidth(180)
+        self.progress.setMinimumWidth(120)
         self.results = ResultsStrip(self._asset_bytes)
 
         bottom = QHBoxLayout()
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         self.canvas_view.zoomChanged.connect(lambda z: self.zoom_status.setText(f"{z * 100:.0f}%"))
         self.zoom_status.setText(f"{self.canvas_view.zoom() * 100:.0f}%")
         self._build_menus()
+        self._fit_small_screens()
         if self.sync_status is not None:
             sm = self.menuBar().addMenu("S&ync")
             now = sm.addAction("&Sync now")
@@ -655,6 +657,20 @@ class MainWindow(QMainWindow):
                 self.generated.scrollToItem(item)
                 return True
         return False
+
+    def _fit_small_screens(self) -> None:
+        """Keep the window usable on a 1366 px laptop: combos size to a short text (their popups
+        still show full labels) and the side panes may shrink; only the canvas keeps its room."""
+        for combo in self.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(min(combo.minimumContentsLength() or 12, 12))
+            combo.setMinimumWidth(min(combo.sizeHint().width(), 160))  # else Qt's hint is the longest label
+        self.left_tabs.setMinimumWidth(220)
+        self.coach_panel.setMinimumWidth(260)
+        for dock in self.docks.values():
+            dock.widget().setMinimumWidth(min(dock.widget().minimumSizeHint().width(), 220))
+        for layout in self.findChildren(QLayout):  # drop size hints cached before the changes above
+            layout.invalidate()
 
     def _refresh_coach_canvas(self) -> None:
         if self.coach_panel.start_form.isVisible():

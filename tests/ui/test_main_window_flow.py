@@ -114,3 +114,9 @@ def test_coach_start_form_follows_canvas_edits(window, photos, qtbot) -> None:  
     asset = window.library.import_file(photos[0]).asset
     window.place_media([asset.id], QPointF(300, 300))
     qtbot.waitUntil(lambda: "empty" not in form.canvas_summary.text(), timeout=3000)
+
+
+def test_window_fits_a_1366_px_laptop_screen(window) -> None:  # noqa: ANN001
+    window.resize(1366, 740)
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.width() <= 1366
