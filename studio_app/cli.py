@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -210,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         print("studio: cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # one line, never a traceback, for scripts
+        if os.environ.get("STUDIO_DEBUG"):  # developers: the full traceback
+            raise
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
