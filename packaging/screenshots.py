@@ -13,7 +13,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from keyring.backend import KeyringBackend  # noqa: E402
 from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -25,6 +24,7 @@ from studio_app.services.provider_setup import save_api_key  # noqa: E402
 from studio_app.store.secrets import SecretStore  # noqa: E402
 from studio_app.ui.canvas.commands import AddSketchCommand  # noqa: E402
 from studio_app.ui.settings.dialog import SettingsDialog  # noqa: E402
+from tests.memory_keyring import MemoryKeyring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared")) / "fixtures" / "images"
@@ -81,30 +81,12 @@ def main_window_shot(out: Path) -> None:
     store.close()
 
 
-class _ShotKeyring(KeyringBackend):
-    """An in-memory keyring so the shot shows a saved key without touching the real one."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
 
 def settings_shot(out: Path) -> None:
     """The Settings dialog's providers page with a Gemini key saved in the keyring."""
     app = QApplication.instance() or QApplication(sys.argv)
     store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
-    store.secrets = SecretStore(backend=_ShotKeyring(), environ={})
+    store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
     save_api_key(store, "gemini", "AIzaSy-screenshot-only")
     dialog = SettingsDialog(store)
     dialog.show()

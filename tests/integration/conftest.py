@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -15,31 +14,11 @@ from studio_app.providers.retry import RetryPolicy
 from studio_app.services.context import StudioStore
 from studio_app.services.provider_setup import ProviderSettings, retry_policy_from_env, save_provider_settings
 from studio_app.store.secrets import SecretStore
+from tests.memory_keyring import MemoryKeyring
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.gemini_server import GeminiServer
 from tests.servers.openai_server import API_KEY as OPENAI_KEY
 from tests.servers.openai_server import OpenAIServer
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real KeyringBackend that keeps passwords in a dict (no OS keyring is touched)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.passwords[(service, username)]
 
 
 def no_wait_retry() -> RetryPolicy:

@@ -13,29 +13,10 @@ from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
 from studio_app.store.secrets import SecretSource, SecretStore, SecretStoreError, keyring_problem
+from tests.memory_keyring import MemoryKeyring
 
 KEY = "AIzaSy-test-secret-key-0123456789"
 
-
-class MemoryKeyring(KeyringBackend):
-    """A real KeyringBackend keeping passwords in a dict (kitovu-bot's test recipe)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.passwords[(service, username)]
 
 
 class HangingKeyring(MemoryKeyring):

@@ -8,7 +8,6 @@ import time
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from studio_app.sync import credentials as creds_mod
 from studio_app.sync.credentials import (
@@ -20,23 +19,14 @@ from studio_app.sync.credentials import (
 )
 from studio_app.sync.errors import SyncConfigError
 from studio_app.sync.settings import SyncSettings, apply_environment, require_configured
+from tests.memory_keyring import MemoryKeyring as SharedMemoryKeyring
 
 
-class MemoryKeyring(KeyringBackend):
+class MemoryKeyring(SharedMemoryKeyring):
     priority = 10
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
+    def delete_password(self, service, username):  # deleting a missing credential is not an error here
+        self.passwords.pop((service, username), None)
 
 
 class HangingKeyring(MemoryKeyring):
@@ -99,7 +89,7 @@ def test_environment_credentials_win_and_hide_the_secret() -> None:
 def test_keyring_round_trip(use_keyring) -> None:
     kr = use_keyring(MemoryKeyring())
     save_to_keyring(Credentials("AKIA2", "secret2"))
-    assert ("StreamerStudio/sync", "access_key_id") in kr.store
+    assert ("StreamerStudio/sync", "access_key_id") in kr.passwords
     c = load_credentials({})
     assert (c.access_key_id, c.secret_access_key, c.source) == ("AKIA2", "secret2", "keyring")
 
