@@ -27,7 +27,7 @@ from studio_app.ui.settings.dialog import SettingsDialog  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared")) / "fixtures" / "images"
+FIXTURES = ROOT / "tests" / "fixtures" / "images"
 
 
 def wait(app: QApplication, predicate, timeout_s: float = 30.0) -> None:  # noqa: ANN001

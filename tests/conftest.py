@@ -10,20 +10,19 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", REPO_ROOT.parent / "shared"))
-FIXTURE_IMAGES = SHARED / "fixtures" / "images"
+# The test photos live in the repository with their licences (tests/fixtures/images/LICENSES.md):
+# a clone with nothing beside it runs the whole suite.
+FIXTURE_IMAGES = Path(__file__).resolve().parent / "fixtures" / "images"
 
 
 def fixture_photos() -> list[Path]:
-    """The real CC0/public-domain photos in shared/fixtures/images."""
+    """The real CC0/public-domain photos in tests/fixtures/images (see LICENSES.md there)."""
     return sorted(p for p in FIXTURE_IMAGES.iterdir() if p.suffix.lower() in {".png", ".jpg", ".jpeg"})
 
 
 @pytest.fixture
 def photos() -> list[Path]:
-    """Paths of the fixture photos (skips when shared/ is absent)."""
-    if not FIXTURE_IMAGES.is_dir():
-        pytest.skip("shared/fixtures/images not found next to the repo")
+    """Paths of the fixture photos shipped in the repository."""
     return fixture_photos()
 
 

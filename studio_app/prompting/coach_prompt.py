@@ -27,7 +27,6 @@ layout, quality line.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,8 +35,8 @@ from pathlib import Path
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.coach import Mood
+from studio_app.resources import prompts_dir
 
-from .engine import PROMPTS_DIR_ENV
 from .prompt_draft import MOOD_PHRASES
 from .sanitize import sanitize_input
 
@@ -87,10 +86,8 @@ class CoachPromptError(ValueError):
 
 
 def coach_prompts_dir() -> Path:
-    """``$STUDIO_PROMPTS_DIR/coach`` if set, else ``<repo root>/prompts/coach``."""
-    env = os.environ.get(PROMPTS_DIR_ENV)
-    base = Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "prompts"
-    return base / "coach"
+    """``$STUDIO_PROMPTS_DIR/coach`` if set, else the shipped ``prompts/coach``."""
+    return prompts_dir() / "coach"
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ another placeholder (no ``str.format`` on user text).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
+from studio_app.resources import PROMPTS_DIR_ENV, prompts_dir  # noqa: F401 - PROMPTS_DIR_ENV re-exported
 
 from .colour_names import describe_colour
 from .sanitize import CUSTOM_PROMPT_MAX_LENGTH, sanitize_input
@@ -35,9 +35,6 @@ from .templates import (
     normalise_version,
     template_path,
 )
-
-PROMPTS_DIR_ENV = "STUDIO_PROMPTS_DIR"
-"""Environment variable that points the engine at another prompts folder."""
 
 DEFAULT_VERSION = "v1.0"
 BRAND_VALUE_MAX_LENGTH = 80
@@ -51,11 +48,8 @@ prompt limit, the tightest in shared/specs/image-and-chat-apis.md)."""
 
 
 def default_prompts_dir() -> Path:
-    """``$STUDIO_PROMPTS_DIR`` if set, else ``<repo root>/prompts`` (next to ``studio_app/``)."""
-    env = os.environ.get(PROMPTS_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
-    return Path(__file__).resolve().parents[2] / "prompts"
+    """``$STUDIO_PROMPTS_DIR`` if set, else the shipped ``prompts/`` (see :mod:`studio_app.resources`)."""
+    return prompts_dir()
 
 
 def _colours(values: list[str], fallback: str) -> str:

@@ -61,10 +61,8 @@ def bench_doc(tmp_path_factory, photos_module) -> tuple[Path, Path]:  # noqa: AN
 
 @pytest.fixture(scope="module")
 def photos_module() -> list[Path]:
-    from tests.conftest import FIXTURE_IMAGES, fixture_photos
+    from tests.conftest import fixture_photos
 
-    if not FIXTURE_IMAGES.is_dir():
-        pytest.skip("shared/fixtures/images not found")
     return fixture_photos()
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QPixmapCache, QUndoStack
+from PySide6.QtGui import QColor, QImage, QPen, QPixmapCache, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
+from studio_app.ui.checkerboard import checkerboard_brush
 
 from .editor import CanvasEditor, ChangeSet
 from .geometry import Box, clamp, rotated_aabb
@@ -91,7 +92,7 @@ class CanvasScene(SceneOperations, SceneGestures, QGraphicsScene):
         self._checker = QGraphicsRectItem()
         self._checker.setZValue(-2_000_000)
         self._checker.setPen(QPen(Qt.PenStyle.NoPen))
-        self._checker.setBrush(_checker_brush())
+        self._checker.setBrush(checkerboard_brush())
         self._background = QGraphicsRectItem()
         self._background.setZValue(-1_000_000)
         self._background.setPen(QPen(Qt.PenStyle.NoPen))
@@ -494,12 +495,3 @@ class CanvasScene(SceneOperations, SceneGestures, QGraphicsScene):
         self._set_guides([])
         self._refresh_overlay()
 
-def _checker_brush() -> QBrush:
-    """The grey/white checkerboard shown under a transparent background."""
-    pix = QPixmap(16, 16)
-    pix.fill(QColor("#CCCCCC"))
-    p = QPainter(pix)
-    p.fillRect(0, 0, 8, 8, QColor("#FFFFFF"))
-    p.fillRect(8, 8, 8, 8, QColor("#FFFFFF"))
-    p.end()
-    return QBrush(pix)

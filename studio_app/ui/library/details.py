@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,22 +22,11 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.services.media_library import LibraryError, MediaLibraryService
+from studio_app.ui.checkerboard import checkerboard
 
 from .workers import JobRunner
 
 PREVIEW_PX = 300
-
-
-def checkerboard(size: QSize, cell: int = 10) -> QPixmap:
-    """A grey checkerboard (shows transparency behind cut-outs)."""
-    pm = QPixmap(size)
-    pm.fill(QColor(205, 205, 205))
-    p = QPainter(pm)
-    for y in range(0, size.height(), cell):
-        for x in range((y // cell) % 2 * cell, size.width(), 2 * cell):
-            p.fillRect(x, y, cell, cell, QColor(240, 240, 240))
-    p.end()
-    return pm
 
 
 def _human_bytes(n: int | None) -> str:
