@@ -48,7 +48,7 @@ def run_gui(data_dir: str | None = None) -> int:
     if screen is not None:  # never open wider or taller than the screen (laptops: 1366x768)
         window.resize(window.size().boundedTo(screen.availableGeometry().size()))
     window.show()
-    window.offer_recovery()  # a recovery file means the last session did not close cleanly
+    window.restore_session()  # after a crash: offer the autosave; else reopen the last document
     code = app.exec()
     store.close()
     return int(code)

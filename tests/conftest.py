@@ -46,3 +46,15 @@ def _clear_clipboard_after_test():
     app = QApplication.instance()
     if app is not None:
         app.clipboard().clear()
+
+
+@pytest.fixture(autouse=True)
+def _unsaved_changes_answer_discard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed with unsaved edits asks Save / Discard / Cancel in a modal box, which
+    would wait forever offscreen: tests answer "discard" unless they set
+    ``window.unsaved_prompt`` themselves (tests/ui/test_nothing_lost.py checks every answer)."""
+    import sys
+
+    module = sys.modules.get("studio_app.ui.main_window")
+    if module is not None:
+        monkeypatch.setattr(module.MainWindow, "unsaved_prompt", staticmethod(lambda _parent, _name: "discard"))

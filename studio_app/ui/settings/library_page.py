@@ -1,0 +1,171 @@
+"""Settings → Library: how many assets the library holds (no limit by default), the largest
+image and file accepted, assets per prompt, and which media types have their background
+removed on import. Stored in the ``library`` section of settings.json (LibrarySettings)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTION_ASSETS, MediaAssetType
+from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
+from studio_app.services.context import StudioStore
+from studio_app.services.media_library import MediaLibraryService
+
+PAGE_TITLE = "Library"
+MEGAPIXEL = 1_000_000
+MEGABYTE = 1024 * 1024
+TIERS = (("studio", "Studio (desktop)"), ("pro", "Pro"), ("free", "Free (no media library)"))
+
+
+def type_label(kind: MediaAssetType) -> str:
+    """``facecam_frame`` → ``Facecam frame``."""
+    return kind.value.replace("_", " ").capitalize()
+
+
+class LibrarySettingsPage(QWidget):
+    """The Library page of the Settings dialog.
+
+    Args:
+        store: the opened data dir (settings.json).
+        library: the running MediaLibraryService, so a saved limit applies at once; None reads
+            and writes settings.json only.
+
+    ``model_slot`` (a QVBoxLayout inside the "Background removal" group) is where the
+    background-removal model choice goes (``set_model_widget``).
+    """
+
+    def __init__(self, store: StudioStore, library: MediaLibraryService | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.library = store, library
+        s = library.settings if library is not None else store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        self._loaded = s
+
+        self.limit_on = QCheckBox("Limit the number of assets")
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 1_000_000)
+        self.limit.setSuffix(" assets")
+        self.limit.setValue(s.total_asset_limit or 1000)
+        self.limit_on.setChecked(s.total_asset_limit is not None)
+        self.limit.setEnabled(self.limit_on.isChecked())
+        self.limit_on.toggled.connect(self.limit.setEnabled)
+        limit_row = QHBoxLayout()
+        limit_row.addWidget(self.limit_on)
+        limit_row.addWidget(self.limit)
+        limit_row.addStretch(1)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: palette(mid);")
+        self.max_pixels = QSpinBox()
+        self.max_pixels.setRange(1, 1000)
+        self.max_pixels.setSuffix(" megapixels")
+        self.max_pixels.setValue(max(1, round(s.max_image_pixels / MEGAPIXEL)))
+        self.max_pixels.setToolTip("Larger images are refused on import (a guard against decompression bombs)")
+        self.max_file = QSpinBox()
+        self.max_file.setRange(1, 4096)
+        self.max_file.setSuffix(" MB")
+        self.max_file.setValue(max(1, round(s.max_file_bytes / MEGABYTE)))
+        self.per_prompt = QSpinBox()
+        self.per_prompt.setRange(1, MAX_PROMPT_INJECTION_ASSETS)
+        self.per_prompt.setValue(s.max_per_prompt)
+        self.per_prompt.setToolTip(f"Reference images sent with one prompt (at most {MAX_PROMPT_INJECTION_ASSETS})")
+        self.tier = QComboBox()
+        for value, label in TIERS:
+            self.tier.addItem(label, value)
+        self.tier.setCurrentIndex(max(0, self.tier.findData(s.tier)))
+        form = QFormLayout()
+        form.addRow("Library size", limit_row)
+        form.addRow("", self.count)
+        form.addRow("Largest image", self.max_pixels)
+        form.addRow("Largest file", self.max_file)
+        form.addRow("Images per prompt", self.per_prompt)
+        form.addRow("Access tier", self.tier)
+
+        self.background = QGroupBox("Background removal")
+        bg = QVBoxLayout(self.background)
+        intro = QLabel("Remove the background on import for these media types (the original is always kept):")
+        intro.setWordWrap(True)
+        bg.addWidget(intro)
+        grid = QGridLayout()
+        self.type_checks: dict[MediaAssetType, QCheckBox] = {}
+        for i, kind in enumerate(MediaAssetType):
+            check = QCheckBox(type_label(kind))
+            check.setChecked(s.removes_background_by_default(kind))
+            self.type_checks[kind] = check
+            grid.addWidget(check, i // 4, i % 4)
+        bg.addLayout(grid)
+        self.reset_types = QPushButton("Restore defaults")
+        self.reset_types.clicked.connect(self._reset_types)
+        reset_row = QHBoxLayout()
+        reset_row.addStretch(1)
+        reset_row.addWidget(self.reset_types)
+        bg.addLayout(reset_row)
+        self.model_slot = QVBoxLayout()
+        bg.addLayout(self.model_slot)
+        self.model_widget: QWidget | None = None
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.background)
+        layout.addStretch(1)
+        self._show_count()
+
+    def set_model_widget(self, widget: QWidget) -> None:
+        """Put the background-removal model choice into the Background removal group."""
+        self.model_widget = widget
+        self.model_slot.addWidget(widget)
+
+    def _show_count(self) -> None:
+        if self.library is None:
+            self.count.hide()
+            return
+        total = self.library.summary().total
+        self.count.setText(f"The library holds {total} asset{'' if total == 1 else 's'} now.")
+
+    def _reset_types(self) -> None:
+        for kind, check in self.type_checks.items():
+            check.setChecked(kind in BG_REMOVAL_DEFAULT_TYPES)
+
+    def form_settings(self) -> LibrarySettings:
+        """The page as LibrarySettings (other fields kept as stored)."""
+        chosen = [k for k, c in self.type_checks.items() if c.isChecked()]
+        types = None if set(chosen) == set(BG_REMOVAL_DEFAULT_TYPES) else chosen
+        pixels = self.max_pixels.value() * MEGAPIXEL
+        if pixels == round(self._loaded.max_image_pixels / MEGAPIXEL) * MEGAPIXEL:
+            pixels = self._loaded.max_image_pixels  # unchanged: keep the exact value (Pillow's default)
+        file_bytes = self.max_file.value() * MEGABYTE
+        if file_bytes == round(self._loaded.max_file_bytes / MEGABYTE) * MEGABYTE:
+            file_bytes = self._loaded.max_file_bytes
+        return self._loaded.model_copy(update={
+            "tier": self.tier.currentData() or "studio",
+            "total_asset_limit": self.limit.value() if self.limit_on.isChecked() else None,
+            "max_per_prompt": self.per_prompt.value(), "max_image_pixels": pixels, "max_file_bytes": file_bytes,
+            "background_removal_types": types,
+        })
+
+    def save(self) -> None:
+        """Store the page (and apply it to the running library).
+
+        Raises:
+            OSError: settings.json could not be written.
+        """
+        settings = LibrarySettings.model_validate(self.form_settings().model_dump())
+        if self.library is not None:
+            self.library.save_settings(settings)
+        else:
+            self.store.settings.save_section(SETTINGS_SECTION, settings)
+        self._loaded = settings
+
+
+__all__ = ["LibrarySettingsPage", "PAGE_TITLE"]
