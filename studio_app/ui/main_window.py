@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
             now = sm.addAction("&Sync now")
             now.setShortcut(QKeySequence("F5"))
             now.triggered.connect(self.sync_now)
+            self.sync_now_action = now
             self.sync_status.setupRequested.connect(lambda: self.open_settings("Sync"))
             sync.finished.connect(self._sync_finished)
             sync.failed.connect(self._sync_failed)
