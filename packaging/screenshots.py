@@ -13,7 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio_app.app import build_main_window  # noqa: E402
@@ -77,6 +77,7 @@ def main_window_shot(out: Path) -> None:
     win.canvas_view.fit()
     app.processEvents()
     win.grab().save(str(out))
+    win.unsaved_prompt = lambda _parent, _name: "discard"  # a staged canvas: nothing to keep
     win.close()
     store.close()
 
@@ -98,13 +99,64 @@ def settings_shot(out: Path) -> None:
     store.close()
 
 
+SETTINGS_PAGE_SIZES = ((1366, 768), (1920, 1080))
+
+
+def settings_page_shot(out_dir: Path, page: str) -> list[Path]:
+    """Settings → ``page`` ("Library" or "Sync") over the main window, at 1366x768 and 1920x1080:
+    the window sized to the screen, the dialog where it opens (centred on the window)."""
+    from PySide6.QtGui import QPainter
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
+    win = build_main_window(store)
+    photos = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"})
+    win.library.import_files(photos, remove_background=False)
+    win.library_panel.refresh()
+    written = []
+    for width, height in SETTINGS_PAGE_SIZES:
+        win.resize(width, height)
+        win.show()
+        app.processEvents()
+        dialog = win.open_settings(page)
+        if page == "Sync":
+            panel = dialog.sync_page.panel
+            panel.endpoint.setText("https://s3.eu-central-003.backblazeb2.com")
+            panel.region.setText("eu-central-003")
+            panel.bucket.setText("my-stream-assets")
+            panel.access_key.setText("003a1b2c3d4e5f60000000001")
+            panel.message.setText("Connected: my-stream-assets is reachable; uploads and conditional writes work.")
+        wait(app, lambda d=dialog: d.pending == 0, 10)
+        app.processEvents()
+        shot = win.grab().toImage()
+        painter = QPainter(shot)
+        pos = dialog.geometry().topLeft() - win.geometry().topLeft()
+        if not shot.rect().contains(dialog.geometry().translated(-win.geometry().topLeft())):
+            pos = QPoint(max(0, (width - dialog.width()) // 2), max(0, (height - dialog.height()) // 2))
+        painter.drawImage(pos, dialog.grab().toImage())
+        painter.end()
+        path = out_dir / f"settings-{page.lower()}-{width}x{height}.png"
+        shot.save(str(path))
+        written.append(path)
+        dialog.reject()
+        app.processEvents()
+    win.close()
+    store.close()
+    return written
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     target.mkdir(parents=True, exist_ok=True)
-    only = sys.argv[2:] or ["main-window", "settings"]
+    only = sys.argv[2:] or ["main-window", "settings", "settings-library", "settings-sync"]
     if "main-window" in only:
         main_window_shot(target / "main-window.png")
         print(f"wrote {target / 'main-window.png'}")
     if "settings" in only:
         settings_shot(target / "settings.png")
         print(f"wrote {target / 'settings.png'}")
+    for page in ("Library", "Sync"):
+        if f"settings-{page.lower()}" in only:
+            for path in settings_page_shot(target, page):
+                print(f"wrote {path}")

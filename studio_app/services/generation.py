@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -153,6 +154,15 @@ class GenerationService(QObject):
         self._started: set[str] = set()
         self._ended_early: set[str] = set()
         self._lock = threading.Lock()
+        # Job and asset rows are written from the GUI thread (submit) and from every worker.
+        # SQLite makes a writer that finds the file locked sleep in steps of up to 100 ms
+        # (busy_timeout); taking turns on this lock instead hands over in microseconds, so
+        # the GUI thread never sleeps behind a worker's progress update (issue 14: GUI stall).
+        self._db_write = threading.Lock()
+        self._recent_assets: OrderedDict[str, Asset] = OrderedDict()
+        # submit() builds the prompt and writes the queued row here, off the GUI thread.
+        self._intake = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generation-intake")
+        self._admissions: dict[str, Future[GenerationJob]] = {}
         self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
         self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
 
@@ -185,8 +195,8 @@ class GenerationService(QObject):
                                          canvas_description=description)
 
     # -- jobs ---------------------------------------------------------------------
-    def create_job(self, request: GenerateRequest) -> GenerationJob:
-        """Record a queued job for ``request`` (validates the provider name first).
+    def validate(self, request: GenerateRequest) -> None:
+        """Refuse a request before any job exists.
 
         Raises:
             GenerationError: unknown provider, or more reference images than allowed.
@@ -197,8 +207,17 @@ class GenerationService(QObject):
             raise GenerationError(
                 f"At most {MAX_PROMPT_INJECTION_ASSETS} media assets can go with one prompt."
             )
+
+    def create_job(self, request: GenerateRequest, *, job_id: str | None = None) -> GenerationJob:
+        """Record a queued job for ``request`` (validates it first); ``job_id`` fixes its id.
+
+        Raises:
+            GenerationError: unknown provider, or more reference images than allowed.
+        """
+        self.validate(request)
         _, kit_id = self.brand_context(request.brand_kit_id)
         job = GenerationJob(
+            id=job_id or str(uuid.uuid4()),
             asset_type=request.asset_type,
             prompt=self.build_prompt(request),
             provider=request.provider,
@@ -212,18 +231,49 @@ class GenerationService(QObject):
                 "canvas_mode": request.canvas_mode(),
             },
         )
-        self.store.jobs.add(job)
+        with self._db_write:
+            self.store.jobs.add(job)
         return job
 
     def submit(self, request: GenerateRequest) -> GenerationJob:
-        """Queue ``request`` on the thread pool; returns the queued job at once."""
-        job = self.create_job(request)
+        """Queue ``request`` on the thread pool; returns the queued job at once.
+
+        The GUI thread only validates the request: the prompt is built and the queued row
+        written on the intake thread (in submission order; ``jobStatusChanged(id, "queued")``
+        follows), so a click on Generate never waits for the database while workers write
+        their progress. The job's runnable starts waiting for that row at once, so
+        ``pool.waitForDone()`` covers it. The returned job has its id, type and provider; its
+        prompt is in ``store.jobs.get(id)``.
+
+        Raises:
+            GenerationError: unknown provider, or more reference images than allowed.
+        """
+        self.validate(request)
+        job = GenerationJob(asset_type=request.asset_type, provider=request.provider, model=request.model,
+                            canvas_document_id=request.canvas.id if request.canvas else None,
+                            coach_session_id=request.coach_session_id)
         token = CancelToken()
         with self._lock:
             self._cancels[job.id] = token
-        self.jobStatusChanged.emit(job.id, job.status.value)
-        self.pool.start(_JobRunnable(self, job, request, token))
+            admission = self._admissions[job.id] = self._intake.submit(self._admit, job.id, request)
+        self.pool.start(_JobRunnable(self, job, request, token, admission))
         return job
+
+    def _admit(self, job_id: str, request: GenerateRequest) -> GenerationJob:
+        """Intake thread: build the prompt and write the queued row."""
+        job = self.create_job(request, job_id=job_id)
+        self.jobStatusChanged.emit(job.id, job.status.value)
+        return job
+
+    def _admitted(self, job_id: str) -> None:
+        """Wait until submit()'s row for ``job_id`` is written (no-op for other jobs)."""
+        with self._lock:
+            admission = self._admissions.get(job_id)
+        if admission is not None:
+            try:
+                admission.result()
+            except Exception:  # noqa: BLE001 - the runnable reports it
+                pass
 
     def run(self, request: GenerationJob | GenerateRequest, *, cancel: CancelToken | None = None,
             progress: Callable[[int], None] | None = None) -> tuple[GenerationJob, Asset | None]:
@@ -261,8 +311,11 @@ class GenerationService(QObject):
             if early:
                 self._ended_early.add(job_id)
         if early:
+            self._admitted(job_id)  # the queued row exists before it is marked cancelled
             try:
-                job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED, error_message=CANCELLED_MESSAGE)
+                with self._db_write:
+                    job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED,
+                                                        error_message=CANCELLED_MESSAGE)
             except (InvalidStateTransitionError, NotFoundError):
                 return True
             self.jobStatusChanged.emit(job.id, job.status.value)
@@ -277,12 +330,14 @@ class GenerationService(QObject):
     # -- worker -------------------------------------------------------------------
     def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
                     error: str | None = None) -> GenerationJob:
-        job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
+        with self._db_write:
+            job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
         self.jobStatusChanged.emit(job.id, job.status.value)
         return job
 
     def _progress(self, job_id: str, percent: int, extra: Callable[[int], None] | None) -> None:
-        self.store.jobs.set_progress(job_id, percent)
+        with self._db_write:
+            self.store.jobs.set_progress(job_id, percent)
         self.jobProgress.emit(job_id, percent)
         if extra:
             extra(percent)
@@ -293,6 +348,17 @@ class GenerationService(QObject):
         None when it is not kept (use the asset's blob)."""
         with self._lock:
             return self._thumbnails.get(asset_id)
+
+    def recent_asset(self, asset_id: str) -> Asset:
+        """The Asset row of a job this service completed recently, from memory (the GUI
+        thread's jobCompleted handler reads no database); else from the database.
+
+        Raises:
+            NotFoundError: no such asset.
+        """
+        with self._lock:
+            asset = self._recent_assets.get(asset_id)
+        return asset if asset is not None else self.store.assets.get(asset_id)
 
     def snapshot_png(self, canvas: CanvasDocument) -> bytes:
         """The 2x canvas snapshot as PNG (render.snapshot), rendered once per canvas state.
@@ -392,7 +458,12 @@ class GenerationService(QObject):
                           provider=job.provider, is_preview=result.is_preview or provider.is_preview,
                           coach_session_id=job.coach_session_id)
             token.raise_if_cancelled()
-            self.store.assets.add(asset)
+            with self._db_write:
+                self.store.assets.add(asset)
+            with self._lock:
+                self._recent_assets[asset.id] = asset
+                while len(self._recent_assets) > THUMBNAIL_CACHE_SIZE:
+                    self._recent_assets.popitem(last=False)
             job = self._set_status(job, JobStatus.COMPLETED, progress=100)
             self.jobCompleted.emit(job.id, asset.id)
             return job, asset
@@ -434,10 +505,26 @@ class _Snapshot:
 
 class _JobRunnable(QRunnable):
     def __init__(self, service: GenerationService, job: GenerationJob, request: GenerateRequest,
-                 token: CancelToken) -> None:
+                 token: CancelToken, admission: Future[GenerationJob] | None = None) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._service, self._job, self._request, self._token = service, job, request, token
+        self._admission = admission
 
     def run(self) -> None:
-        self._service._execute(self._job, self._request, self._token, None)
+        service, job = self._service, self._job
+        if self._admission is not None:
+            try:
+                job = self._admission.result()
+            except Exception as exc:  # noqa: BLE001 - no row could be written: say so, end the job
+                log.exception("generation job %s could not be recorded", job.id)
+                with service._lock:
+                    service._cancels.pop(job.id, None)
+                    service._ended_early.discard(job.id)
+                    service._admissions.pop(job.id, None)
+                service.jobFailed.emit(job.id, f"The job could not be recorded: {str(exc).splitlines()[0]}")
+                return
+            finally:
+                with service._lock:
+                    service._admissions.pop(job.id, None)
+        service._execute(job, self._request, self._token, None)

@@ -46,7 +46,7 @@ from studio_app.services.canvas_files import (
 from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
-from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.media_library import MediaLibraryService, NotFoundError
 from studio_app.services.provider_setup import default_provider, provider_label
 from studio_app.services.sync_service import SyncService
 
@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
         ids = [(o.asset or o.duplicate_of).id for o in outcomes if (o.asset or o.duplicate_of)]
         errors = [f"{Path(str(o.path)).name}: {o.error}" for o in outcomes if o.error]
         self.library_panel.refresh()
+        self.library_watcher.seen()
         if ids:
             self.place_media(ids, scene_pos)
         if errors:
@@ -449,9 +450,6 @@ class MainWindow(QMainWindow):
 
     def _library_changed_elsewhere(self) -> None:
         self.library_panel.refresh()
-        self.generation.images.clear()
-        self.scene.refresh_images()
-        self.statusBar().showMessage("The media library changed outside this window; it is up to date again", 5000)
 
     # -- sync ---------------------------------------------------------------------------
     def sync_now(self) -> bool:
@@ -464,7 +462,7 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, report) -> None:  # noqa: ANN001 - SyncReport
         self.statusBar().showMessage(report_text(report), 10000)
         if report.downloaded or report.deleted:
-            self.library_watcher.check()
+            self.library_watcher.check_soon()
 
     def _sync_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Sync failed: {message}. Press F5 or click Retry to try again.", 15000)
@@ -697,6 +695,7 @@ class MainWindow(QMainWindow):
             self._remember_session()
             self.autosave.discard()
         self.autosave.detach()
+        self.library_watcher.stop()
         if self.sync is not None:
             self.sync.stop()
         super().closeEvent(event)
@@ -841,7 +840,7 @@ class MainWindow(QMainWindow):
             self.progress.setValue(percent)
 
     def _on_completed(self, job_id: str, asset_id: str) -> None:
-        asset = self.store.assets.get(asset_id)
+        asset = self.generation.recent_asset(asset_id)
         self.results.add_asset(asset)
         self.generated.add_asset(asset)
         if job_id == self._active_job:
@@ -852,7 +851,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}", 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
-        cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
+        try:
+            cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
+        except NotFoundError:  # the job could not even be recorded
+            cancelled = False
         if job_id == self._active_job:
             self._active_job = None
             self.progress.setValue(0)

@@ -138,6 +138,7 @@ def test_the_library_refreshes_after_a_cli_import(tmp_path, qtbot) -> None:  # n
     qtbot.wait(800)
     assert panel.count_label.text() == "1 asset"
     window.library_watcher._app_state(Qt.ApplicationState.ApplicationActive)
-    assert panel.count_label.text() == "2 assets" and panel.model.rowCount() == 2
+    qtbot.waitUntil(lambda: panel.count_label.text() == "2 assets", timeout=5000)
+    assert panel.model.rowCount() == 2
     window.close()
     store.close()

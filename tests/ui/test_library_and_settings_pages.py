@@ -14,10 +14,8 @@ from studio_app.app import build_main_window
 from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTION_ASSETS, MediaAssetType
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.services.context import StudioStore
-from studio_app.services.media_library import MediaLibraryService
 from studio_app.sync.settings import SECTION as SYNC_SECTION
 from studio_app.sync.settings import SyncSettings
-from studio_app.ui.settings.dialog import SettingsDialog
 from studio_app.ui.sync.settings_panel import SyncSettingsPanel
 
 REPO = Path(__file__).resolve().parents[2]

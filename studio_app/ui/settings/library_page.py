@@ -84,6 +84,9 @@ class LibrarySettingsPage(QWidget):
         for value, label in TIERS:
             self.tier.addItem(label, value)
         self.tier.setCurrentIndex(max(0, self.tier.findData(s.tier)))
+        for spin in (self.max_pixels, self.max_file, self.per_prompt):
+            spin.setMaximumWidth(220)
+        self.tier.setMaximumWidth(260)
         form = QFormLayout()
         form.addRow("Library size", limit_row)
         form.addRow("", self.count)

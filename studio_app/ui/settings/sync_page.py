@@ -27,6 +27,7 @@ class SyncSettingsPage(QWidget):
                        "(AWS S3, Cloudflare R2, Backblaze B2, MinIO…). Everything works offline without it.")
         intro.setWordWrap(True)
         self.panel = SyncSettingsPanel(service, self)
+        self.panel.save_button.hide()  # the dialog's Save stores the form (Test connection saves first)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.panel)
