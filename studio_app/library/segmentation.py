@@ -24,17 +24,14 @@ import numpy as np
 from studio_app.domain.segmentation_models import SHIPPED_MODEL_ID, SegmentationModelSpec, segmentation_model
 from studio_app.resources import resource_path
 
+from .errors import ModelUnavailableError
+
 __all__ = ["ModelUnavailableError", "SaliencyModel", "file_sha256", "load_model", "model_path", "shipped_model"]
 
 _GPU_PROVIDERS = ("CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider")
 _sessions: dict[tuple[str, int], SaliencyModel] = {}
 _verified: dict[tuple[str, int, int], bool] = {}
 _lock = threading.Lock()
-
-
-class ModelUnavailableError(RuntimeError):
-    """A segmentation model cannot be used: missing file, wrong checksum, or no onnxruntime.
-    ``str()`` is a one-line reason."""
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -77,8 +74,9 @@ class SaliencyModel:
         (``spec.input_size_px`` square) for an RGB uint8 image (h, w, 3) of any size.
 
         The image is resized to the input square with area averaging, normalised with the
-        spec's mean and std; the first output is min-max scaled to [0, 1] (as the model's
-        authors do)."""
+        spec's mean and std. The first output (a per-pixel probability, sigmoid) is only
+        clipped to [0, 1]: not min-max stretched as some wrappers do, which would turn a
+        subject-less image (noise, a texture) into a confident blob instead of an empty mask."""
         import cv2
 
         n = self.spec.input_size_px
@@ -86,11 +84,7 @@ class SaliencyModel:
         x = (x - np.asarray(self.spec.mean, np.float32)) / np.asarray(self.spec.std, np.float32)
         feed = {self.session.get_inputs()[0].name: x.transpose(2, 0, 1)[None].astype(np.float32)}
         out = np.asarray(self.session.run([self.session.get_outputs()[0].name], feed)[0], np.float32)
-        pred = out.reshape(out.shape[-2:])
-        lo, hi = float(pred.min()), float(pred.max())
-        if hi - lo < 1e-6:
-            return np.zeros_like(pred)
-        return (pred - lo) / (hi - lo)
+        return np.clip(out.reshape(out.shape[-2:]), 0.0, 1.0)
 
 
     def predict_averaged(self, rgb: np.ndarray, *, passes: int = 3) -> np.ndarray:

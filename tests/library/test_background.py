@@ -198,7 +198,7 @@ def test_a_fetched_model_is_loaded_from_the_models_folder_after_its_check(tmp_pa
     net = load_model(fetched, tmp_path, threads=1)
     assert net.spec.id == "u2netp-copy" and net.provider.endswith("ExecutionProvider")
     saliency = net.predict(reference_photo("coffee").rgb)
-    assert saliency.shape == (320, 320) and saliency.max() == 1.0
+    assert saliency.shape == (320, 320) and 0.0 <= saliency.min() < 0.05 and saliency.max() > 0.95
 
 
 def test_a_damaged_model_file_is_refused(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from studio_app.domain.media import MediaAsset
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.ui.checkerboard import over_checkerboard
 
 ASSET_IDS_MIME = "application/x-studio-media-asset-ids"
 """Drag payload: JSON list of media asset ids (the canvas view reads it)."""
@@ -59,8 +60,8 @@ class _ThumbJob(QRunnable):
             if self.ref:
                 image = QImage.fromData(self.service.blob_bytes(self.ref))
             if not image.isNull():
-                image = image.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
-                                     Qt.TransformationMode.SmoothTransformation)
+                image = over_checkerboard(image.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
         except Exception:  # noqa: BLE001 - a missing/corrupt thumbnail shows the broken tile
             image = QImage()
         self.signals.loaded.emit(self.key, image)

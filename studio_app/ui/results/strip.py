@@ -7,6 +7,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from studio_app.domain.asset import Asset
+from studio_app.ui.checkerboard import over_checkerboard
 
 THUMB = 112
 
@@ -38,8 +39,8 @@ class ResultsStrip(QListWidget):
     def add_asset(self, asset: Asset) -> None:
         """Put ``asset`` at the front of the strip."""
         image = QImage.fromData(self._load(asset))
-        pix = QPixmap.fromImage(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        pix = QPixmap.fromImage(over_checkerboard(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                               Qt.TransformationMode.SmoothTransformation)))
         label = f"{asset.asset_type.value}\n{asset.width}x{asset.height}"
         if asset.is_preview:
             label += " · Preview"
