@@ -181,6 +181,7 @@ class MediaLibraryService:
 
     def __init__(self, store: StudioStore, settings: LibrarySettings | None = None) -> None:
         self.store = store
+        self._stored_settings = settings is None
         self.settings = settings or store.settings.section(SETTINGS_SECTION, LibrarySettings)
         self._lock = threading.RLock()
 
@@ -648,7 +649,10 @@ class MediaLibraryService:
     def segmentation_model(self) -> tuple[SegmentationModelSpec, Path]:
         """The segmentation model chosen in Settings > Library and the folder of fetched
         models. An unknown id gives the shipped u2netp."""
-        spec = SEGMENTATION_MODELS.get(self.settings.segmentation_model, SEGMENTATION_MODELS[SHIPPED_MODEL_ID])
+        # Settings > Library may have changed the choice since this service was built.
+        chosen = (self.store.settings.section(SETTINGS_SECTION, LibrarySettings).segmentation_model
+                  if self._stored_settings else self.settings.segmentation_model)
+        spec = SEGMENTATION_MODELS.get(chosen, SEGMENTATION_MODELS[SHIPPED_MODEL_ID])
         return spec, self.store.paths.models
 
     def cut_out(self, image: Image.Image | bytes, *,
