@@ -101,10 +101,16 @@ def settings_shot(out: Path) -> None:
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     target.mkdir(parents=True, exist_ok=True)
-    only = sys.argv[2:] or ["main-window", "settings"]
+    only = sys.argv[2:] or ["main-window", "settings", "background-removal"]
     if "main-window" in only:
         main_window_shot(target / "main-window.png")
         print(f"wrote {target / 'main-window.png'}")
     if "settings" in only:
         settings_shot(target / "settings.png")
         print(f"wrote {target / 'settings.png'}")
+    if "background-removal" in only:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))  # "packaging" is also a PyPI name
+        from background_sheet import render as background_sheet
+
+        background_sheet(target / "background-removal.png")
+        print(f"wrote {target / 'background-removal.png'}")

@@ -199,7 +199,9 @@ def remove_background_result(
         from .matting import decontaminate
 
         colours = decontaminate(rgb, alpha)
-        confidence = float(np.abs(2.0 * saliency - 1.0).mean())
+        from .segmentation import decisiveness
+
+        confidence = decisiveness(saliency)
         model_id, provider = net.spec.id, net.provider
     out = np.empty((h, w, 4), np.uint8)
     out[..., :3] = colours
