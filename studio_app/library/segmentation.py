@@ -26,7 +26,8 @@ from studio_app.resources import resource_path
 
 from .errors import ModelUnavailableError
 
-__all__ = ["ModelUnavailableError", "SaliencyModel", "file_sha256", "load_model", "model_path", "shipped_model"]
+__all__ = ["ModelUnavailableError", "SaliencyModel", "file_sha256", "limit_threads", "load_model", "model_path",
+           "shipped_model"]
 
 _GPU_PROVIDERS = ("CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider")
 _sessions: dict[tuple[str, int], SaliencyModel] = {}
@@ -51,8 +52,20 @@ def model_path(spec: SegmentationModelSpec, models_dir: Path | None = None) -> P
     return Path(models_dir) / spec.file_name
 
 
+_local = threading.local()
+
+
 def _threads() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
+    limit = getattr(_local, "threads", None)
+    return limit or max(1, min(os.cpu_count() or 1, 4))
+
+
+def limit_threads(threads: int | None) -> None:
+    """Cap the intra-op threads of models loaded by default on the calling thread (None: no cap).
+
+    A batch import runs one cut-out per worker thread; each network run then uses
+    cores / workers threads instead of all cores, so the workers do not fight over the CPU."""
+    _local.threads = threads
 
 
 @dataclass

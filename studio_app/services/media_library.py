@@ -411,8 +411,14 @@ class MediaLibraryService:
         done = 0
         done_lock = threading.Lock()
 
+        share = max(1, (os.cpu_count() or 1) // workers)
+
         def one(path: Path) -> ImportOutcome:
             nonlocal done
+            if workers > 1 and remove_background is not False and not defer_background:
+                from studio_app.library.segmentation import limit_threads  # NumPy: lazily
+
+                limit_threads(share)  # this worker's share of the cores for the network
             if cancel is not None and cancel.is_set():
                 outcome = ImportOutcome(str(path), error="cancelled")
             else:
@@ -727,6 +733,9 @@ class MediaLibraryService:
         asset = self.store.media.get(asset_id)
         if not self.background_pending(asset):
             return asset
+        from studio_app.library.segmentation import limit_threads  # NumPy: lazily
+
+        limit_threads(max(1, (os.cpu_count() or 1) // 2))  # callers run several of these at once
         try:
             return self.apply_background_removal(asset_id)
         except (BackgroundRemovalError, ModelUnavailableError) as exc:
