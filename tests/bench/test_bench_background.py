@@ -84,9 +84,14 @@ def test_bench_background_studio_import_100_photos_inline(photos, tmp_path, benc
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "studio_app", "--data-dir", str(tmp_path / "data"), "import", "--json",
            str(tmp_path / "photos")]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert r.returncode == 0, r.stderr[-2000:]
     rows = json.loads(r.stdout)
     assert len(rows) == len(files) == 100 and all(row["id"] for row in rows)
@@ -96,7 +101,8 @@ def test_bench_background_studio_import_100_photos_inline(photos, tmp_path, benc
         key = note.get("method") or note.get("status") or "off"
         methods[key] = methods.get(key, 0) + 1
     bench_record("library_studio_import_100_photos_removal_inline", seconds, "s", "< 30 s on 2 cores",
-                 met=seconds < 30, cut_outs_by_method=methods, cores=os.cpu_count(),
+                 met=seconds < 30, cut_outs_by_method=methods, cores=os.cpu_count(), cpu_seconds=round(cpu, 1),
+                 load_average_1min=round(os.getloadavg()[0], 2),
                  note="`studio import FOLDER` in a fresh process, seed defaults (type object, removal on); "
                       "the 6 fixture photos cycled; includes interpreter and model start-up")
 
