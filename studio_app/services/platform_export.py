@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from studio_app.domain.asset import Asset
 from studio_app.render.presets import (
     PRESET_FOR_ASSET_TYPE,
@@ -24,6 +26,29 @@ from studio_app.store.blobs import BlobNotFoundError
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+
+EXPORT_SECTION = "platform_export"
+"""settings.json section of the Export for platform dialog."""
+
+
+class PlatformExportSettings(BaseModel):
+    """What the Export for platform dialog remembers: the last folder written to (absolute path)."""
+
+    last_folder: str | None = None
+
+
+def last_export_folder(store: StudioStore) -> Path | None:
+    """The folder of the last platform export, if it still exists."""
+    folder = store.settings.section(EXPORT_SECTION, PlatformExportSettings).last_folder
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+def remember_export_folder(store: StudioStore, folder: str | Path) -> None:
+    """Remember ``folder`` for the next export (errors writing settings are not fatal: ignored)."""
+    try:
+        store.settings.save_section(EXPORT_SECTION, PlatformExportSettings(last_folder=str(Path(folder).resolve())))
+    except OSError:
+        pass
 
 
 @dataclass(frozen=True)

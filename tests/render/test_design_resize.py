@@ -78,9 +78,9 @@ def test_text_is_kept_inside_the_new_canvas(qapp) -> None:  # noqa: ANN001
     for target in (AssetType.TWITCH_EMOTE, AssetType.STORY_GRAPHIC, AssetType.X_HEADER):
         new = resize_design(doc, target)
         (t,) = new.sketch_elements
-        l, tp, r, b = measure_text(t, new.width, new.height)
+        lft, tp, r, b = measure_text(t, new.width, new.height)
         x, y = t.points[0][0] * new.width / 100, t.points[0][1] * new.height / 100
-        assert x + l >= -0.5 and y + tp >= -0.5, target
+        assert x + lft >= -0.5 and y + tp >= -0.5, target
         assert x + r <= new.width + 0.5 and y + b <= new.height + 0.5, target
         assert t.text == wide.text
 

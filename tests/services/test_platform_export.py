@@ -16,7 +16,13 @@ from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import JobStatus
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.render import presets
-from studio_app.render.presets import PRESETS, ExportPreset, PresetExportError, build_preset_files, downscale_icon
+from studio_app.render.presets import (
+    PRESETS,
+    ExportPreset,
+    PresetExportError,
+    build_preset_files,
+    downscale_icon,
+)
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
