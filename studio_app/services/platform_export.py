@@ -78,7 +78,7 @@ def default_preset_for(asset: Asset) -> ExportPreset:
 
 def design_name(store: StudioStore, asset: Asset) -> str:
     """The name used in file names: the canvas document's name of the asset's job when the
-    store knows it, else ``<target>-<first 8 chars of the asset id>``."""
+    store knows it, else ``result-<first 8 chars of the asset id>`` (the preset names the target)."""
     try:
         job = store.jobs.get(asset.job_id)
         if job.canvas_document_id:
@@ -87,7 +87,7 @@ def design_name(store: StudioStore, asset: Asset) -> str:
                 return name
     except NotFoundError:
         pass
-    return f"{asset.asset_type.value.replace('_', '-')}-{asset.id[:8]}"
+    return f"result-{asset.id[:8]}"
 
 
 def prepare_export(store: StudioStore, asset_id: str, preset_name: str,

@@ -51,6 +51,7 @@ class ResizeDialog(QDialog):
     def __init__(self, doc: CanvasDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Resize design")
+        self.setMinimumWidth(480)
         self.doc = doc
         self.target_combo = QComboBox()
         for t, spec in TARGET_SPECS.items():
@@ -98,10 +99,14 @@ class ResizeDialog(QDialog):
     def _update_summary(self) -> None:
         spec = TARGET_SPECS[self.target]
         texts = sum(1 for e in self.doc.sketch_elements if e.kind == "text")
-        self.summary.setText(
-            f"The canvas becomes {spec.width}x{spec.height} px. {len(self.doc.placements)} placement(s) keep their "
-            f"place in percent; {len(self.doc.sketch_elements)} sketch element(s) keep their stroke and text sizes "
-            f"relative to the height" + (f"; {texts} text(s) are kept inside the canvas." if texts else "."))
+        parts = [f"The canvas becomes {spec.width}x{spec.height} px."]
+        if self.doc.placements:
+            parts.append("Media keep their place and size in percent of the canvas.")
+        if self.doc.sketch_elements:
+            parts.append("Strokes and text keep their size relative to the canvas height.")
+        if texts:
+            parts.append("Text is moved or made smaller where it would leave the canvas.")
+        self.summary.setText(" ".join(parts))
 
 
 def resize_open_design(parent: QWidget, editor: CanvasEditor, undo_stack: QUndoStack, *,

@@ -147,6 +147,8 @@ class ExportDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
@@ -217,8 +219,9 @@ class ExportDialog(QDialog):
     def show_plan(self) -> None:
         """Fill the table with the files the chosen preset will write."""
         preset = PRESETS[self.preset_name]
-        self.preset_note.setText(f"{preset.note}. {'Transparent PNG.' if preset.wants_alpha else 'No transparency.'}"
-                                 f" Formats: {', '.join(preset.formats)}.")
+        note = preset.note[:1].upper() + preset.note[1:]
+        alpha = "Transparent PNG." if preset.wants_alpha else "No transparency."
+        self.preset_note.setText(f"{note}. {alpha} Formats: {', '.join(preset.formats)}.")
         self.table.setRowCount(len(preset.sizes))
         for row, ((w, h), name) in enumerate(zip(preset.sizes, self.planned_names(), strict=True)):
             values = (name, f"{w}x{h}" if w != h else f"{size_label(w, h)} px", "", _limit_text(preset.max_bytes), "")
