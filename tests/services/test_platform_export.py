@@ -165,3 +165,13 @@ def test_icon_downscale_is_sharper_than_a_plain_resize_and_has_no_dark_fringe() 
     edge = arr[(arr[..., 3] > 40) & (arr[..., 3] < 215)]
     assert len(edge) > 10 and edge[:, 0].min() >= 200
     assert downscale_icon(icon, 112, 112) is icon
+
+
+def test_design_name_is_the_canvas_name_else_result_and_id(store, tmp_path) -> None:  # noqa: ANN001
+    from studio_app.services.platform_export import design_name
+
+    named = store.assets.get(_noise_result(store, tmp_path, AssetType.TWITCH_EMOTE))
+    assert design_name(store, named) == "Noise Stream"
+    doc = CanvasDocument(asset_type=AssetType.TWITCH_BADGE)  # never saved to the store
+    _job, unnamed = GenerationService(store).run(GenerateRequest(asset_type=doc.asset_type, canvas=doc))
+    assert design_name(store, unnamed) == f"result-{unnamed.id[:8]}"
