@@ -47,7 +47,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageFilter, features
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
@@ -237,6 +236,8 @@ def downscale_icon(image: Image.Image, width: int, height: int) -> Image.Image:
     bands = [b.filter(sharpen) for b in small.split()]
     if not alpha:
         return Image.merge(small.mode, bands)
+    import numpy as np  # here, not at import: opening the window must not load numpy
+
     arr = np.stack([np.asarray(b) for b in bands], axis=-1)
     arr[..., :3] = np.minimum(arr[..., :3], arr[..., 3:4])  # premultiplied: colour <= alpha
     return Image.fromarray(arr, "RGBa").convert("RGBA")
