@@ -327,11 +327,13 @@ class MediaLibraryPanel(QWidget):
             self._show_error("the clipboard holds no image")
 
     def _import_progress(self, done: int, total: int) -> None:
-        dialog = self._progress  # setValue may process events that close the dialog
-        if dialog is not None:
-            dialog.setMaximum(total)
-            dialog.setLabelText(f"Importing {done} of {total}…")
-            dialog.setValue(done)
+        # A local reference: a modal QProgressDialog.setValue() processes events, so the import's
+        # done signal can run _close_progress() (and clear self._progress) in the middle of this.
+        progress = self._progress
+        if progress is not None:
+            progress.setMaximum(total)
+            progress.setLabelText(f"Importing {done} of {total}…")
+            progress.setValue(done)
         # Show the originals as they land (every 0.3 s), not only when the whole batch is in.
         now = time.monotonic()
         if now - self._last_progress_reload >= 0.3 and done < total:
