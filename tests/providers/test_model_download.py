@@ -32,6 +32,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(self.status)
         self.send_header("Content-Type", "application/octet-stream")
+        if self.server.send_length:  # type: ignore[attr-defined]
+            self.send_header("Content-Length", str(len(self.payload)))
         self.end_headers()
         if self.status == 200:
             self.wfile.write(self.payload)
@@ -44,6 +46,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[ThreadingHTTPServer]:
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.hits = 0  # type: ignore[attr-defined]
+    srv.send_length = True  # type: ignore[attr-defined]
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     yield srv
@@ -80,6 +83,14 @@ def test_a_checksum_mismatch_keeps_nothing(server, tmp_path: Path) -> None:  # n
 def test_a_wrong_size_is_refused_before_writing(server, tmp_path: Path) -> None:  # noqa: ANN001
     _Handler.payload = PAYLOAD[:1000]
     with pytest.raises(ModelDownloadError, match="offers 1000 bytes"):
+        download_model(spec_for(PAYLOAD), tmp_path, url=url(server))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cut_stream_without_length_is_not_kept(server, tmp_path: Path) -> None:  # noqa: ANN001
+    server.send_length = False  # the answer ends when the connection closes, early
+    _Handler.payload = PAYLOAD[:1000]
+    with pytest.raises(ModelDownloadError, match="stopped at 1000 of 307200 bytes"):
         download_model(spec_for(PAYLOAD), tmp_path, url=url(server))
     assert list(tmp_path.iterdir()) == []
 
