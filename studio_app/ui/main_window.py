@@ -6,14 +6,14 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,6 +46,7 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import default_provider, provider_label
+from studio_app.services.starters import starter_document
 from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
@@ -54,12 +54,19 @@ from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
+from .context_menus import canvas_menu, library_menu, scene_centre
+from .empty_state import EmptyState
+from .file_dialogs import FileDialogs
 from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
 from .results.strip import ResultsStrip
 from .settings.dialog import SettingsDialog
+from .shortcuts_dialog import GettingStartedDialog, ShortcutsDialog
+from .starters_dialog import choose_starter
 from .sync.settings_panel import SyncSettingsPanel
 from .sync.status_widget import SyncStatusWidget
+from .theme import APPEARANCE_SECTION, THEME_LABELS, THEMES, AppearanceSettings, apply_theme
+from .window_layout import WindowLayout
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
 EXPORT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
@@ -104,6 +111,9 @@ class MainWindow(QMainWindow):
         self.file_path: Path | None = None
         self.last_error: tuple[str, str] | None = None
         self.resize(1680, 980)
+        self.appearance = store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
+        apply_theme(self.appearance.theme)
+        self.file_dialogs = FileDialogs(store)
 
         self.undo_stack = QUndoStack(self)
         self.workspace = CanvasWorkspace(self.undo_stack, generation.images, self._palette)
@@ -164,29 +174,29 @@ class MainWindow(QMainWindow):
         self.results = ResultsStrip(self._asset_bytes)
 
         bottom = QHBoxLayout()
-        bottom.setContentsMargins(6, 4, 6, 4)
+        bottom.setContentsMargins(6, 4, 6, 0)
         bottom.addWidget(QLabel("Target:"))
-        bottom.addWidget(self.asset_type_combo)
+        bottom.addWidget(self.asset_type_combo, 1)
         bottom.addWidget(self.canvas_mode)
         bottom.addWidget(self.generate_button)
         bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.progress, 1)
+        progress_row = QHBoxLayout()  # its own row: "Done (offline preview)" is never squeezed
+        progress_row.setContentsMargins(6, 2, 6, 4)
+        progress_row.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
         cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
         cl.addWidget(self.workspace, 1)
         cl.addLayout(bottom)
+        cl.addLayout(progress_row)
         cl.addWidget(self.results)
+        self.setCentralWidget(centre)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.left_tabs)
-        splitter.addWidget(centre)
-        splitter.addWidget(self.coach_panel)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 0)
-        splitter.setSizes([320, 900, 320])
-        self.setCentralWidget(splitter)
+        # The library and the coach are docks like the canvas panels: each can be moved,
+        # floated or closed, and the arrangement is kept (window_layout.py).
+        self.library_dock = self._dock("library", "Library", self.left_tabs, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.coach_dock = self._dock("coach", "Coach", self.coach_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._build_docks()
 
         self.provider_status = QLabel(f"Provider: {provider_label}")
@@ -238,24 +248,33 @@ class MainWindow(QMainWindow):
         self._sync_asset_type_combo()
         self._document_changed()
         self._update_title()
+        self._build_first_hour()
+        self.window_layout = WindowLayout(self, store)
+        self.window_layout.restore(geometry=False)
 
     # -- building ----------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by object name
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
     def _build_docks(self) -> None:
         ws = self.workspace
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget in (("inspector", "Inspector", ws.inspector), ("layers", "Layers", ws.layers),
                                     ("history", "History", ws.history)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            self.docks[name] = dock
+            self.docks[name] = self._dock(name, title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.coach_dock, self.docks["inspector"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.docks["inspector"], self.docks["layers"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["layers"], self.docks["history"])
         self.docks["layers"].raise_()
-        self.resizeDocks([self.docks["inspector"]], [260], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock, self.coach_dock, self.docks["inspector"]], [270, 300, 230],
+                         Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["inspector"], self.docks["layers"]], [300, 420], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
@@ -268,6 +287,9 @@ class MainWindow(QMainWindow):
             act = m.addAction(text)
             act.setShortcut(key)
             act.triggered.connect(lambda _=False, f=slot: f())
+        starter = m.addAction("New from &starter…")
+        starter.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        starter.triggered.connect(lambda: self.new_from_starter())
         self.recent_menu = QMenu("Open &recent", self)
         m.addMenu(self.recent_menu)
         self._rebuild_recent_menu()
@@ -296,7 +318,8 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        # Both customs: Ctrl+Shift+Z (Linux, macOS, Photoshop) and Ctrl+Y (Windows, Canva, Office).
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
         e.addSeparator()
@@ -330,8 +353,24 @@ class MainWindow(QMainWindow):
             v.addAction(acts[name])
         v.addAction(self.workspace.easy_action)
         v.addSeparator()
-        for dock in self.docks.values():
+        for dock in (self.library_dock, self.coach_dock, *self.docks.values()):
             v.addAction(dock.toggleViewAction())
+        self.jobs_toggle_action = self.jobs_dock.toggleViewAction()
+        self.jobs_toggle_action.setText("&Jobs")
+        self.jobs_toggle_action.setShortcut(QKeySequence("Ctrl+J"))
+        v.addAction(self.jobs_toggle_action)
+        v.addAction("&Reset layout").triggered.connect(lambda: self.window_layout.reset())
+        v.addSeparator()
+        self.theme_menu = v.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for theme in THEMES:
+            act = self.theme_menu.addAction(THEME_LABELS[theme])
+            act.setCheckable(True)
+            act.setChecked(theme == self.appearance.theme)
+            act.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            group.addAction(act)
+            self.theme_actions[theme] = act
 
         t = self.menuBar().addMenu("&Tools")
         for act in self.tool_actions.values():
@@ -346,9 +385,134 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self.cancel_action.triggered.connect(self.cancel_generation)
         g.addSeparator()
-        jobs = g.addAction("&Jobs…")
-        jobs.setShortcut(QKeySequence("Ctrl+J"))
-        jobs.triggered.connect(self.show_jobs)
+        g.addAction(self.jobs_toggle_action)  # Ctrl+J shows and hides the Jobs panel
+
+    # -- first hour: help, empty states, starters, theme, right-click menus ------------------
+    def _build_first_hour(self) -> None:
+        h = self.menuBar().addMenu("&Help")
+        start = h.addAction("&Getting started")
+        start.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        if QKeySequence("F1") not in start.shortcuts():
+            start.setShortcuts([*start.shortcuts(), QKeySequence("F1")])
+        start.triggered.connect(lambda: self.show_getting_started())
+        keys = h.addAction("&Keyboard shortcuts")
+        keys.setShortcut(QKeySequence("Ctrl+/"))
+        keys.triggered.connect(lambda: self.show_shortcuts())
+
+        self.library_panel.assetActivated.connect(lambda asset_id: self.place_at_centre([asset_id]))
+        grid = self.library_panel.grid
+        grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        grid.customContextMenuRequested.connect(self._library_context_menu)
+        self.library_panel.file_dialogs = self.file_dialogs
+        self.coach_panel.file_dialogs = self.file_dialogs
+        self.canvas_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas_view.customContextMenuRequested.connect(self._canvas_context_menu)
+
+        model = self.library_panel.model
+        self.library_empty = EmptyState(
+            grid.viewport(), "Your media goes here",
+            "Drop images or a folder here, paste one with Ctrl+V, or press Import…. "
+            "Then drag them onto the canvas or double-click one.", lambda: model.rowCount() == 0)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(lambda *_: self.library_empty.refresh())
+        self.canvas_empty = EmptyState(
+            self.canvas_view.viewport(), "Start here",
+            "Pick a target below (YouTube thumbnail, Twitch emote…), then drag media here from the "
+            "library or drop files from your computer, or sketch with the tools at the left.",
+            lambda: not self.editor.document.has_content())
+        self.canvas_empty.add_button("Start from a starter design…", self.new_from_starter)
+        self.editor.changed.connect(self.canvas_empty.refresh)
+        self.editor.documentReplaced.connect(self.canvas_empty.refresh)
+        results_text = ("Generated images appear here, newest first. Press Generate (Ctrl+G), or the coach's "
+                        "Generate Now; without an API key you get a labelled offline preview.")
+        self.results_empty = EmptyState(self.results.viewport(), "Results", results_text,
+                                        lambda: self.results.count() == 0)
+        self.generated_empty = EmptyState(self.generated.viewport(), "Nothing generated yet", results_text,
+                                          lambda: self.generated.count() == 0)
+        for strip, hint in ((self.results, self.results_empty), (self.generated, self.generated_empty)):
+            strip.model().rowsInserted.connect(lambda *_, e=hint: e.refresh())
+            strip.model().rowsRemoved.connect(lambda *_, e=hint: e.refresh())
+        app = QApplication.instance()
+        app.styleHints().colorSchemeChanged.connect(lambda _s: self._system_scheme_changed())
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", False):
+            self._docks_sized = True
+            if not self.window_layout.restored:  # first start: room for the canvas on a laptop
+                wide = self.width() >= 1700
+                self.resizeDocks([self.library_dock, self.coach_dock, self.docks["inspector"]],
+                                 [300 if wide else 250, 340 if wide else 280, 260 if wide else 220],
+                                 Qt.Orientation.Horizontal)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts: every shortcut, read from the window's actions."""
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_getting_started(self) -> GettingStartedDialog:
+        """F1: the first-hour steps."""
+        dialog = GettingStartedDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def set_theme(self, theme: str) -> str:
+        """View → Theme: "dark", "light" or "system"; applied to every window now and kept in
+        settings. Returns the effective theme ("dark" or "light")."""
+        effective = apply_theme(theme)
+        self.appearance = self.store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
+        self.appearance.theme = theme
+        try:
+            self.store.settings.save_section(APPEARANCE_SECTION, self.appearance)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not keep the theme: {exc.strerror or exc}", 6000)
+        if theme in self.theme_actions:
+            self.theme_actions[theme].setChecked(True)
+        return effective
+
+    def _system_scheme_changed(self) -> None:
+        if self.appearance.theme == "system":
+            apply_theme("system")
+
+    def new_from_starter(self, asset_type: str | None = None) -> bool:
+        """Replace the canvas with the starter design of ``asset_type`` (asks which when None,
+        offering the current target first). One undo-clean new document, like File → New."""
+        if asset_type is None:
+            asset_type = choose_starter(self, self.editor.document.asset_type.value)
+            if asset_type is None:
+                return False
+        self._replace_document(starter_document(asset_type), None)
+        self.autosave.discard()
+        self.canvas_view.fit()
+        self.statusBar().showMessage("Starter design: replace the texts and drop your media into the frame", 8000)
+        return True
+
+    def place_at_centre(self, asset_ids: list[str]) -> list[str]:
+        """Place library assets at the canvas centre (double-click, Place on canvas)."""
+        return self.place_media(asset_ids, scene_centre(self.canvas_view))
+
+    def _canvas_context_menu(self, pos) -> None:  # noqa: ANN001 - QPoint in viewport coordinates
+        menu = canvas_menu(self.canvas_view, self.canvas_actions.actions, pos,
+                           [("New from starter…", self.new_from_starter)])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.canvas_view.viewport().mapToGlobal(pos))
+
+    def _library_context_menu(self, pos) -> None:  # noqa: ANN001 - QPoint in viewport coordinates
+        panel = self.library_panel
+        index = panel.grid.indexAt(pos)
+        if not index.isValid():
+            return
+        if not panel.grid.selectionModel().isSelected(index):
+            panel.grid.setCurrentIndex(index)
+        ids = panel.selected_ids()
+        details = panel.details
+        menu = library_menu(panel.grid, ids, place=self.place_at_centre, favourite=details._toggle_favorite,
+                            remove_background=details._remove_background, delete=panel.delete_selected)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(panel.grid.viewport().mapToGlobal(pos))
 
     def _palette(self) -> tuple[list[str], str | None]:
         """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""
@@ -484,7 +648,7 @@ class MainWindow(QMainWindow):
     def open_document(self, path: str | Path | None = None) -> bool:
         """Open a ``.json`` canvas document (asks for a file when ``path`` is None)."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open canvas", "", "Canvas documents (*.json)")
+            path = self.file_dialogs.open_file(self, "canvas", "Open canvas", "Canvas documents (*.json)")
             if not path:
                 return False
         try:
@@ -514,8 +678,8 @@ class MainWindow(QMainWindow):
     def save_document_as(self, path: str | Path | None = None) -> bool:
         """Save under a new name."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save canvas", f"{self.editor.document.name}.json",
-                                                  "Canvas documents (*.json)")
+            path = self.file_dialogs.save_file(self, "canvas", "Save canvas", f"{self.editor.document.name}.json",
+                                               "Canvas documents (*.json)")
             if not path:
                 return False
         return self._write(Path(path))
@@ -598,6 +762,7 @@ class MainWindow(QMainWindow):
         else:
             self.autosave.save_now()
         self.autosave.detach()
+        self.window_layout.save()
         if self.sync is not None:
             self.sync.stop()
         super().closeEvent(event)
@@ -635,14 +800,14 @@ class MainWindow(QMainWindow):
         fmt, scale = dialog.format_combo.currentData(), dialog.scale_combo.currentData()
         suffix = EXPORT_SUFFIX[fmt]
         name = f"{self.editor.document.name}@{scale:g}x{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export canvas", name, f"{fmt} (*{suffix})")
+        path = self.file_dialogs.save_file(self, "export", "Export canvas", name, f"{fmt} (*{suffix})")
         if path:
             if self.export_canvas(path, fmt, scale):
                 self.statusBar().showMessage(f"Exported {path}", 6000)
 
     def _import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "",
-                                                "Images (*.png *.jpg *.jpeg *.webp *.gif)")
+        paths = self.file_dialogs.open_files(self, "import", "Import media",
+                                             "Images (*.png *.jpg *.jpeg *.webp *.gif)")
         if paths:
             self.library_panel.import_paths([Path(p) for p in paths])
 
@@ -662,10 +827,15 @@ class MainWindow(QMainWindow):
         """Keep the window usable on a 1366 px laptop: combos size to a short text (their popups
         still show full labels) and the side panes may shrink; only the canvas keeps its room."""
         for combo in self.findChildren(QComboBox):
+            if combo is self.asset_type_combo:  # it stretches in the generate row and shows its whole label
+                continue
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(min(combo.minimumContentsLength() or 12, 12))
             combo.setMinimumWidth(min(combo.sizeHint().width(), 160))  # else Qt's hint is the longest label
-        self.left_tabs.setMinimumWidth(220)
+        for combo in (self.library_panel.type_filter, self.library_panel.sort_combo):  # two share a row
+            combo.setMinimumContentsLength(6)
+            combo.setMinimumWidth(80)
+        self.left_tabs.setMinimumWidth(230)
         self.coach_panel.setMinimumWidth(260)
         for dock in self.docks.values():
             dock.widget().setMinimumWidth(min(dock.widget().minimumSizeHint().width(), 220))
@@ -715,6 +885,10 @@ class MainWindow(QMainWindow):
         """Show the Jobs panel (recent jobs, their errors, Cancel per running job)."""
         self.jobs_dock.show()
         self.jobs_dock.raise_()
+
+    def toggle_jobs(self) -> None:
+        """Ctrl+J: show the Jobs panel, or hide it when it is shown."""
+        self.jobs_toggle_action.trigger()
 
     def open_settings(self) -> SettingsDialog:
         """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers)."""

@@ -144,6 +144,12 @@ class PlacementItem(QGraphicsPixmapItem):
         """False when the placeholder is shown."""
         return self._source is not None
 
+    def image_size(self) -> tuple[float, float]:
+        """The drawn image's size in canvas px (the box when the placeholder is shown)."""
+        if self._source is None:
+            return self.box_w, self.box_h
+        return contain(self._source.width(), self._source.height(), self.box_w, self.box_h)
+
     def set_device_scale(self, scale: float) -> None:
         """The view's zoom changed: pick the pyramid level for the new on-screen size."""
         if abs(scale - self._device_scale) > 1e-6:
