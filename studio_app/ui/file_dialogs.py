@@ -1,7 +1,7 @@
 """File dialogs that open in the folder last used for the same purpose.
 
-They use the platform's own dialog (QFileDialog's static functions without
-``DontUseNativeDialog``: the Windows/macOS dialog, the desktop portal or GTK dialog on Linux).
+They use the platform's own dialog (QFileDialog's static functions with no options, so Qt
+picks the Windows/macOS dialog, or the desktop portal or GTK dialog on Linux).
 The folder last used per purpose ("import", "canvas", "export", "result") is kept in the
 ``appearance`` settings section, so it survives a restart.
 """

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from .safe_zones import safe_zones
 from .scene import CanvasScene
@@ -123,6 +123,7 @@ class CanvasView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.show_safe_zones = False
+        self._dim = True
         self._fit_mode = True
         self._space = False
         self._pan_from: QPointF | None = None
@@ -285,6 +286,7 @@ class CanvasView(QGraphicsView):
         safe = self.show_safe_zones
         try:
             self.show_safe_zones = False
+            self._dim = False  # the veil is painted live over the layers, not baked into them
             self._fade([*live, *chrome, *above], None)
             below_pix = self._layer(dpr, opaque=True)
             above_pix = None
@@ -296,6 +298,7 @@ class CanvasView(QGraphicsView):
             self._fade([*live, *chrome], original)
         finally:
             self.show_safe_zones = safe
+            self._dim = True
         self._frozen_opacity = [(i, original[id(i)]) for i in still]
         full = below_pix
         if above_pix is not None:
@@ -472,7 +475,7 @@ class CanvasView(QGraphicsView):
     def _dim_outside(self, painter: QPainter, rect: QRectF) -> None:
         """Veil what lies outside the canvas: it is not exported or sent, so it must look it."""
         canvas = self.canvas_scene.sceneRect()
-        if canvas.contains(rect):
+        if not self._dim or canvas.contains(rect):
             return
         outside = QPainterPath()
         outside.addRect(rect)
@@ -482,6 +485,10 @@ class CanvasView(QGraphicsView):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(OUTSIDE_DIM)
         painter.drawPath(outside.subtracted(inside))
+        overlay = self.canvas_scene.overlay
+        if overlay.isVisible() and not canvas.contains(overlay.sceneBoundingRect()):
+            # Selection frames and handles stay bright over the veil: they must be seen to be grabbed.
+            overlay.paint(painter, QStyleOptionGraphicsItem(), None)
         painter.restore()
 
     # -- drops -------------------------------------------------------------------------

@@ -209,10 +209,14 @@ class CoachPanel(QWidget):
         for pos in LOGO_POSITIONS:
             self.logo_position.addItem(pos.replace("-", " "), pos)
         self.logo_position.setCurrentIndex(LOGO_POSITIONS.index("bottom-right"))
-        gen_row = QHBoxLayout()
-        gen_row.addWidget(self.generate_button, 1)
-        gen_row.addWidget(self.logo_check)
-        gen_row.addWidget(self.logo_position)
+        # The logo choice on its own row: beside the button it pushed the combo out of a narrow dock.
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_check)
+        logo_row.addWidget(self.logo_position, 1)
+        gen_row = QVBoxLayout()
+        gen_row.setSpacing(4)
+        gen_row.addLayout(logo_row)
+        gen_row.addWidget(self.generate_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setTextVisible(True)
