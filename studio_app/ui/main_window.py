@@ -52,6 +52,7 @@ from studio_app.services.sync_service import SyncService
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
+from .canvas.icons import tool_icon
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .context_menus import canvas_menu, library_menu, scene_centre
@@ -208,6 +209,9 @@ class MainWindow(QMainWindow):
         self.jobs_dock.setObjectName("dock_jobs")
         self.jobs_dock.setWidget(self.jobs_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        # The side docks keep the full height: the Jobs panel opens under the canvas only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock.hide()
         self.settings_dialog: SettingsDialog | None = None
         self.sync = sync
@@ -471,11 +475,20 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not keep the theme: {exc.strerror or exc}", 6000)
         if theme in self.theme_actions:
             self.theme_actions[theme].setChecked(True)
+        self._refresh_icons()
         return effective
+
+    def _refresh_icons(self) -> None:
+        """Redraw the tool icons in the new palette's text colour (drawn once, at creation)."""
+        for tool, act in self.tool_actions.items():
+            act.setIcon(tool_icon(tool))
+        for tool, button in self.workspace.easy_bar.tool_buttons.items():
+            button.setIcon(tool_icon(tool, 64))
 
     def _system_scheme_changed(self) -> None:
         if self.appearance.theme == "system":
             apply_theme("system")
+            self._refresh_icons()
 
     def new_from_starter(self, asset_type: str | None = None) -> bool:
         """Replace the canvas with the starter design of ``asset_type`` (asks which when None,

@@ -198,6 +198,9 @@ def test_view_theme_switches_to_light_and_is_kept(tmp_path, qtbot) -> None:  # n
     assert not is_dark(app.palette()) and _window_colour_lightness(win) > 180
     dialog = ExportDialog(win)  # a dialog opened after the switch is light as well
     assert _window_colour_lightness(dialog) > 180
+    pen = win.tool_actions["pen"].icon().pixmap(48, 48).toImage()  # tool icons redrawn dark on light
+    inked = [pen.pixelColor(x, y) for x in range(48) for y in range(48) if pen.pixelColor(x, y).alpha() > 200]
+    assert inked and max(c.lightness() for c in inked) < 100
     assert store.settings.section(APPEARANCE_SECTION, AppearanceSettings).theme == "light"
     win.close()
     store.close()
