@@ -48,6 +48,7 @@ class EmptyState(QWidget):
         self.title.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         self._layout = QVBoxLayout(self)
+        self._layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # never larger than the pane
         self._layout.setContentsMargins(16, 16, 16, 16)
         self._layout.addStretch(1)
         self._layout.addWidget(self.title)
@@ -66,19 +67,32 @@ class EmptyState(QWidget):
         return button
 
     def refresh(self) -> None:
-        """Show the hint while the pane is empty, hide it otherwise."""
-        empty = bool(self._is_empty())
-        if empty:
+        """Show the hint while the pane is empty and large enough to hold it whole; hide it otherwise."""
+        show = bool(self._is_empty()) and self._fits()
+        if show:
             self._fit()
             self.raise_()
-        self.setVisible(empty)
+        self.setVisible(show)
+
+    def _fits(self) -> bool:
+        need = self._layout.totalMinimumSize()
+        width = self.host.width()
+        height = self._layout.totalHeightForWidth(width) if self._layout.hasHeightForWidth() else need.height()
+        return need.width() <= width and height <= self.host.height()
 
     def _fit(self) -> None:
         self.setGeometry(self.host.rect())
 
+    def moveEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        # A scrolling viewport (QWidget.scroll) drags its children along: stay over the pane.
+        super().moveEvent(event)
+        if self.pos() != self.host.rect().topLeft():
+            self.move(self.host.rect().topLeft())
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.host and event.type() == QEvent.Type.Resize:
             self._fit()
+            self.refresh()  # a pane squeezed too small for the hint hides it rather than cut it
         return super().eventFilter(obj, event)
 
     def event(self, e: QEvent) -> bool:

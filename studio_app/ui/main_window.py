@@ -178,11 +178,13 @@ class MainWindow(QMainWindow):
         bottom.setContentsMargins(6, 4, 6, 0)
         bottom.addWidget(QLabel("Target:"))
         bottom.addWidget(self.asset_type_combo, 1)
-        bottom.addWidget(self.canvas_mode)
         bottom.addWidget(self.generate_button)
         bottom.addWidget(self.cancel_button)
-        progress_row = QHBoxLayout()  # its own row: "Done (offline preview)" is never squeezed
+        # A second row: the snapshot switch and the progress, so "Done (offline preview)" is never
+        # squeezed and the generate row fits the canvas column of a 1366 px laptop.
+        progress_row = QHBoxLayout()
         progress_row.setContentsMargins(6, 2, 6, 4)
+        progress_row.addWidget(self.canvas_mode)
         progress_row.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -443,6 +445,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_docks_sized", False):
             self._docks_sized = True
+            # Laid out now: the panes' real minimums are known (hints cached earlier lag behind).
+            self.left_tabs.setMinimumWidth(max(230, self.library_panel.minimumSizeHint().width() + 6))
             if not self.window_layout.restored:  # first start: room for the canvas on a laptop
                 wide = self.width() >= 1700
                 self.resizeDocks([self.library_dock, self.coach_dock, self.docks["inspector"]],
@@ -848,8 +852,13 @@ class MainWindow(QMainWindow):
         for combo in (self.library_panel.type_filter, self.library_panel.sort_combo):  # two share a row
             combo.setMinimumContentsLength(6)
             combo.setMinimumWidth(80)
-        self.left_tabs.setMinimumWidth(230)
-        self.coach_panel.setMinimumWidth(260)
+        self.library_panel.fit_details_width()
+        for layout in self.left_tabs.findChildren(QLayout):  # hints from before the combo changes
+            layout.invalidate()
+        # Never narrower than what the panes' contents need: an explicit minimum below that cut them.
+        # (QTabWidget's own hint lags behind its pages' changed minimums: ask the page; 6 px of tab frame.)
+        self.left_tabs.setMinimumWidth(max(230, self.library_panel.minimumSizeHint().width() + 6))
+        self.coach_panel.setMinimumWidth(max(260, self.coach_panel.minimumSizeHint().width()))
         for dock in self.docks.values():
             dock.widget().setMinimumWidth(min(dock.widget().minimumSizeHint().width(), 220))
         for layout in self.findChildren(QLayout):  # drop size hints cached before the changes above

@@ -66,6 +66,15 @@ def test_each_pane_says_what_to_do_when_empty_and_steps_aside_after(window, phot
     qtbot.waitUntil(lambda: not window.results_empty.isVisible(), timeout=5000)
 
 
+def test_the_canvas_hint_stays_over_the_canvas_when_it_scrolls(window, qtbot) -> None:  # noqa: ANN001
+    view = window.canvas_view
+    view.zoom_by(3.0)  # zoomed in: the viewport scrolls, and QWidget.scroll drags children along
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 120)
+    QApplication.processEvents()
+    hint = window.canvas_empty
+    assert hint.geometry() == view.viewport().rect()
+
+
 def test_the_empty_canvas_hint_lets_drops_and_drawing_through(window, qtbot) -> None:  # noqa: ANN001
     assert window.canvas_empty.isVisible()
     window.tool_actions["pen"].trigger()

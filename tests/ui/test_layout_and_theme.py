@@ -95,6 +95,26 @@ def test_no_text_is_clipped_mid_session(tmp_path, qtbot, photos, size) -> None: 
     store.close()
 
 
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
+def test_no_text_is_clipped_in_easy_sketch_with_jobs_and_history(tmp_path, qtbot, size) -> None:  # noqa: ANN001
+    win, store = _window(tmp_path, qtbot, size)
+    win.workspace.easy_action.trigger()
+    _settle(qtbot)
+    assert win.minimumSizeHint().width() <= 1280  # Easy Sketch's big buttons still fit a laptop
+    assert [str(c) for c in clipped_texts(win)] == []
+    win.workspace.easy_action.trigger()
+    win.toggle_jobs()
+    win.coach_panel.show_history()
+    _settle(qtbot)
+    assert win.jobs_dock.isVisible()
+    assert [str(c) for c in clipped_texts(win)] == []
+    win.left_tabs.setCurrentWidget(win.generated)
+    _settle(qtbot)
+    assert [str(c) for c in clipped_texts(win)] == []
+    win.close()
+    store.close()
+
+
 def test_the_clipping_check_finds_cut_text(qtbot) -> None:  # noqa: ANN001
     """The check above can fail: a label, a button and a combo too narrow for their text."""
     from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton

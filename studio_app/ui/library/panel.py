@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QMessageBox,
@@ -177,7 +178,10 @@ class MediaLibraryPanel(QWidget):
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
         details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        details_scroll.setMinimumWidth(240)  # the details with a vertical scroll bar, nothing cut
+        # Always shown: appearing late, the bar narrowed the viewport under already laid-out details.
+        details_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.details_scroll = details_scroll
+        self.fit_details_width()
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.grid)
@@ -205,6 +209,16 @@ class MediaLibraryPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.refresh()
+
+    def fit_details_width(self) -> None:
+        """Give the details' scroll area room for their own minimum beside a vertical scroll bar
+        (a narrower viewport cut the buttons and the type combo on their right). Call again after
+        changing the details' widgets' sizes."""
+        for layout in self.details.findChildren(QLayout):
+            layout.invalidate()
+        scroll = self.details_scroll
+        scroll.setMinimumWidth(self.details.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth() + 2)
 
     # -- state ---------------------------------------------------------------------
 
