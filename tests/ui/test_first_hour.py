@@ -105,7 +105,7 @@ def test_the_youtube_banner_starter_stays_in_the_area_every_device_shows() -> No
 
 
 def test_the_empty_canvas_offers_a_starter(window, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr("studio_app.ui.main_window.choose_starter", lambda parent, current: "twitch_emote")
+    monkeypatch.setattr("studio_app.ui.first_hour.choose_starter", lambda parent, current: "twitch_emote")
     window.canvas_empty.buttons["Start from a starter design…"].click()
     assert window.editor.document.asset_type == AssetType.TWITCH_EMOTE
     assert window.editor.document.sketch_elements

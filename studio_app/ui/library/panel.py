@@ -361,10 +361,14 @@ class MediaLibraryPanel(QWidget):
             self._show_error("the clipboard holds no image")
 
     def _import_progress(self, done: int, total: int) -> None:
-        if self._progress is not None:
-            self._progress.setMaximum(total)
-            self._progress.setValue(done)
-            self._progress.setLabelText(f"Importing {done} of {total}…")
+        dialog = self._progress
+        if dialog is None:
+            return
+        dialog.setMaximum(total)
+        dialog.setLabelText(f"Importing {done} of {total}…")
+        # Last: a modal progress dialog's setValue processes events, and the import may finish
+        # (and drop the dialog) inside it.
+        dialog.setValue(done)
 
     def _close_progress(self) -> None:
         if self._progress is not None:
