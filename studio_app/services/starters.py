@@ -2,8 +2,8 @@
 
 Each starter is an ordinary CanvasDocument at the target's exact size (TARGET_SPECS) with
 sketch elements a streamer replaces or restyles: a headline, a frame where the face cam or
-hero image goes, an arrow. Points are percent of the canvas, so one recipe fits every size;
-text sizes are px at 1x and scale with the canvas height. Layout families:
+hero image goes, an arrow. Points are percent of the canvas and stroke widths and font sizes
+percent of its height (canvas schema 3), so one recipe fits every size. Layout families:
 
 - wide (thumbnail, overlay, banner, offline screen, headers): headline left, hero frame right.
 - tall (story): headline on top, hero frame in the middle, call to action at the bottom.
@@ -27,12 +27,9 @@ SQUARE = {AssetType.CLIP_COVER, AssetType.DISCORD_STICKER, AssetType.TWITCH_PANE
 TALL = {AssetType.STORY_GRAPHIC}
 
 
-def _font(height: int, fraction: float) -> float:
-    return max(8.0, min(1000.0, round(height * fraction)))
-
-
-def _stroke(height: int, fraction: float) -> float:
-    return max(1.0, min(200.0, round(height * fraction, 1)))
+def _pct(fraction: float) -> float:
+    """A stroke width or font size as a fraction of the canvas height -> percent (canvas schema 3)."""
+    return round(fraction * 100.0, 2)
 
 
 def starter_elements(asset_type: AssetType | str) -> list[SketchElement]:
@@ -42,35 +39,33 @@ def starter_elements(asset_type: AssetType | str) -> list[SketchElement]:
         ValueError: ``asset_type`` is not an AssetType value.
     """
     t = AssetType(asset_type)
-    spec = TARGET_SPECS[t]
-    h = spec.height
     if t in TINY:
         return [SketchElement(kind="ellipse", points=[(8, 8), (92, 92)], color=FRAME,
-                              stroke_width=_stroke(h, 0.08), fill=FRAME + "66")]
+                              stroke_width=_pct(0.08), fill=FRAME + "66")]
     if t in TALL:
         return [
-            SketchElement(kind="text", points=[(8, 8)], text="BIG NEWS", color=TEXT, font_size=_font(h, 0.06)),
-            SketchElement(kind="rectangle", points=[(10, 24), (90, 70)], color=FRAME, stroke_width=_stroke(h, 0.006)),
-            SketchElement(kind="text", points=[(8, 80)], text="LIVE TONIGHT", color=ACCENT, font_size=_font(h, 0.045)),
+            SketchElement(kind="text", points=[(8, 8)], text="BIG NEWS", color=TEXT, font_size=_pct(0.06)),
+            SketchElement(kind="rectangle", points=[(10, 24), (90, 70)], color=FRAME, stroke_width=_pct(0.006)),
+            SketchElement(kind="text", points=[(8, 80)], text="LIVE TONIGHT", color=ACCENT, font_size=_pct(0.045)),
         ]
     if t in SQUARE:
         return [
-            SketchElement(kind="rectangle", points=[(15, 12), (85, 68)], color=FRAME, stroke_width=_stroke(h, 0.02)),
-            SketchElement(kind="text", points=[(10, 75)], text="CLIP!", color=ACCENT, font_size=_font(h, 0.14)),
+            SketchElement(kind="rectangle", points=[(15, 12), (85, 68)], color=FRAME, stroke_width=_pct(0.02)),
+            SketchElement(kind="text", points=[(10, 75)], text="CLIP!", color=ACCENT, font_size=_pct(0.14)),
         ]
     if t == AssetType.YOUTUBE_BANNER:
         # Everything inside the 1546 x 423 px area every device shows (YouTube's banner guidelines).
         return [
-            SketchElement(kind="text", points=[(22, 38)], text="YOUR CHANNEL", color=TEXT, font_size=_font(h, 0.08)),
+            SketchElement(kind="text", points=[(22, 38)], text="YOUR CHANNEL", color=TEXT, font_size=_pct(0.08)),
             SketchElement(kind="text", points=[(22, 52)], text="live Mon · Wed · Fri", color=ACCENT,
-                          font_size=_font(h, 0.04)),
-            SketchElement(kind="rectangle", points=[(62, 37), (78, 63)], color=FRAME, stroke_width=_stroke(h, 0.006)),
+                          font_size=_pct(0.04)),
+            SketchElement(kind="rectangle", points=[(62, 37), (78, 63)], color=FRAME, stroke_width=_pct(0.006)),
         ]
     return [
-        SketchElement(kind="text", points=[(5, 10)], text="YOUR TITLE", color=TEXT, font_size=_font(h, 0.14)),
-        SketchElement(kind="text", points=[(5, 34)], text="subtitle", color=ACCENT, font_size=_font(h, 0.07)),
-        SketchElement(kind="rectangle", points=[(58, 10), (92, 78)], color=FRAME, stroke_width=_stroke(h, 0.012)),
-        SketchElement(kind="arrow", points=[(36, 62), (55, 50)], color=ACCENT, stroke_width=_stroke(h, 0.016)),
+        SketchElement(kind="text", points=[(5, 10)], text="YOUR TITLE", color=TEXT, font_size=_pct(0.14)),
+        SketchElement(kind="text", points=[(5, 34)], text="subtitle", color=ACCENT, font_size=_pct(0.07)),
+        SketchElement(kind="rectangle", points=[(58, 10), (92, 78)], color=FRAME, stroke_width=_pct(0.012)),
+        SketchElement(kind="arrow", points=[(36, 62), (55, 50)], color=ACCENT, stroke_width=_pct(0.016)),
     ]
 
 

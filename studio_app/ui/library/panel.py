@@ -361,14 +361,13 @@ class MediaLibraryPanel(QWidget):
             self._show_error("the clipboard holds no image")
 
     def _import_progress(self, done: int, total: int) -> None:
-        dialog = self._progress
-        if dialog is None:
-            return
-        dialog.setMaximum(total)
-        dialog.setLabelText(f"Importing {done} of {total}…")
-        # Last: a modal progress dialog's setValue processes events, and the import may finish
-        # (and drop the dialog) inside it.
-        dialog.setValue(done)
+        # A local reference: a modal QProgressDialog.setValue() processes events, so the import's
+        # done signal can run _close_progress() (and clear self._progress) in the middle of this.
+        progress = self._progress
+        if progress is not None:
+            progress.setMaximum(total)
+            progress.setLabelText(f"Importing {done} of {total}…")
+            progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self._progress is not None:
