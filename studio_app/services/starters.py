@@ -40,8 +40,8 @@ def starter_elements(asset_type: AssetType | str) -> list[SketchElement]:
     """
     t = AssetType(asset_type)
     if t in TINY:
-        return [SketchElement(kind="ellipse", points=[(8, 8), (92, 92)], color=FRAME,
-                              stroke_width=_pct(0.08), fill=FRAME + "66")]
+        return [SketchElement(kind="ellipse", points=[(10, 10), (90, 90)], color=FRAME,
+                              stroke_width=_pct(0.04), fill=FRAME + "66")]
     if t in TALL:
         return [
             SketchElement(kind="text", points=[(8, 8)], text="BIG NEWS", color=TEXT, font_size=_pct(0.06)),

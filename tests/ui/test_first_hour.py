@@ -95,6 +95,19 @@ def test_a_starter_design_for_every_target(window, asset_type) -> None:  # noqa:
     assert not window.canvas_empty.isVisible()
 
 
+def test_thick_strokes_are_not_cut_at_the_top_left(window) -> None:  # noqa: ANN001
+    """The emote starter's ring: its bounds pad all four sides by half the stroke (the top-left
+    padding was lost and the ring was cut there)."""
+    window.new_from_starter("twitch_emote")
+    (element,) = window.editor.document.sketch_elements
+    item = window.scene.sketch_item(element.id)
+    half = element.stroke_px(window.editor.document.height) / 2
+    outline = item.outline().boundingRect()
+    bounds = item.boundingRect()
+    assert bounds.left() <= outline.left() - half and bounds.top() <= outline.top() - half
+    assert bounds.right() >= outline.right() + half and bounds.bottom() >= outline.bottom() + half
+
+
 def test_the_youtube_banner_starter_stays_in_the_area_every_device_shows() -> None:
     doc = starter_document(AssetType.YOUTUBE_BANNER)
     safe = next(z for z in safe_zones(doc.asset_type, doc.width, doc.height) if z.kind == "safe")
