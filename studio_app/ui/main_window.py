@@ -689,7 +689,9 @@ class MainWindow(QMainWindow):
         doc = self.editor.document
         prompt = self.coach_panel.prompt() or None
         request = GenerateRequest(asset_type=doc.asset_type, canvas=doc.for_snapshot(), prompt_override=prompt,
-                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot())
+                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot(),
+                                  media_asset_ids=self.generation.references_for(
+                                      doc, self.library_panel.selected_ids()))
         job = self.generation.submit(request)
         self._active_job = job.id
         self.progress.setValue(0)

@@ -21,8 +21,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from openai.types import Model
-from openai.types import image_edit_params, image_generate_params
+from openai.types import Model, image_edit_params, image_generate_params
 from openai.types.chat import completion_create_params
 from PIL import Image, ImageDraw
 from pydantic import TypeAdapter, ValidationError
