@@ -33,7 +33,7 @@ from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
-from .generation_results import choose_references, media_inputs, prepare_result, reference_limit
+from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 
 log = logging.getLogger(__name__)
@@ -399,6 +399,7 @@ class GenerationService(QObject):
                           coach_session_id=job.coach_session_id)
             token.raise_if_cancelled()
             self.store.assets.add(asset)
+            mark_used(self.store, request.media_asset_ids)
             job = self._set_status(job, JobStatus.COMPLETED, progress=100)
             self.jobCompleted.emit(job.id, asset.id)
             return job, asset

@@ -123,8 +123,8 @@ def reference_limit(store: StudioStore) -> int:
 
 
 def media_inputs(store: StudioStore, asset_ids: list[str]) -> list[InputImage]:
-    """The chosen media assets as input images (logos as ``logo``), each labelled with its
-    display name, and counted as used (usage_count + 1, last_used_at = now).
+    """The chosen media assets as input images (logos as ``logo``, first), each labelled with
+    its display name. They are counted as used once the generation completes (mark_used).
 
     Raises:
         GenerationError: an asset is gone or its file cannot be read.
@@ -141,10 +141,15 @@ def media_inputs(store: StudioStore, asset_ids: list[str]) -> list[InputImage]:
                                   "pick another.") from None
         role = "logo" if asset.asset_type == MediaAssetType.LOGO else "reference"
         images.append(InputImage(data, asset.mime_type or "image/png", role, asset.display_name))
-    if images:
-        store.media.mark_used(list(dict.fromkeys(asset_ids)))
     images.sort(key=lambda i: i.role != "logo")  # stable: logos first, the rest as chosen
     return images
+
+
+def mark_used(store: StudioStore, asset_ids: list[str]) -> None:
+    """Count the media assets of a completed generation as used (the seed's for-prompt
+    operation: usage_count + 1, last_used_at = now). A failed or cancelled job changes nothing."""
+    if asset_ids:
+        store.media.mark_used(list(dict.fromkeys(asset_ids)))
 
 
 def choose_references(store: StudioStore, selected: list[str], canvas: object | None) -> list[str]:

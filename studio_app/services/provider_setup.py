@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from studio_app.providers.base import CancelToken, ImageProvider
 from studio_app.providers.catalogue import CHAT_PROVIDERS as CHAT_SPECS
 from studio_app.providers.catalogue import IMAGE_PROVIDERS as IMAGE_SPECS
-from studio_app.providers.catalogue import choose_default, replacements
+from studio_app.providers.catalogue import choose_default, image_model, replacements
 from studio_app.providers.errors import ModelNotFoundError
 from studio_app.providers.factory import (
     CHAT_PROVIDERS,
@@ -238,6 +238,18 @@ def default_provider(store: StudioStore, registry: ProviderRegistry | None = Non
     if os.environ.get(KEY_ENV["gemini"], "").strip():
         return "gemini"
     return "offline"
+
+
+def model_capabilities(name: str, model: str) -> str:
+    """One line on what image model ``model`` of provider ``name`` can do (catalogue, or its
+    family when the catalogue does not know it: then it says so)."""
+    spec = image_model(name, model)
+    return spec.described() + ("" if spec.known else " (inferred from its family)")
+
+
+def offered_instead(name: str, model: str, live: list[str]) -> list[str]:
+    """Live models to suggest for a ``model`` the service no longer lists, best first."""
+    return replacements(name, model, live)
 
 
 def provider_label(store: StudioStore, name: str) -> str:
