@@ -243,3 +243,20 @@ def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(wind
     assert any("could not be removed" in n and "kept opaque" in n for n in job.result_notes), job.result_notes
     assert not job.upscaled_noticeably
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
+
+
+def test_a_retired_stored_model_fails_in_one_line_naming_the_replacements(window, servers, qtbot) -> None:  # noqa: ANN001
+    gemini, _ = servers
+    use_provider(window, "gemini", models={"gemini": "gemini-3-pro-image-preview"})
+    assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image-preview)"  # shown as chosen
+    choose_target(window, AssetType.THUMBNAIL)
+    window.last_error = None
+    with qtbot.waitSignal(window.generation.jobFailed, timeout=30000) as sig:
+        window.generate_button.click()
+    message = sig.args[1]
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    assert window.last_error == ("Generation failed", message) and "\n" not in message
+    assert "'gemini-3-pro-image-preview'" in message and "gemini-3-pro-image," in message
+    assert len(gemini.calls(GENERATE["gemini"])) == 1  # nothing was tried with another paid model
+    close_message_boxes()
+    use_provider(window, "gemini", models={})
