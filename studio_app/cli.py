@@ -197,10 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_jobs_list)
 
     from studio_app.services.media_library_cli import add_library_commands
+    from studio_app.services.models_cli import add_models_command
     from studio_app.services.sync_cli import add_sync_commands
 
     add_library_commands(sub)
     add_sync_commands(sub)
+    add_models_command(sub)
     return parser
 
 

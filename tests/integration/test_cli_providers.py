@@ -260,3 +260,22 @@ def test_cli_failures_are_one_line_and_lose_nothing(servers, canvas, tmp_path, c
     [job] = jobs_list(data, capsys)
     assert job["status"] == "failed" and fragment in job["error_message"]
     assert len(server.calls(GENERATE[provider])) == len(faults)
+
+
+def test_models_command_lists_the_live_models_and_flags_a_retired_choice(servers, tmp_path, capsys,  # noqa: ANN001
+                                                                         monkeypatch) -> None:
+    gemini, openai = servers
+    _in_process_env(monkeypatch, gemini, openai)
+    data = tmp_path / "data"
+    assert cli.main(["--data-dir", str(data), "models", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["models"] == ["gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-3.1-flash-lite-image"]
+    assert listed["model"] == "gemini-3.1-flash-image" and listed["available"] is True
+    SettingsStore(data / "settings.json").save_section("providers", ProviderSettings(
+        models={"openai": "gpt-image-1"}))
+    assert cli.main(["--data-dir", str(data), "models", "--provider", "openai"]) == 0
+    out = capsys.readouterr().out
+    assert "gpt-image-1: unavailable" in out and "gpt-image-2.5-sunburst" in out
+    before = len(gemini.requests)
+    assert cli.main(["--data-dir", str(data), "models"]) == 0  # cached: no request
+    assert len(gemini.requests) == before
