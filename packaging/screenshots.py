@@ -139,7 +139,7 @@ def settings_shot(out: Path) -> None:
     dialog = SettingsDialog(store)
     dialog.show()
     wait(app, lambda: dialog.pending == 0, 10)
-    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-2.5-flash-image is available to this key.")
+    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-3.1-flash-image is available to this key (3 image models listed).")
     app.processEvents()
     dialog.grab().save(str(out))
     dialog.close()
