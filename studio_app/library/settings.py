@@ -12,6 +12,7 @@ from studio_app.domain.media import (
     MAX_PROMPT_INJECTION_ASSETS,
     MediaAssetType,
 )
+from studio_app.domain.segmentation_models import SHIPPED_MODEL_ID
 
 SETTINGS_SECTION = "library"
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -35,14 +36,18 @@ class LibrarySettings(BaseModel):
             MAX_IMAGE_PIXELS by default; above it the file is refused as a decompression bomb).
         background_removal_types: the media types whose background is removed on import when
             the import does not say; None = the seed's BG_REMOVAL_DEFAULT_TYPES.
+        segmentation_model: id of the segmentation model background removal uses for photos
+            (``studio_app.domain.segmentation_models``); a fetched model that is missing or fails
+            its checksum falls back to the shipped u2netp.
     """
 
     tier: str = "studio"
     total_asset_limit: int | None = Field(None, ge=1)
-    max_per_prompt: int = Field(MAX_PROMPT_INJECTION_ASSETS, ge=1, le=MAX_PROMPT_INJECTION_ASSETS)
+    max_per_prompt: int = Field(MAX_PROMPT_INJECTION_ASSETS, ge=0)
     max_file_bytes: int = Field(DEFAULT_MAX_FILE_BYTES, gt=0)
     max_image_pixels: int = Field(DEFAULT_MAX_IMAGE_PIXELS, gt=0)
     background_removal_types: list[MediaAssetType] | None = None
+    segmentation_model: str = SHIPPED_MODEL_ID
 
     @property
     def has_access(self) -> bool:

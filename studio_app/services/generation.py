@@ -24,7 +24,6 @@ from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import GenerationJob, InvalidStateTransitionError, JobStatus
-from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
@@ -35,6 +34,7 @@ from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 
 log = logging.getLogger(__name__)
@@ -194,6 +194,10 @@ class GenerationService(QObject):
         return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
                                          canvas_description=description)
 
+    def references_for(self, canvas: CanvasDocument | None, selected: list[str] | None = None) -> list[str]:
+        """Media asset ids the main Generate sends (generation_results.choose_references)."""
+        return choose_references(self.store, list(selected or []), canvas)
+
     # -- jobs ---------------------------------------------------------------------
     def validate(self, request: GenerateRequest) -> None:
         """Refuse a request before any job exists.
@@ -203,10 +207,9 @@ class GenerationService(QObject):
         """
         if request.provider not in self.providers.names():
             self.providers.create(request.provider)  # raises the readable error
-        if len(request.media_asset_ids) > MAX_PROMPT_INJECTION_ASSETS:
-            raise GenerationError(
-                f"At most {MAX_PROMPT_INJECTION_ASSETS} media assets can go with one prompt."
-            )
+        limit = reference_limit(self.store)
+        if len(dict.fromkeys(request.media_asset_ids)) > limit:
+            raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings → Library).")
 
     def create_job(self, request: GenerateRequest, *, job_id: str | None = None) -> GenerationJob:
         """Record a queued job for ``request`` (validates it first); ``job_id`` fixes its id.
@@ -412,12 +415,9 @@ class GenerationService(QObject):
         images: list[InputImage] = []
         if request.canvas_mode():
             images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
+        images.extend(media_inputs(self.store, request.media_asset_ids))  # logos first, counted as used
         if request.input_image:
-            images.append(InputImage(request.input_image, "image/png", "reference"))
-        for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
-            asset = self.store.media.get(asset_id)
-            data = self.store.blobs.get(self.store.blobs.digest_of(asset.storage_path))
-            images.append(InputImage(data, asset.mime_type or "image/png", "reference"))
+            images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
     def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
@@ -443,8 +443,14 @@ class GenerationService(QObject):
             )
             token.raise_if_cancelled()
             spec = TARGET_SPECS[job.asset_type]
+            ready = prepare_result(result, job.asset_type, is_preview=result.is_preview or provider.is_preview)
+            log.info("job %s: requested %s, received %s, upscale x%.2f", job.id, ready.requested_size,
+                     ready.received_size, ready.upscale_factor)
+            job = self.store.jobs.record_result(
+                job.id, model=job.model or getattr(provider, "model", None), requested_size=ready.requested_size,
+                received_size=ready.received_size, upscale_factor=ready.upscale_factor, result_notes=ready.notes)
             try:
-                fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+                fitted = fit_image(ready.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
                 raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
             png = png_bytes(fitted)
@@ -460,6 +466,7 @@ class GenerationService(QObject):
             token.raise_if_cancelled()
             with self._db_write:
                 self.store.assets.add(asset)
+                mark_used(self.store, request.media_asset_ids)
             with self._lock:
                 self._recent_assets[asset.id] = asset
                 while len(self._recent_assets) > THUMBNAIL_CACHE_SIZE:

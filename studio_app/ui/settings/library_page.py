@@ -1,6 +1,7 @@
 """Settings → Library: how many assets the library holds (no limit by default), the largest
-image and file accepted, assets per prompt, and which media types have their background
-removed on import. Stored in the ``library`` section of settings.json (LibrarySettings)."""
+image and file accepted, assets per prompt, which media types have their background removed
+on import, and the background-removal model for photos (segmentation_model.py). Stored in
+the ``library`` section of settings.json (LibrarySettings)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,13 @@ from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.services.context import StudioStore
 from studio_app.services.media_library import MediaLibraryService
 
+from .segmentation_model import SegmentationModelWidget
+
 PAGE_TITLE = "Library"
 MEGAPIXEL = 1_000_000
 MEGABYTE = 1024 * 1024
+MAX_REFERENCES = 10
+"""The most library images the page offers per prompt (models take at most 3 to 14)."""
 TIERS = (("studio", "Studio (desktop)"), ("pro", "Pro"), ("free", "Free (no media library)"))
 
 
@@ -42,8 +47,9 @@ class LibrarySettingsPage(QWidget):
         library: the running MediaLibraryService, so a saved limit applies at once; None reads
             and writes settings.json only.
 
-    ``model_slot`` (a QVBoxLayout inside the "Background removal" group) is where the
-    background-removal model choice goes (``set_model_widget``).
+    The "Background removal" group ends with the model choice for photos
+    (``segmentation``, a SegmentationModelWidget: download of the larger model, progress,
+    checksum), in ``model_slot``.
     """
 
     def __init__(self, store: StudioStore, library: MediaLibraryService | None = None,
@@ -77,9 +83,10 @@ class LibrarySettingsPage(QWidget):
         self.max_file.setSuffix(" MB")
         self.max_file.setValue(max(1, round(s.max_file_bytes / MEGABYTE)))
         self.per_prompt = QSpinBox()
-        self.per_prompt.setRange(1, MAX_PROMPT_INJECTION_ASSETS)
+        self.per_prompt.setRange(0, MAX_REFERENCES)
         self.per_prompt.setValue(s.max_per_prompt)
-        self.per_prompt.setToolTip(f"Reference images sent with one prompt (at most {MAX_PROMPT_INJECTION_ASSETS})")
+        self.per_prompt.setToolTip(f"Library images sent with one prompt (the seed's default is "
+                                   f"{MAX_PROMPT_INJECTION_ASSETS}; the model's own limit applies on top)")
         self.tier = QComboBox()
         for value, label in TIERS:
             self.tier.addItem(label, value)
@@ -116,18 +123,14 @@ class LibrarySettingsPage(QWidget):
         bg.addLayout(reset_row)
         self.model_slot = QVBoxLayout()
         bg.addLayout(self.model_slot)
-        self.model_widget: QWidget | None = None
+        self.segmentation = SegmentationModelWidget(store, parent=self)
+        self.model_slot.addWidget(self.segmentation)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.background)
         layout.addStretch(1)
         self._show_count()
-
-    def set_model_widget(self, widget: QWidget) -> None:
-        """Put the background-removal model choice into the Background removal group."""
-        self.model_widget = widget
-        self.model_slot.addWidget(widget)
 
     def _show_count(self) -> None:
         if self.library is None:
@@ -141,7 +144,7 @@ class LibrarySettingsPage(QWidget):
             check.setChecked(kind in BG_REMOVAL_DEFAULT_TYPES)
 
     def form_settings(self) -> LibrarySettings:
-        """The page as LibrarySettings (other fields kept as stored)."""
+        """The page as LibrarySettings (other fields, such as the segmentation model, as stored now)."""
         chosen = [k for k, c in self.type_checks.items() if c.isChecked()]
         types = None if set(chosen) == set(BG_REMOVAL_DEFAULT_TYPES) else chosen
         pixels = self.max_pixels.value() * MEGAPIXEL
@@ -150,16 +153,19 @@ class LibrarySettingsPage(QWidget):
         file_bytes = self.max_file.value() * MEGABYTE
         if file_bytes == round(self._loaded.max_file_bytes / MEGABYTE) * MEGABYTE:
             file_bytes = self._loaded.max_file_bytes
-        return self._loaded.model_copy(update={
+        stored = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        return stored.model_copy(update={
             "tier": self.tier.currentData() or "studio",
             "total_asset_limit": self.limit.value() if self.limit_on.isChecked() else None,
             "max_per_prompt": self.per_prompt.value(), "max_image_pixels": pixels, "max_file_bytes": file_bytes,
             "background_removal_types": types,
         })
 
-    def save(self) -> None:
-        """Store the page (and apply it to the running library).
+    def save(self) -> str | None:
+        """Store the page (and apply it to the running library), then the model choice.
 
+        Returns:
+            None when all is stored, else a one-line reason the model choice was not.
         Raises:
             OSError: settings.json could not be written.
         """
@@ -169,6 +175,14 @@ class LibrarySettingsPage(QWidget):
         else:
             self.store.settings.save_section(SETTINGS_SECTION, settings)
         self._loaded = settings
+        note = self.segmentation.save()
+        if self.library is not None:  # the model choice is stored by the widget: use it at once
+            self.library.settings = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        return note
 
 
-__all__ = ["LibrarySettingsPage", "PAGE_TITLE"]
+LibraryPage = LibrarySettingsPage
+"""The name the dialog used first (issue 12); one page."""
+
+
+__all__ = ["LibraryPage", "LibrarySettingsPage", "PAGE_TITLE"]
