@@ -171,7 +171,7 @@ def settings_page_shot(out: Path, page: str, size: tuple[int, int]) -> None:
             panel.bucket.setText("my-stream-assets")
             panel.access_key.setText("003a1b2c3d4e5f60000000001")
             panel.message.setText("Connected: my-stream-assets is reachable; uploads and conditional writes work.")
-        wait(app, lambda d=dialog: d.pending == 0, 10)
+        wait(app, lambda d=dialog: d.pending == 0 and not d.library_page.segmentation.busy, 20)
         app.processEvents()
         shot = win.grab().toImage()
         painter = QPainter(shot)

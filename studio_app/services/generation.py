@@ -246,7 +246,7 @@ class GenerationService(QObject):
         follows), so a click on Generate never waits for the database while workers write
         their progress. The job's runnable starts waiting for that row at once, so
         ``pool.waitForDone()`` covers it. The returned job has its id, type and provider; its
-        prompt is in ``store.jobs.get(id)``.
+        prompt is in ``store.jobs.get(id)`` once ``wait_recorded(id)`` returns.
 
         Raises:
             GenerationError: unknown provider, or more reference images than allowed.
@@ -268,8 +268,9 @@ class GenerationService(QObject):
         self.jobStatusChanged.emit(job.id, job.status.value)
         return job
 
-    def _admitted(self, job_id: str) -> None:
-        """Wait until submit()'s row for ``job_id`` is written (no-op for other jobs)."""
+    def wait_recorded(self, job_id: str) -> None:
+        """Return once submit()'s queued row for ``job_id`` is written (at once for any other
+        job), for a caller that reads ``store.jobs.get(job_id)`` right after submit()."""
         with self._lock:
             admission = self._admissions.get(job_id)
         if admission is not None:
@@ -314,7 +315,7 @@ class GenerationService(QObject):
             if early:
                 self._ended_early.add(job_id)
         if early:
-            self._admitted(job_id)  # the queued row exists before it is marked cancelled
+            self.wait_recorded(job_id)  # the queued row exists before it is marked cancelled
             try:
                 with self._db_write:
                     job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED,

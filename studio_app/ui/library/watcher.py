@@ -41,6 +41,7 @@ class LibraryWatcher(QObject):
         self._marker = self._read_marker()
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library-watch")
         self._reading = False
+        self._stopped = False
         self._read.connect(self._compare)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -81,6 +82,8 @@ class LibraryWatcher(QObject):
 
     def check_soon(self) -> None:
         """Read the change marker on the worker; ``changed`` follows if it moved."""
+        if self._stopped:
+            return
         if self._reading:
             self.debounce.start()  # one read at a time: look again after this one
             return
@@ -117,6 +120,15 @@ class LibraryWatcher(QObject):
 
     def stop(self) -> None:
         """Stop watching (the window is closing)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        app = QGuiApplication.instance()
+        if app is not None:
+            try:
+                app.applicationStateChanged.disconnect(self._app_state)
+            except (RuntimeError, TypeError):
+                pass
         self.debounce.stop()
         self.files.blockSignals(True)
         self._reader.shutdown(wait=True)
