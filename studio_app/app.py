@@ -24,7 +24,6 @@ from studio_app.services.sync_service import SyncService
 from studio_app.ui.app_icon import app_icon
 from studio_app.ui.main_window import MainWindow
 
-
 STARTUP_PROBE_ENV = "STUDIO_STARTUP_PROBE"
 """Set to 1: ``studio`` prints ``{"shown": <epoch s>, "visible": true}`` once the main window is
 shown and painted, then quits (start-up benchmarks of the venv's and the bundle's ``studio``)."""
