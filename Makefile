@@ -38,6 +38,7 @@ test: $(DEPS_STAMP)
 # The wheel, the sdist and the PyInstaller one-folder bundle (dist/studio/), built from the
 # installed wheel in a venv of its own (packaging/README.md).
 dist: $(DEPS_STAMP)
+	bash packaging/install-system-deps.sh dist
 	rm -rf dist build/pyinstaller
 	$(BIN)/python -m build -o dist .
 	$(PYTHON) -m venv --clear $(DIST_VENV)
@@ -51,7 +52,6 @@ $(BUNDLE):
 
 # The bundle's smoke test (slow: builds everything first); CI runs it after `make test`.
 dist-test: dist
-	bash packaging/install-system-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="-ra" tests/dist
 
 bench: $(DEPS_STAMP) $(BUNDLE)

@@ -70,7 +70,7 @@ def smoke(studio: list[str], work: Path, env: dict[str, str]) -> dict[str, tuple
     run(studio, "--data-dir", str(data), "render", str(canvas), "--scale", "1", "-o", str(snap), env=env, cwd=work)
     with Image.open(snap) as im:
         assert im.size == (1280, 720)
-        assert len(set(im.convert("RGB").resize((32, 18)).getdata())) > 20  # the photos are drawn
+        assert len(im.convert("RGB").resize((32, 18)).getcolors(1000) or []) > 20  # the photos are drawn
 
     sizes = {}
     for asset_type in AssetType:
@@ -82,6 +82,13 @@ def smoke(studio: list[str], work: Path, env: dict[str, str]) -> dict[str, tuple
         with Image.open(out) as im:
             assert im.size == TARGET_SPECS[asset_type].size, asset_type
             sizes[asset_type.value] = im.size
+    described = run(studio, "--data-dir", str(data), "describe", str(canvas), env=env, cwd=work).stdout
+    assert "GG" in described and "Prompt" in described  # the prompt templates were found
+    listed = json.loads(run(studio, "--data-dir", str(data), "library", "list", "--json", env=env, cwd=work).stdout)
+    assert {a["id"] for a in listed} == {item["id"] for item in imported}
+    jobs = json.loads(run(studio, "--data-dir", str(data), "jobs", "list", "--json", "--limit", "100",
+                          env=env, cwd=work).stdout)
+    assert len(jobs) == len(AssetType) and all(j["status"] == "completed" for j in jobs)
     return sizes
 
 
