@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio_app import __version__
 from studio_app.providers.retry import RetryPolicy
-from studio_app.resources import APP_ID
+from studio_app.resources import APP_ID, APP_NAME
 from studio_app.services.brand_kits import BrandKitService
 from studio_app.services.coach import CoachService
 from studio_app.services.coach_engines import chat_engine_factory
@@ -47,17 +47,23 @@ def build_main_window(store: StudioStore, *, retry: RetryPolicy | None = None,
                       sync=SyncService(store))
 
 
+def configure_application(app: QApplication) -> None:
+    """Name, version, desktop file name and window icon, so that taskbars and docks group the
+    windows under the installed desktop entry (``studio --install-desktop-entry``) with its icon."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("StreamerStudio")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+
+
 def run_gui(data_dir: str | None = None) -> int:
     """Open the main window and run the event loop; returns the exit code.
 
     ``studio`` checks first that Qt's platform plugin can load (:mod:`studio_app.qt_platform`).
     """
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Streamer Studio")
-    app.setOrganizationName("StreamerStudio")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)  # taskbars group the window with the installed desktop entry
-    app.setWindowIcon(app_icon())
+    configure_application(app)
     store = StudioStore.open(data_dir)
     window = build_main_window(store)
     screen = app.primaryScreen()
