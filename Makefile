@@ -52,7 +52,7 @@ $(BUNDLE):
 
 # The bundle's smoke test (slow: builds everything first); CI runs it after `make test`.
 dist-test: dist
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="-ra" tests/dist
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="-ra" tests/bundle
 
 bench: $(DEPS_STAMP) $(BUNDLE)
 	bash packaging/install-system-deps.sh bench

@@ -1,6 +1,6 @@
 """Drive an installed ``studio`` (a wheel in a fresh venv, or the PyInstaller bundle) the way a
 user's scripts would: only through its command line, from outside the checkout, with a clean
-environment. Shared by tests/packaging/test_wheel.py and tests/dist/test_bundle.py."""
+environment. Shared by tests/packaging/test_wheel.py and tests/bundle/test_bundle.py."""
 
 from __future__ import annotations
 
