@@ -55,9 +55,9 @@ def main_window_shot(out: Path) -> None:
     win.place_media([hubble.id], QPointF(doc.width / 2, doc.height / 2))
     win.place_media([cat.id], QPointF(doc.width * 0.28, doc.height * 0.55))
     for el in (
-        SketchElement(kind="arrow", points=[(45, 60), (68, 40)], color="#FFD60A", stroke_width=10),
-        SketchElement(kind="text", points=[(55, 12)], text="GG EZ", color="#FFFFFF", font_size=110),
-        SketchElement(kind="rectangle", points=[(52, 8), (95, 32)], color="#FF375F", stroke_width=8),
+        SketchElement(kind="arrow", points=[(45, 60), (68, 40)], color="#FFD60A", stroke_width=10 / 7.2),  # percent of the height
+        SketchElement(kind="text", points=[(55, 12)], text="GG EZ", color="#FFFFFF", font_size=110 / 7.2),
+        SketchElement(kind="rectangle", points=[(52, 8), (95, 32)], color="#FF375F", stroke_width=8 / 7.2),
     ):
         win.undo_stack.push(AddSketchCommand(win.editor, el))
     sid = win.coach_panel.start(StartCoachRequest(

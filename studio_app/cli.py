@@ -134,20 +134,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_jobs_list(args: argparse.Namespace) -> int:
-    """``studio jobs list [--json]``: newest first."""
-    store = _open_store(args)
-    jobs = store.jobs.list(limit=args.limit)
-    if args.json:
-        print(json.dumps([j.model_dump(mode="json") for j in jobs]))
-    else:
-        for j in jobs:
-            err = f"  {j.error_message}" if j.error_message else ""
-            print(f"{j.id}  {j.status.value:<10} {j.asset_type.value:<16} {j.provider:<8} "
-                  f"{j.created_at:%Y-%m-%d %H:%M}{err}")
-    return EXIT_OK
-
-
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the main window; first, one line instead of Qt's abort when the GUI cannot start."""
     from studio_app.qt_platform import gui_import_problem, platform_problem
@@ -211,15 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_generate)
 
-    jobs = sub.add_parser("jobs", help="generation jobs").add_subparsers(dest="jobs_command", required=True)
-    p = jobs.add_parser("list")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_jobs_list)
-
+    from studio_app.services.design_resize_cli import add_resize_command
+    from studio_app.services.jobs_cli import add_jobs_commands
     from studio_app.services.media_library_cli import add_library_commands
+    from studio_app.services.results_cli import add_results_commands
     from studio_app.services.sync_cli import add_sync_commands
 
+    add_jobs_commands(sub)
+    add_results_commands(sub)
+    add_resize_command(sub)
     add_library_commands(sub)
     add_sync_commands(sub)
     return parser

@@ -261,12 +261,27 @@ class JobRepository:
             return _job_from_row(row)
 
     def list(self, status: JobStatus | None = None, limit: int = 50, offset: int = 0) -> list[GenerationJob]:
-        """Jobs, newest first."""
-        q = select(GenerationJobRow).order_by(GenerationJobRow.created_at.desc())
+        """Jobs with ``status`` (all when None), newest first (created_at, then id for equal
+        times so pages never repeat or skip a job); ``limit`` rows after skipping ``offset``.
+
+        Raises:
+            ValueError: limit or offset is negative.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset must be >= 0, got {limit} and {offset}")
+        q = select(GenerationJobRow).order_by(GenerationJobRow.created_at.desc(), GenerationJobRow.id.desc())
         if status:
-            q = q.where(GenerationJobRow.status == status.value)
+            q = q.where(GenerationJobRow.status == JobStatus(status).value)
         with self.db.session() as s:
             return [_job_from_row(r) for r in s.scalars(q.offset(offset).limit(limit))]
+
+    def count(self, status: JobStatus | None = None) -> int:
+        """Number of jobs with ``status`` (all when None), for paging."""
+        q = select(func.count()).select_from(GenerationJobRow)
+        if status:
+            q = q.where(GenerationJobRow.status == JobStatus(status).value)
+        with self.db.session() as s:
+            return int(s.scalar(q) or 0)
 
     def update_status(
         self,

@@ -52,6 +52,7 @@ from studio_app.services.sync_service import SyncService
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
+from .canvas.resize_dialog import add_design_menu, resize_open_design
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .jobs.panel import JobsPanel
@@ -349,6 +350,19 @@ class MainWindow(QMainWindow):
         jobs = g.addAction("&Jobs…")
         jobs.setShortcut(QKeySequence("Ctrl+J"))
         jobs.triggered.connect(self.show_jobs)
+        self.design_menu = add_design_menu(self.menuBar(), g, self.resize_to)
+
+    def resize_to(self, dialog=None, save_path=None):  # noqa: ANN001, ANN201 - see resize_open_design
+        """Design > Resize to…: change this design's target or save a resized copy (resize_open_design)."""
+        try:
+            new = resize_open_design(self, self.editor, self.undo_stack, current_file=self.file_path,
+                                     dialog=dialog, save_path=save_path)
+        except OSError as exc:
+            self._show_error("Could not save the resized copy", f"{exc.strerror or exc}")
+            return None
+        if new is not None and new.id != self.editor.document.id:
+            self.statusBar().showMessage(f"Saved a resized copy: {new.name}", 6000)
+        return new
 
     def _palette(self) -> tuple[list[str], str | None]:
         """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""

@@ -162,7 +162,7 @@ def test_generation_pool_wall_time_and_gui_stall(qapp, qtbot, tmp_path, server_u
     window.library_panel.refresh()
     window.place_media([asset.id], QPointF(500, 360))
     window.undo_stack.push(AddSketchCommand(window.editor, SketchElement(
-        kind="arrow", points=[(45, 60), (80, 25)], color="#FFD60A", stroke_width=8)))
+        kind="arrow", points=[(45, 60), (80, 25)], color="#FFD60A", stroke_width=8 / 7.2)))
 
     run_batch(window, qtbot)  # warm-up: imports, connection pools, caches
     walls, stalls, cpus = [], [], []

@@ -37,8 +37,8 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def canvas(tmp_path: Path) -> Path:
     doc = CanvasDocument(name="cli providers", background="#1B1F3A", sketch_elements=[
-        SketchElement(kind="rectangle", points=[(10, 10), (60, 70)], color="#FFD60A", stroke_width=6),
-        SketchElement(kind="text", points=[(50, 85)], text="GG", color="#FFFFFF", font_size=80)])
+        SketchElement(kind="rectangle", points=[(10, 10), (60, 70)], color="#FFD60A", stroke_width=6 / 7.2),
+        SketchElement(kind="text", points=[(50, 85)], text="GG", color="#FFFFFF", font_size=80 / 7.2)])
     path = tmp_path / "canvas.json"
     path.write_text(doc.to_json())
     return path

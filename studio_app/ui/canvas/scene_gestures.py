@@ -34,6 +34,7 @@ from .geometry import (
     union,
 )
 from .items import DRAFT_Z, PlacementItem, SketchItem, TextEditItem, text_font
+from .sketch_style import to_percent
 from .snapping import SNAP_DISTANCE_SCREEN_PX, Guide, Snapper
 
 PEN_SIMPLIFY_PX = 0.6
@@ -301,7 +302,8 @@ class SceneGestures:
             if too_small:
                 return
         element = SketchElement(
-            kind=self.tool, points=points, color=self.style.colour, stroke_width=self.style.stroke_width,
+            kind=self.tool, points=points, color=self.style.colour,
+            stroke_width=to_percent(self.style.stroke_width, self.editor.document.height),
             fill=self.style.fill_colour() if self.tool in ("rectangle", "ellipse") else None,
             z_index=self.editor.next_sketch_z_index())
         self._add_sketch_element(element)
@@ -363,7 +365,8 @@ class SceneGestures:
             self._sketches[element_id].setVisible(False)
         else:
             element = SketchElement(kind="text", points=[self._percent(pos or QPointF(0, 0))], text=" ",
-                                    color=self.style.colour, font_size=self.style.font_size,
+                                    color=self.style.colour,
+                                    font_size=to_percent(self.style.font_size, doc.height),
                                     font_family=self.style.font_family, z_index=self.editor.next_sketch_z_index())
         editor = TextEditItem(element, element_id, doc.width, doc.height)
         if element_id is None:
@@ -382,10 +385,11 @@ class SceneGestures:
         ed = self._text_edit
         if ed is None:
             return
-        e = ed.element.model_copy(update={"color": self.style.colour.upper(), "font_size": self.style.font_size,
+        font_size = to_percent(self.style.font_size, ed.canvas_h)
+        e = ed.element.model_copy(update={"color": self.style.colour.upper(), "font_size": font_size,
                                           "font_family": self.style.font_family})
         ed.element = e
-        ed.setFont(text_font(e))
+        ed.setFont(text_font(e, ed.canvas_h))
         ed.setDefaultTextColor(QColor(e.color))
 
     def _on_text_focus_out(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from .icons import swatch_icon
 from .scene import CanvasScene
+from .sketch_style import to_px
 
 
 class StyleBar(QWidget):
@@ -82,9 +83,10 @@ class StyleBar(QWidget):
         if e is None:
             return
         s = self.scene.style
-        s.colour, s.stroke_width, s.fill = e.color, e.stroke_width, e.fill is not None
+        height = self.scene.editor.document.height
+        s.colour, s.stroke_width, s.fill = e.color, round(to_px(e.stroke_width, height), 1), e.fill is not None
         if e.kind == "text":
-            s.font_family, s.font_size = e.font_family, e.font_size
+            s.font_family, s.font_size = e.font_family, round(to_px(e.font_size, height))
         self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
 
     def set_colour(self, colour: str) -> None:

@@ -325,10 +325,13 @@ class MediaLibraryPanel(QWidget):
             self._show_error("the clipboard holds no image")
 
     def _import_progress(self, done: int, total: int) -> None:
-        if self._progress is not None:
-            self._progress.setMaximum(total)
-            self._progress.setValue(done)
-            self._progress.setLabelText(f"Importing {done} of {total}…")
+        # A local reference: a modal QProgressDialog.setValue() processes events, so the import's
+        # done signal can run _close_progress() (and clear self._progress) in the middle of this.
+        progress = self._progress
+        if progress is not None:
+            progress.setMaximum(total)
+            progress.setLabelText(f"Importing {done} of {total}…")
+            progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self._progress is not None:
