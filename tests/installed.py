@@ -89,7 +89,32 @@ def smoke(studio: list[str], work: Path, env: dict[str, str]) -> dict[str, tuple
     jobs = json.loads(run(studio, "--data-dir", str(data), "jobs", "list", "--json", "--limit", "100",
                           env=env, cwd=work).stdout)
     assert len(jobs) == len(AssetType) and all(j["status"] == "completed" for j in jobs)
+    shown = json.loads(run(studio, "--data-dir", str(data), "jobs", "show", jobs[0]["id"], "--json",
+                           env=env, cwd=work).stdout)
+    assert shown["job"]["id"] == jobs[0]["id"]
+
+    resized = json.loads(run(studio, "--data-dir", str(data), "resize", str(canvas), "--asset-type", "twitch_emote",
+                             "-o", str(work / "emote.json"), "--json", env=env, cwd=work).stdout)
+    assert (resized["width"], resized["height"]) == TARGET_SPECS[AssetType.TWITCH_EMOTE].size
+    presets = {p["name"] for p in json.loads(run(studio, "--data-dir", str(data), "results", "presets", "--json",
+                                                 env=env, cwd=work).stdout)}
+    thumbnail = next(j for j in jobs if j["asset_type"] == AssetType.THUMBNAIL.value)
+    asset_id = json.loads(run(studio, "--data-dir", str(data), "jobs", "show", thumbnail["id"], "--json",
+                              env=env, cwd=work).stdout)
+    asset_id = _first_asset_id(asset_id)
+    assert "youtube-thumbnail" in presets
+    exported = json.loads(run(studio, "--data-dir", str(data), "results", "export", asset_id, "--preset",
+                              "youtube-thumbnail", "-o", str(work / "export"), "--json", env=env, cwd=work).stdout)
+    with Image.open(exported["files"][0]["path"]) as im:
+        assert im.size == (1280, 720)
     return sizes
+
+
+def _first_asset_id(shown: dict) -> str:
+    """The first generated asset's id in a ``studio jobs show --json`` answer."""
+    assets = shown.get("assets") or shown.get("job", {}).get("assets") or []
+    assert assets, shown.keys()
+    return assets[0]["id"]
 
 
 def time_to_window(studio: list[str], data_dir: Path, env: dict[str, str], cwd: Path) -> float:
