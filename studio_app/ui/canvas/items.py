@@ -144,6 +144,12 @@ class PlacementItem(QGraphicsPixmapItem):
         """False when the placeholder is shown."""
         return self._source is not None
 
+    def image_size(self) -> tuple[float, float]:
+        """The drawn image's size in canvas px (the box when the placeholder is shown)."""
+        if self._source is None:
+            return self.box_w, self.box_h
+        return contain(self._source.width(), self._source.height(), self.box_w, self.box_h)
+
     def set_device_scale(self, scale: float) -> None:
         """The view's zoom changed: pick the pyramid level for the new on-screen size."""
         if abs(scale - self._device_scale) > 1e-6:
@@ -235,13 +241,14 @@ class SketchItem(QGraphicsPathItem):
         self._pad = pad
         self._outline = path
         self._hit: QPainterPath | None = None
-        # Bounds come from the path's control points (C++ side, no call into shape()); two
-        # moveTo points pad them by half the stroke so round caps and arrowheads fit.
+        # Bounds come from the path's control points (C++ side, no call into shape()), padded by
+        # half the stroke so round caps and arrowheads fit.
         r = path.controlPointRect()
         half = pad / 2.0 + 1.0
         bounds = QPainterPath(path)
-        bounds.moveTo(r.left() - half, r.top() - half)
-        bounds.moveTo(r.right() + half, r.bottom() + half)
+        # A padded rectangle, not two bare moveTo points: QPainterPath replaces a moveTo that
+        # follows a moveTo, which dropped the top-left padding and cut thick strokes there.
+        bounds.addRect(r.adjusted(-half, -half, half, half))
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setPath(bounds)
         self.update()

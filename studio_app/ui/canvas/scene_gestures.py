@@ -83,6 +83,10 @@ class SceneGestures:
             g.frame = item.frame_transform()
             g.inverse, _ = g.frame.inverted()
             g.w0, g.h0, g.rot0 = item.box_w, item.box_h, item.box_rotation
+            if g.kind == "resize" and item.has_image():
+                # An image is drawn "contain" in its box: start from the drawn image's size so the
+                # box (and the selection frame) stays on the image while it is resized.
+                g.w0, g.h0 = item.image_size()
             self._gesture = g
             event.accept()
             return
@@ -191,7 +195,10 @@ class SceneGestures:
     def _drag_resize(self, g: Gesture, pos: QPointF, shift: bool) -> None:
         self._started(g, [g.item])
         local = g.inverse.map(pos)
-        w, h, cdx, cdy = resize_box(g.w0, g.h0, g.handle, local.x(), local.y(), shift)
+        # Images keep their ratio (their box hugs the picture); shapes and placeholders resize
+        # freely, shift keeping the ratio.
+        keep = shift or g.item.has_image()
+        w, h, cdx, cdy = resize_box(g.w0, g.h0, g.handle, local.x(), local.y(), keep)
         centre = g.frame.map(QPointF(cdx, cdy))
         g.item.setPos(centre)
         g.item.set_geometry(w, h, g.rot0)

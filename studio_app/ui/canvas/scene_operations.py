@@ -112,6 +112,7 @@ class SceneOperations:
     def apply_style(self, **fields) -> bool:  # noqa: ANN003 - SketchStyle fields
         """Change the style for new elements and restyle the selected sketch elements (one step)."""
         self.style = replace(self.style, **fields)
+        self.styleChanged.emit()  # the style bar's swatch follows, whoever changed the colour
         values: dict = {}
         if "colour" in fields:
             values["color"] = self.style.colour.upper()

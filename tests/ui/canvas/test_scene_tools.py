@@ -85,7 +85,8 @@ def test_shift_drag_keeps_one_axis_and_moves_snap_to_the_centre_line(canvas: Can
 
 
 def test_resize_handle_with_and_without_shift(canvas: Canvas) -> None:
-    a = place(canvas, x=50, y=50, width=20, height=20)  # 256 x 144 px
+    # A placeholder (its image is missing) resizes freely; images keep their ratio (test_first_hour).
+    a = place(canvas, "missing.png", x=50, y=50, width=20, height=20)  # 256 x 144 px
     canvas.scene.select_ids([a.id])
     handles = canvas.scene.overlay.handle_points()
     se = handles["se"]
