@@ -1,4 +1,4 @@
-"""The shipped theme files (``resources/themes/``) as Qt objects: palettes and the style sheet.
+"""The shipped theme files (``resources/themes/``) as Qt palettes (ui/theme.py applies them).
 
 A palette file is JSON: ``{"style": "Fusion", "colors": {ROLE: "#rrggbb"}, "disabled": {ROLE: ...}}``
 where ROLE is a ``QPalette.ColorRole`` name (Qt's documentation, "QPalette::ColorRole").
@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QPalette
 from studio_app.resources import resource_path
 
 THEMES_DIR = ("themes",)
-STYLE_SHEET = "studio.qss"
 
 
 class ThemeFileError(ValueError):
@@ -21,7 +20,7 @@ class ThemeFileError(ValueError):
 
 
 def theme_names() -> list[str]:
-    """Names of the shipped palettes (file stems), e.g. ``["dark", "light"]``."""
+    """Names of the shipped palettes (file stems), e.g. ``["dark"]``."""
     return sorted(p.stem for p in resource_path(*THEMES_DIR).glob("*.json"))
 
 
@@ -39,8 +38,7 @@ def load_palette(name: str) -> QPalette:
     except ValueError as exc:
         raise ThemeFileError(f"{path.name}: not valid JSON ({exc})") from exc
     palette = QPalette()
-    groups = ((data.get("colors", {}), (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
-                                        QPalette.ColorGroup.Disabled)),
+    groups = ((data.get("colors", {}), (QPalette.ColorGroup.All,)),
               (data.get("disabled", {}), (QPalette.ColorGroup.Disabled,)))
     for colors, targets in groups:
         for role_name, value in colors.items():
@@ -53,14 +51,3 @@ def load_palette(name: str) -> QPalette:
             for group in targets:
                 palette.setColor(group, role, colour)
     return palette
-
-
-def theme_style(name: str) -> str:
-    """The Qt style the theme is drawn with (``"Fusion"`` unless the file says otherwise)."""
-    data = json.loads(resource_path(*THEMES_DIR, f"{name}.json").read_text(encoding="utf-8"))
-    return str(data.get("style", "Fusion"))
-
-
-def load_style_sheet() -> str:
-    """The shipped Qt style sheet (``resources/themes/studio.qss``) as text."""
-    return resource_path(*THEMES_DIR, STYLE_SHEET).read_text(encoding="utf-8")

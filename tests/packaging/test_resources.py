@@ -115,14 +115,16 @@ def test_metainfo_names_the_app_its_screenshots_and_this_release() -> None:
 def test_theme_files_load(qapp) -> None:  # noqa: ANN001
     from PySide6.QtGui import QPalette
 
-    from studio_app.ui.theme_files import ThemeFileError, load_palette, load_style_sheet, theme_names
+    from studio_app.ui.theme import dark_palette
+    from studio_app.ui.theme_files import ThemeFileError, load_palette, theme_names
 
-    assert theme_names() == ["dark", "light"]
-    dark, light = load_palette("dark"), load_palette("light")
-    role = QPalette.ColorRole.Window
-    assert dark.color(role).lightness() < 60 < 200 < light.color(role).lightness()
-    assert dark.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name() == "#6b6e78"
-    assert "QProgressBar" in load_style_sheet()
+    assert theme_names() == ["dark"]
+    dark = load_palette("dark")
+    assert dark.color(QPalette.ColorRole.Window).name() == "#2b2b30"
+    assert dark.color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight).name() == "#9146ff"
+    assert dark.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name() == "#77777f"
+    assert dark.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text).name() == "#e6e6ea"
+    assert dark_palette() == dark  # the app's dark theme is the shipped file
     with pytest.raises(ThemeFileError, match="no theme 'neon'"):
         load_palette("neon")
 
