@@ -139,7 +139,7 @@ def settings_shot(out: Path) -> None:
     dialog = SettingsDialog(store)
     dialog.show()
     wait(app, lambda: dialog.pending == 0, 10)
-    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-2.5-flash-image is available to this key.")
+    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-3.1-flash-image is available to this key (3 image models listed).")
     app.processEvents()
     dialog.grab().save(str(out))
     dialog.close()
@@ -154,7 +154,15 @@ SHOTS = {
     "library": lambda d: library_shot(d / "library.png"),
     "brand-kits": lambda d: _brand_kits(d / "brand-kits.png"),
     "coach": lambda d: _coach(d / "coach.png"),
+    "background-removal": lambda d: _background_removal(d / "background-removal.png"),
 }
+
+
+def _background_removal(out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # "packaging" is also a PyPI name
+    from background_sheet import render
+
+    render(out)
 
 
 def _brand_kits(out: Path) -> None:

@@ -85,7 +85,8 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] -o OUT.png``.
+    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] [--media ID]...
+    -o OUT.png``.
 
     The same path as the GUI's Generate: GenerationService with the providers, keys
     (keyring or GEMINI_API_KEY / OPENAI_API_KEY) and settings of the data dir; the provider
@@ -110,7 +111,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     try:
         job, asset = service.run(
             GenerateRequest(asset_type=asset_type, canvas=doc, custom_prompt=args.prompt,
-                            provider=provider, model=args.model),
+                            provider=provider, model=args.model, media_asset_ids=list(args.media or [])),
             cancel=token,
         )
     finally:
@@ -125,12 +126,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     result = {"job_id": job.id, "asset_id": asset.id, "status": job.status.value,
               "asset_type": asset.asset_type.value, "width": asset.width, "height": asset.height,
               "provider": asset.provider, "is_preview": asset.is_preview, "output": str(args.output),
-              "file_size": asset.file_size}
+              "file_size": asset.file_size, "model": job.model, "requested_size": job.requested_size,
+              "received_size": job.received_size, "upscale_factor": job.upscale_factor, "notes": job.result_notes}
     if args.json:
         print(json.dumps(result))
     else:
         label = " (offline preview, no AI)" if asset.is_preview else ""
         print(f"{args.output}: {asset.width}x{asset.height} {asset.asset_type.value}{label}")
+        for note in job.result_notes:
+            print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -193,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt")
     p.add_argument("--provider", help="offline, gemini or openai (default: the one chosen in Settings)")
     p.add_argument("--model", help="the provider's model id (default: the one chosen in Settings)")
+    p.add_argument("--media", action="append", metavar="ID",
+                   help="a media library asset to send as a reference image (repeatable; logos go first)")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_generate)
@@ -200,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio_app.services.design_resize_cli import add_resize_command
     from studio_app.services.jobs_cli import add_jobs_commands
     from studio_app.services.media_library_cli import add_library_commands
+    from studio_app.services.models_cli import add_models_command
     from studio_app.services.results_cli import add_results_commands
     from studio_app.services.sync_cli import add_sync_commands
 
@@ -208,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_resize_command(sub)
     add_library_commands(sub)
     add_sync_commands(sub)
+    add_models_command(sub)
     return parser
 
 

@@ -23,7 +23,6 @@ from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import GenerationJob, InvalidStateTransitionError, JobStatus
-from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
@@ -34,6 +33,7 @@ from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,10 @@ class GenerationService(QObject):
         return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
                                          canvas_description=description)
 
+    def references_for(self, canvas: CanvasDocument | None, selected: list[str] | None = None) -> list[str]:
+        """Media asset ids the main Generate sends (generation_results.choose_references)."""
+        return choose_references(self.store, list(selected or []), canvas)
+
     # -- jobs ---------------------------------------------------------------------
     def create_job(self, request: GenerateRequest) -> GenerationJob:
         """Record a queued job for ``request`` (validates the provider name first).
@@ -193,10 +197,9 @@ class GenerationService(QObject):
         """
         if request.provider not in self.providers.names():
             self.providers.create(request.provider)  # raises the readable error
-        if len(request.media_asset_ids) > MAX_PROMPT_INJECTION_ASSETS:
-            raise GenerationError(
-                f"At most {MAX_PROMPT_INJECTION_ASSETS} media assets can go with one prompt."
-            )
+        limit = reference_limit(self.store)
+        if len(dict.fromkeys(request.media_asset_ids)) > limit:
+            raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings, Library).")
         _, kit_id = self.brand_context(request.brand_kit_id)
         job = GenerationJob(
             asset_type=request.asset_type,
@@ -346,12 +349,9 @@ class GenerationService(QObject):
         images: list[InputImage] = []
         if request.canvas_mode():
             images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
+        images.extend(media_inputs(self.store, request.media_asset_ids))  # logos first, counted as used
         if request.input_image:
-            images.append(InputImage(request.input_image, "image/png", "reference"))
-        for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
-            asset = self.store.media.get(asset_id)
-            data = self.store.blobs.get(self.store.blobs.digest_of(asset.storage_path))
-            images.append(InputImage(data, asset.mime_type or "image/png", "reference"))
+            images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
     def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
@@ -377,8 +377,14 @@ class GenerationService(QObject):
             )
             token.raise_if_cancelled()
             spec = TARGET_SPECS[job.asset_type]
+            ready = prepare_result(result, job.asset_type, is_preview=result.is_preview or provider.is_preview)
+            log.info("job %s: requested %s, received %s, upscale x%.2f", job.id, ready.requested_size,
+                     ready.received_size, ready.upscale_factor)
+            job = self.store.jobs.record_result(
+                job.id, model=job.model or getattr(provider, "model", None), requested_size=ready.requested_size,
+                received_size=ready.received_size, upscale_factor=ready.upscale_factor, result_notes=ready.notes)
             try:
-                fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+                fitted = fit_image(ready.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
                 raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
             png = png_bytes(fitted)
@@ -393,6 +399,7 @@ class GenerationService(QObject):
                           coach_session_id=job.coach_session_id)
             token.raise_if_cancelled()
             self.store.assets.add(asset)
+            mark_used(self.store, request.media_asset_ids)
             job = self._set_status(job, JobStatus.COMPLETED, progress=100)
             self.jobCompleted.emit(job.id, asset.id)
             return job, asset

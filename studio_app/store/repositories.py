@@ -310,6 +310,33 @@ class JobRepository:
             row.updated_at = moved.updated_at
             return moved
 
+    def record_result(self, job_id: str, *, model: str | None = None,
+                      requested_size: tuple[int, int] | None = None,
+                      received_size: tuple[int, int] | None = None, upscale_factor: float | None = None,
+                      result_notes: list[str] | None = None) -> GenerationJob:
+        """Store what the model was asked for and what it returned (sizes in px); fields left
+        None keep their value.
+
+        Raises:
+            NotFoundError: no such job.
+        """
+        with self.db.session() as s:
+            row = s.get(GenerationJobRow, job_id)
+            if row is None:
+                raise NotFoundError(f"job {job_id} not found")
+            if model:
+                row.model = model
+            if requested_size is not None:
+                row.requested_size = list(requested_size)
+            if received_size is not None:
+                row.received_size = list(received_size)
+            if upscale_factor is not None:
+                row.upscale_factor = round(float(upscale_factor), 4)
+            if result_notes is not None:
+                row.result_notes = list(result_notes)
+            row.updated_at = _now()
+            return _job_from_row(row)
+
     def set_progress(self, job_id: str, progress: int) -> None:
         """Record progress (percent 0-100) without changing status."""
         with self.db.session() as s:

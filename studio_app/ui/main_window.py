@@ -751,7 +751,9 @@ class MainWindow(FirstHourMixin, QMainWindow):
         doc = self.editor.document
         prompt = self.coach_panel.prompt() or None
         request = GenerateRequest(asset_type=doc.asset_type, canvas=doc.for_snapshot(), prompt_override=prompt,
-                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot())
+                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot(),
+                                  media_asset_ids=self.generation.references_for(
+                                      doc, self.library_panel.selected_ids()))
         job = self.generation.submit(request)
         self._active_job = job.id
         self.progress.setValue(0)
@@ -805,14 +807,16 @@ class MainWindow(FirstHourMixin, QMainWindow):
 
     def _on_completed(self, job_id: str, asset_id: str) -> None:
         asset = self.store.assets.get(asset_id)
-        self.results.add_asset(asset)
-        self.generated.add_asset(asset)
+        notes = self.store.jobs.get(job_id).result_notes  # upscaled / background kept (issue 10)
+        self.results.add_asset(asset, notes)
+        self.generated.add_asset(asset, notes)
         if job_id == self._active_job:
             self._active_job = None
             self.progress.setValue(100)
             self.progress.setFormat("Done" + (" (offline preview)" if asset.is_preview else ""))
             self._set_running(False)
-        self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}", 6000)
+        self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}"
+                                     + (f". Note: {notes[0]}" if notes else ""), 12000 if notes else 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
         cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED

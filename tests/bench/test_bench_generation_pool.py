@@ -2,7 +2,7 @@
 main window receiving every result: wall time, and the GUI event loop's longest stall meanwhile.
 
 The double runs in its own process (as the real service would) and sends a prepared answer
-(a 1344x768 PNG, what gemini-2.5-flash-image returns for 16:9) after 500 ms, so the figure
+(a 1344x768 PNG) after 500 ms, so the figure
 is the app's own cost and not the double's request checking. Each job is what Generate
 sends: the window's canvas (a photo and a sketch) as a 2x snapshot plus the built prompt,
 for a 1280x720 thumbnail. Jobs are submitted one per event-loop turn, as clicks would be.

@@ -49,7 +49,7 @@ def test_wheel_and_sdist_carry_resources_and_prompts(built: dict[str, Path]) -> 
     for name in (f"studio_app/_resources/{APP_ID}.desktop", f"studio_app/_resources/{APP_ID}.metainfo.xml",
                  f"studio_app/_resources/icons/hicolor/512x512/apps/{APP_ID}.png",
                  f"studio_app/_resources/icons/hicolor/scalable/apps/{APP_ID}.svg",
-                 "studio_app/_resources/themes/dark.json", "studio_app/_resources/themes/studio.qss",
+                 "studio_app/_resources/themes/dark.json",
                  "studio_app/_prompts/thumbnail/v1.0.yaml", "studio_app/_prompts/coach/system.md",
                  "studio_app/store/migrations/env.py", "studio_app/store/migrations/versions/0001_initial_schema.py"):
         assert name in names, name

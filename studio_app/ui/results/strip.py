@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from studio_app.domain.asset import Asset
+from studio_app.ui.checkerboard import over_checkerboard
 
 THUMB = 112
 
@@ -35,15 +38,19 @@ class ResultsStrip(QListWidget):
         """Ids shown, left to right."""
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
 
-    def add_asset(self, asset: Asset) -> None:
-        """Put ``asset`` at the front of the strip."""
+    def add_asset(self, asset: Asset, notes: Sequence[str] = ()) -> None:
+        """Put ``asset`` at the front of the strip; ``notes`` (the job's result notes: upscaled,
+        background kept) mark it with "Note" and go in its tooltip."""
         image = QImage.fromData(self._load(asset))
-        pix = QPixmap.fromImage(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        pix = QPixmap.fromImage(over_checkerboard(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                               Qt.TransformationMode.SmoothTransformation)))
         label = f"{asset.asset_type.value}\n{asset.width}x{asset.height}"
         if asset.is_preview:
             label += " · Preview"
+        if notes:
+            label += " · Note"
         item = QListWidgetItem(QIcon(pix), label)
         item.setData(Qt.ItemDataRole.UserRole, asset.id)
-        item.setToolTip(("Offline preview (no AI). " if asset.is_preview else "") + f"Asset {asset.id}")
+        item.setToolTip("\n".join([("Offline preview (no AI). " if asset.is_preview else "") + f"Asset {asset.id}",
+                                   *notes]))
         self.insertItem(0, item)
