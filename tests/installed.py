@@ -46,7 +46,8 @@ def run(studio: list[str], *args: str, env: dict[str, str], cwd: Path,
 
 
 def smoke(studio: list[str], work: Path, env: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """``--version``, ``import``, ``render`` and an offline ``generate`` of every target.
+    """``--version``, ``import`` (with background removal), ``render``, an offline ``generate`` of
+    every target, and the other headless commands.
 
     Returns ``{asset_type: (width, height)}`` of the generated files (each is asserted to be
     the target's exact size). Raises AssertionError on any failure.
@@ -56,9 +57,10 @@ def smoke(studio: list[str], work: Path, env: dict[str, str]) -> dict[str, tuple
     assert version == f"studio {__version__}", version
 
     photos = [FIXTURES / "astronaut.png", FIXTURES / "coffee.png"]
-    imported = json.loads(run(studio, "--data-dir", str(data), "import", *map(str, photos), "--json",
-                              env=env, cwd=work).stdout)
+    imported = json.loads(run(studio, "--data-dir", str(data), "import", *map(str, photos), "--remove-background",
+                              "--json", env=env, cwd=work).stdout)
     assert len(imported) == 2
+    assert all(item["has_background_removed"] and item["processed_url"] for item in imported)  # the shipped model
     placements = [MediaAssetPlacement(asset_id=item["id"], display_name=item["display_name"], x=10 + 40 * i,
                                       y=20, width=35, height=60, z_index=i + 1)
                   for i, item in enumerate(imported)]
