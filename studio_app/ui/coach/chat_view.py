@@ -207,12 +207,28 @@ class TextBubble(_BubbleFrame):
             self._render()
 
 
+class _PreviewLabel(QLabel):
+    doubleClicked = Signal()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        self.doubleClicked.emit()
+        super().mouseDoubleClickEvent(event)
+
+
 class AssetBubble(_BubbleFrame):
-    """A generated asset in the chat: preview, caption, Save as…, Show in library, Refine this."""
+    """A generated asset in the chat (the coach's result card): preview, caption, Save as…,
+    Show in library, Refine this, and "⋯" with every result action; double-click opens it.
+
+    Signals:
+        saveRequested, showRequested, refineRequested, openRequested, menuRequested
+        (asset id each; menuRequested also carries the button to anchor the menu to).
+    """
 
     saveRequested = Signal(str)
     showRequested = Signal(str)
     refineRequested = Signal(str)
+    openRequested = Signal(str)
+    menuRequested = Signal(str, QWidget)
 
     def __init__(self, message: CoachMessage, png: bytes | None, *, theme: ChatTheme | None = None) -> None:
         theme = theme or ChatTheme.from_palette(QPalette())
@@ -223,8 +239,9 @@ class AssetBubble(_BubbleFrame):
         self.setPalette(palette)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        self.preview = QLabel()
+        self.preview = _PreviewLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.doubleClicked.connect(lambda: self.openRequested.emit(self.asset_id))
         image = QImage.fromData(png) if png else QImage()
         if image.isNull():
             self.preview.setText("(image missing)")
@@ -243,15 +260,29 @@ class AssetBubble(_BubbleFrame):
         self.save_button = QPushButton("Save as…")
         self.show_button = QPushButton("Show in library")
         self.refine_button = QPushButton("Refine this")
+        self.more_button = QPushButton("⋯")
+        self.more_button.setToolTip("All actions: open, export, copy, place on canvas, reuse prompt, delete…")
+        self.more_button.setFixedWidth(32)
         for button, signal in ((self.save_button, self.saveRequested), (self.show_button, self.showRequested),
                                (self.refine_button, self.refineRequested)):
             button.clicked.connect(lambda _=False, s=signal: s.emit(self.asset_id))
             row.addWidget(button)
+        self.more_button.clicked.connect(lambda: self.menuRequested.emit(self.asset_id, self.more_button))
+        row.addWidget(self.more_button)
         layout.addLayout(row)
+        self.deleted = False
+
+    def mark_deleted(self) -> None:
+        """The result was deleted: say so and disable its actions."""
+        self.deleted = True
+        self.preview.clear()
+        self.preview.setText("(result deleted)")
+        for b in (self.save_button, self.show_button, self.refine_button, self.more_button):
+            b.setEnabled(False)
 
     def set_read_only(self, read_only: bool) -> None:
         """Ended sessions cannot refine; saving and showing still work."""
-        self.refine_button.setEnabled(not read_only)
+        self.refine_button.setEnabled(not read_only and not self.deleted)
 
 
 class ChatView(QScrollArea):
@@ -267,6 +298,8 @@ class ChatView(QScrollArea):
     saveRequested = Signal(str)
     showInLibraryRequested = Signal(str)
     refineRequested = Signal(str)
+    openRequested = Signal(str)
+    menuRequested = Signal(str, QWidget)
 
     def __init__(self, load_png: Callable[[str], bytes | None]) -> None:
         super().__init__()
@@ -326,6 +359,8 @@ class ChatView(QScrollArea):
             bubble.saveRequested.connect(self.saveRequested)
             bubble.showRequested.connect(self.showInLibraryRequested)
             bubble.refineRequested.connect(self.refineRequested)
+            bubble.openRequested.connect(self.openRequested)
+            bubble.menuRequested.connect(self.menuRequested)
             bubble.set_read_only(self._read_only)
         else:
             bubble = TextBubble(message.role, message.content, theme=self.theme)
@@ -391,6 +426,13 @@ class ChatView(QScrollArea):
         self._stick = False
         self.widget().adjustSize()
         bar.setValue(bar.maximum() - from_bottom)
+
+    def asset_deleted(self, asset_id: str) -> None:
+        """Mark the result cards of ``asset_id`` as deleted."""
+        for row in self._rows:
+            bubble = row.bubble  # type: ignore[attr-defined]
+            if isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id:
+                bubble.mark_deleted()
 
     def set_read_only(self, read_only: bool) -> None:
         """Disable Refine this on every asset bubble (ended or expired sessions)."""
