@@ -328,16 +328,16 @@ class GenerationService(QObject):
 
     def _progress(self, batch: _Batch, index: int, percent: int) -> None:
         """Record candidate ``index`` at ``percent``; the job shows the candidates' mean."""
-        with batch.lock:
+        with batch.lock:  # held while reporting, so the figures reported only ever grow
             batch.percent[index] = max(batch.percent[index], percent)
             overall = sum(batch.percent) // len(batch.percent)
             if overall <= batch.reported:
                 return
             batch.reported = overall
-        self.store.jobs.set_progress(batch.job.id, overall)
-        self.jobProgress.emit(batch.job.id, overall)
-        if batch.progress:
-            batch.progress(overall)
+            self.store.jobs.set_progress(batch.job.id, overall)
+            self.jobProgress.emit(batch.job.id, overall)
+            if batch.progress:
+                batch.progress(overall)
 
     def thumbnail_png(self, asset_id: str) -> bytes | None:
         """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated

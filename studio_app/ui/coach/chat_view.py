@@ -304,6 +304,7 @@ class ChatView(QScrollArea):
     def __init__(self, load_png: Callable[[str], bytes | None]) -> None:
         super().__init__()
         self._load_png = load_png
+        self.describe: Callable[[str], str] | None = None  # asset id -> the result's facts (tooltips)
         self.theme = ChatTheme.from_palette(self.palette())
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -362,6 +363,8 @@ class ChatView(QScrollArea):
             bubble.openRequested.connect(self.openRequested)
             bubble.menuRequested.connect(self.menuRequested)
             bubble.set_read_only(self._read_only)
+            if self.describe is not None and bubble.asset_id:
+                bubble.preview.setToolTip(self.describe(bubble.asset_id) + "\n\nDouble-click to open in the viewer.")
         else:
             bubble = TextBubble(message.role, message.content, theme=self.theme)
         return self._wrap(bubble, message.role)

@@ -473,6 +473,7 @@ class CoachPanel(QWidget):
     def set_result_actions(self, actions) -> None:  # noqa: ANN001 - ui.results.actions.ResultActions
         """Give the result cards the shared result actions (menu, viewer, Save as…, delete)."""
         self.result_actions = actions
+        self.chat.describe = actions.tooltip
         self.chat.openRequested.connect(actions.open_viewer)
         self.chat.menuRequested.connect(self._result_menu)
         actions.deleted.connect(self.chat.asset_deleted)

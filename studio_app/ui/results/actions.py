@@ -45,9 +45,13 @@ def open_export_dialog(parent: QWidget, asset_id: str, results: ResultsService) 
     try:
         from .export_dialog import ExportDialog  # noqa: PLC0415 - optional until the presets land
     except ImportError:
-        QMessageBox.information(parent, "Export for platform",
-                                "Platform export presets are not available in this build yet. "
-                                "Use Save as… to keep the PNG at its exact target size.")
+        box = QMessageBox(QMessageBox.Icon.Information, "Export for platform",
+                          "Platform export presets are not available in this build yet. "
+                          "Use Save as… to keep the PNG at its exact target size.",
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
         return None
     dialog = ExportDialog(parent, asset_id, results.store)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu
 
@@ -103,6 +103,16 @@ class ResultsStrip(QListWidget):
         menu = self.context_menu(item.data(Qt.ItemDataRole.UserRole))
         if menu is not None:
             menu.popup(self.viewport().mapToGlobal(pos))
+
+    def event(self, event: QEvent) -> bool:
+        """Delete and Ctrl+C on a focused result act on the result, not on the canvas selection
+        (the window-wide shortcuts of the canvas yield while the strip has focus)."""
+        if event.type() == QEvent.Type.ShortcutOverride and self.actions is not None and self.current_asset_id():
+            key = QKeyEvent(event)
+            if key.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or key.matches(QKeySequence.StandardKey.Copy):
+                event.accept()
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter opens the viewer, Delete deletes (after asking), Ctrl+C copies the image."""
