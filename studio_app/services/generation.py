@@ -142,7 +142,8 @@ class GenerationService(QObject):
     with one progress (the mean of its candidates'). It ends ``completed`` when every
     candidate gave an asset, ``partial`` when some did (error_message says how many failed
     and the first reason), ``failed`` when none did; each candidate's outcome is stored in
-    ``parameters["candidates"]`` as ``{"index", "asset_id", "error"}``.
+    ``parameters["candidates"]`` as ``{"index", "asset_id", "error", "model"}`` (``model``: the
+    model the provider's answer named).
 
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
         jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
@@ -450,6 +451,7 @@ class GenerationService(QObject):
                 progress=lambda p: self._progress(batch, index, 20 + int(p * 0.6)),
             )
             token.raise_if_cancelled()
+            batch.models[index] = result.model
             spec = TARGET_SPECS[job.asset_type]
             try:
                 fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
@@ -489,7 +491,7 @@ class GenerationService(QObject):
             errors = [e for a, e in batch.outcomes if a is None and e and e != CANCELLED_MESSAGE]
             cancelled = batch.token.cancelled
             self.store.jobs.merge_parameters(job.id, {"candidates": [
-                {"index": i, "asset_id": a.id if a else None, "error": None if a else e}
+                {"index": i, "asset_id": a.id if a else None, "error": None if a else e, "model": batch.models[i]}
                 for i, (a, e) in enumerate(batch.outcomes)]})
             status = batch_status(len(kept), count, cancelled=cancelled and not errors)
             if kept:
@@ -552,6 +554,7 @@ class _Batch:
         self.percent = [0] * request.count
         self.reported = 0
         self.outcomes: list[tuple[Asset | None, str | None] | None] = [None] * request.count
+        self.models: list[str | None] = [None] * request.count  # the model each answer names
         self.final: GenerationJob | None = None
         self.done = threading.Event()
 

@@ -54,6 +54,7 @@ class ResultInfo:
         received_size: (width, height) px the provider returned, when the job recorded it;
             else the stored asset's size.
         prompt: the full prompt sent; ``custom_prompt`` the streamer's own words, if any.
+        model: the model the job asked for, else the one the provider's answer named.
         candidate: 1-based position in its batch job, and ``candidates`` the batch size.
     """
 
@@ -188,9 +189,11 @@ class ResultsService:
         received = _job_size(job, "received_size") or (asset.width, asset.height)
         params = job.parameters if job else {}
         candidates = params.get("candidates") or []
-        index = next((c.get("index", 0) for c in candidates if c.get("asset_id") == asset.id), 0)
+        mine = next((c for c in candidates if c.get("asset_id") == asset.id), {})
+        index = mine.get("index", 0)
+        model = (job.model if job else None) or mine.get("model")
         return ResultInfo(asset=asset, prompt=job.prompt if job else "", custom_prompt=params.get("custom_prompt"),
-                          provider=asset.provider, model=job.model if job else None, requested_size=requested,
+                          provider=asset.provider, model=model, requested_size=requested,
                           received_size=received, created_at=asset.created_at, candidate=int(index) + 1,
                           candidates=int(params.get("count") or 1))
 

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.generate_options = GenerateOptions(self.results_service.settings().variations)
         self.generate_options.countChanged.connect(self._variations_changed)
         self.staging = CandidateStaging(self.result_actions)
+        self.staging.closed.connect(self.results.show)
         self._connect_result_actions()
 
         bottom = QHBoxLayout()
@@ -720,8 +721,10 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         self.progress.setFormat("Generating… %p%" if count == 1 else f"Generating {count} candidates… %p%")
         self._set_running(True)
+        self.progress.setToolTip("")
         if count > 1:
             self.staging.begin(job.id, count)
+            self.results.hide()  # the candidates show in the staging area instead
         return job.id
 
     def _set_running(self, running: bool) -> None:
@@ -775,10 +778,13 @@ class MainWindow(QMainWindow):
             self._active_job = None
             job = self.store.jobs.get(job_id)
             self.progress.setValue(100)
-            done = "Done" if job.status == JobStatus.COMPLETED else f"Partly done: {job.error_message}"
+            count = int(job.parameters.get("count") or 1)
+            kept = sum(1 for c in job.parameters.get("candidates", []) if c.get("asset_id"))
+            done = "Done" if job.status == JobStatus.COMPLETED else f"{kept} of {count} kept"
             self.progress.setFormat(done + (" (offline preview)" if asset.is_preview else ""))
+            self.progress.setToolTip(job.error_message or "")
             self._set_running(False)
-            self.staging.job_ended(job_id, done)
+            self.staging.job_ended(job_id, f"{done}. {job.error_message}" if job.error_message else done)
             if job.status == JobStatus.PARTIAL:
                 self.statusBar().showMessage(job.error_message or "Some candidates failed", 10000)
                 return

@@ -50,17 +50,21 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
             with Image.open(io.BytesIO(store.blobs.get(asset.content_hash))) as im:
                 assert im.size == (1280, 720)
         assert {a.id for a in kept} <= set(win.results.asset_ids())
+        assert "Model: gemini-2.5-flash-image" in win.result_actions.tooltip(kept[0].id)
         assert {a.id for a in kept} <= set(win.generated.asset_ids())
 
         # One progress bar for the batch; it ends on the partial outcome.
         assert progress == sorted(progress) and win.progress.value() == 100
-        assert win.progress.format().startswith("Partly done: 1 of 3 candidates failed")
+        assert win.progress.format() == "2 of 3 kept"
+        assert win.progress.toolTip() == job.error_message
+        assert win.staging.heading.text().startswith("2 of 3 kept. 1 of 3 candidates failed: ")
 
         # The staging area: two candidates to keep, discard or refine; the failure's reason.
         slots = win.staging.slots
         failed = [s for s in slots if s.error]
-        assert len(failed) == 1 and "IMAGE_SAFETY" in failed[0].status.text()
-        assert failed[0].status.text() == failed[0].error and "\n" not in failed[0].status.text()
+        assert len(failed) == 1 and "IMAGE_SAFETY" in failed[0].preview.text()
+        assert failed[0].status.text() == "failed" and failed[0].preview.toolTip() == failed[0].error
+        assert failed[0].error in job.error_message and "\n" not in failed[0].preview.text()
         ready = [s for s in slots if s.asset_id]
         assert len(ready) == 2 and all(s.keep_button.isEnabled() for s in ready)
         assert win.staging.isVisible()

@@ -85,7 +85,7 @@ def strip_menu(strip, asset_id: str) -> QMenu:  # noqa: ANN001
 
 
 def card_menu(win, bubble: AssetBubble, qtbot) -> QMenu:  # noqa: ANN001
-    """Click the card's "⋯" button; returns the menu that opened."""
+    """Click the card's "More" button; returns the menu that opened."""
     qtbot.mouseClick(bubble.more_button, Qt.MouseButton.LeftButton)
     menu = win.coach_panel.last_menu
     assert menu is not None and menu.isVisible()

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -217,7 +218,7 @@ class _PreviewLabel(QLabel):
 
 class AssetBubble(_BubbleFrame):
     """A generated asset in the chat (the coach's result card): preview, caption, Save as…,
-    Show in library, Refine this, and "⋯" with every result action; double-click opens it.
+    Show in library, Refine this, and "More ▾" with every result action; double-click opens it.
 
     Signals:
         saveRequested, showRequested, refineRequested, openRequested, menuRequested
@@ -256,20 +257,21 @@ class AssetBubble(_BubbleFrame):
         caption.setFont(font)
         caption.setWordWrap(True)
         layout.addWidget(caption)
-        row = QHBoxLayout()
+        grid = QGridLayout()  # two by two: the card stays whole in a narrow coach column
+        grid.setSpacing(4)
         self.save_button = QPushButton("Save as…")
         self.show_button = QPushButton("Show in library")
         self.refine_button = QPushButton("Refine this")
-        self.more_button = QPushButton("⋯")
+        self.more_button = QPushButton("More ▾")
         self.more_button.setToolTip("All actions: open, export, copy, place on canvas, reuse prompt, delete…")
-        self.more_button.setFixedWidth(32)
-        for button, signal in ((self.save_button, self.saveRequested), (self.show_button, self.showRequested),
-                               (self.refine_button, self.refineRequested)):
+        for n, (button, signal) in enumerate(((self.save_button, self.saveRequested),
+                                              (self.show_button, self.showRequested),
+                                              (self.refine_button, self.refineRequested))):
             button.clicked.connect(lambda _=False, s=signal: s.emit(self.asset_id))
-            row.addWidget(button)
+            grid.addWidget(button, n // 2, n % 2)
         self.more_button.clicked.connect(lambda: self.menuRequested.emit(self.asset_id, self.more_button))
-        row.addWidget(self.more_button)
-        layout.addLayout(row)
+        grid.addWidget(self.more_button, 1, 1)
+        layout.addLayout(grid)
         self.deleted = False
 
     def mark_deleted(self) -> None:

@@ -11,12 +11,25 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .actions import ResultActions
 
-SLOT_PX = 150
+SLOT_PX = 112
 """Longest side of a candidate's preview (px)."""
+SLOT_WIDTH = 184
+PREVIEW_HEIGHT = 68
+REASON_MAX_CHARS = 90
+"""A failure's reason is cut to this many characters in its slot (the tooltip has it all)."""
 
 
 class _Preview(QLabel):
@@ -28,7 +41,8 @@ class _Preview(QLabel):
 
 
 class CandidateSlot(QFrame):
-    """One candidate: its preview or its failure, and Keep / Discard / Refine."""
+    """One candidate: "n of N" and its state, its preview or its failure's reason (red), and
+    Keep / Discard / Refine."""
 
     def __init__(self, index: int, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,30 +51,39 @@ class CandidateSlot(QFrame):
         self.error: str | None = None
         self.decision: str | None = None  # "kept" | "discarded"
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(f"Candidate {index + 1} of {count}")
-        self.preview = _Preview("Generating…")
+        self.setFixedWidth(SLOT_WIDTH)
+        self.title = QLabel(f"<b>{index + 1}</b> of {count}")
+        self.status = QLabel("generating…")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.preview = _Preview()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setFixedSize(SLOT_PX + 8, round(SLOT_PX * 0.6) + 8)
+        self.preview.setFixedSize(SLOT_WIDTH - 10, PREVIEW_HEIGHT)
         self.preview.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        small = self.preview.font()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
         self.keep_button = QPushButton("Keep")
         self.discard_button = QPushButton("Discard")
         self.refine_button = QPushButton("Refine")
         self.keep_button.setToolTip("Keep this candidate in your results")
         self.discard_button.setToolTip("Delete this candidate")
         self.refine_button.setToolTip("Use this candidate as the input of the next Generate")
+        for w in (self.status, self.preview, self.keep_button, self.discard_button, self.refine_button):
+            w.setFont(small)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.title)
+        head.addWidget(self.status, 1)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
         for b in (self.keep_button, self.discard_button, self.refine_button):
             b.setEnabled(False)
             row.addWidget(b)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.status)
+        layout.setContentsMargins(4, 2, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(head)
+        layout.addWidget(self.preview)
         layout.addLayout(row)
 
     def show_result(self, asset_id: str, png: bytes | None, tooltip: str) -> None:
@@ -71,25 +94,27 @@ class CandidateSlot(QFrame):
             self.preview.setText("(no preview)")
         else:
             self.preview.setPixmap(QPixmap.fromImage(image.scaled(
-                SLOT_PX, round(SLOT_PX * 0.6), Qt.AspectRatioMode.KeepAspectRatio,
+                SLOT_PX, PREVIEW_HEIGHT - 4, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation)))
         self.preview.setToolTip(tooltip + "\n\nDouble-click to open in the viewer.")
-        self.status.setText("Ready: keep, discard or refine")
+        self.status.setText("ready")
         for b in (self.keep_button, self.discard_button, self.refine_button):
             b.setEnabled(True)
 
     def show_failure(self, message: str) -> None:
-        """The candidate failed: its one-line reason, in red."""
+        """The candidate failed: its one-line reason, in red (whole in the tooltip)."""
         self.error = " ".join(message.split()) or "failed"
-        self.preview.setText("Failed")
-        self.status.setText(self.error)
+        cut = self.error if len(self.error) <= REASON_MAX_CHARS else self.error[:REASON_MAX_CHARS - 1] + "…"
+        self.status.setText("failed")
         self.status.setStyleSheet("color: #d23c3c;")
-        self.status.setToolTip(message)
+        self.preview.setText(cut)
+        self.preview.setStyleSheet("color: #d23c3c;")
+        self.preview.setToolTip(self.error)
 
     def decide(self, decision: str) -> None:
         """Mark the slot kept or discarded (its buttons go)."""
         self.decision = decision
-        self.status.setText("Kept" if decision == "kept" else "Discarded")
+        self.status.setText(decision)
         for b in (self.keep_button, self.discard_button):
             b.setEnabled(False)
         self.refine_button.setEnabled(decision == "kept")
@@ -126,12 +151,22 @@ class CandidateStaging(QFrame):
         head = QHBoxLayout()
         head.addWidget(self.heading, 1)
         head.addWidget(self.keep_all_button)
-        self.row = QHBoxLayout()
-        self.row.setSpacing(8)
+        self.heading.setWordWrap(True)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        strip = QWidget()
+        self.row = QHBoxLayout(strip)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
+        self.scroll = QScrollArea()  # four slots scroll sideways on a narrow window
+        self.scroll.setWidget(strip)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
         layout.addLayout(head)
-        layout.addLayout(self.row)
+        layout.addWidget(self.scroll)
         actions.deleted.connect(self._deleted)
         self.hide()
 
@@ -153,6 +188,7 @@ class CandidateStaging(QFrame):
                 lambda s=slot: self.actions.open_viewer(s.asset_id) if s.asset_id else None)
             self.row.addWidget(slot)
         self.row.addStretch(1)
+        self.scroll.setFixedHeight(self.slots[0].sizeHint().height() + self.scroll.horizontalScrollBar().sizeHint().height() + 4)
         self.heading.setText(f"<b>{count} candidates</b> — generating…")
         self.show()
 
@@ -172,6 +208,7 @@ class CandidateStaging(QFrame):
             return
         self._ended = True
         self.heading.setText(summary)
+        self.heading.setToolTip(summary)
         self._maybe_close()
 
     def keep(self, index: int) -> None:

@@ -137,7 +137,7 @@ class ResultViewer(QDialog):
             zoom_row.addWidget(w)
         zoom_row.addStretch(1)
         if image.hasAlphaChannel():
-            zoom_row.addWidget(QLabel("Checkerboard = transparent"))
+            zoom_row.addWidget(QLabel("Transparent areas show as a checkerboard"))
 
         facts = QFormLayout()
         self.fact_labels: dict[str, QLabel] = {}
