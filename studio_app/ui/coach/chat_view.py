@@ -209,7 +209,35 @@ class TextBubble(_BubbleFrame):
 
 
 class _PreviewLabel(QLabel):
+    """The card's picture: at most PREVIEW_MAX_PX, narrower when the coach column is narrow
+    (so the card's buttons always fit); double-click opens the viewer."""
+
     doubleClicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._image = QImage()
+        self._shown_width = 0
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(48)
+
+    def set_image(self, image: QImage) -> None:
+        """Show ``image`` scaled to the label's width (PREVIEW_MAX_PX at most)."""
+        self._image = image
+        self._shown_width = 0
+        self._rescale(PREVIEW_MAX_PX)
+
+    def _rescale(self, width: int) -> None:
+        side = max(48, min(PREVIEW_MAX_PX, width))
+        if self._image.isNull() or side == self._shown_width:
+            return
+        self._shown_width = side
+        self.setPixmap(QPixmap.fromImage(self._image.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().resizeEvent(event)
+        self._rescale(self.width())
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         self.doubleClicked.emit()
@@ -247,9 +275,7 @@ class AssetBubble(_BubbleFrame):
         if image.isNull():
             self.preview.setText("(image missing)")
         else:
-            self.preview.setPixmap(QPixmap.fromImage(image.scaled(
-                PREVIEW_MAX_PX, PREVIEW_MAX_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation)))
+            self.preview.set_image(image)
         layout.addWidget(self.preview)
         caption = QLabel(message.content or "Generated asset")
         font = caption.font()
