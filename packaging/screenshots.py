@@ -1,7 +1,11 @@
 """Render the README's screenshots offscreen: ``make screenshots`` (or python packaging/screenshots.py docs).
 
-Builds a main window on a temporary data dir, imports the fixture photos, places two of
-them, sketches, answers the guided coach, generates offline, and grabs the window.
+All in the default dark theme. main-window.png (1920x1080) and main-window-1366.png
+(1366x768): a main window on a temporary data dir with the fixture photos imported, two
+placed, a sketch, the guided coach answered and an offline generation done.
+first-launch.png: the window as a new streamer first sees it (1366x768, empty panes with
+their hints). Then the Settings dialog, the library pane, the brand kit dialog and the coach.
+Name screenshots after the script's arguments to render only some (e.g. ``first-launch``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The fixtures and helpers under tests/ are imported as ``tests.…``: run from any directory.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -20,10 +26,13 @@ from studio_app.app import build_main_window  # noqa: E402
 from studio_app.domain.sketch import SketchElement  # noqa: E402
 from studio_app.services.coach import StartCoachRequest  # noqa: E402
 from studio_app.services.context import StudioStore  # noqa: E402
+from studio_app.services.media_library import MediaLibraryService  # noqa: E402
 from studio_app.services.provider_setup import save_api_key  # noqa: E402
 from studio_app.store.secrets import SecretStore  # noqa: E402
 from studio_app.ui.canvas.commands import AddSketchCommand  # noqa: E402
+from studio_app.ui.library.panel import MediaLibraryPanel  # noqa: E402
 from studio_app.ui.settings.dialog import SettingsDialog  # noqa: E402
+from studio_app.ui.theme import apply_theme  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +48,50 @@ def wait(app: QApplication, predicate, timeout_s: float = 30.0) -> None:  # noqa
         time.sleep(0.01)
 
 
-def main_window_shot(out: Path) -> None:
+def app_instance() -> QApplication:
+    """The QApplication, in the dark theme every screenshot shows."""
     app = QApplication.instance() or QApplication(sys.argv)
+    apply_theme("dark")
+    return app
+
+
+def first_launch_shot(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
+    """A fresh data dir: the empty library, canvas and results say what to do."""
+    app = app_instance()
     store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
     win = build_main_window(store)
-    win.resize(1600, 940)
+    win.resize(*size)
+    win.show()
+    wait(app, lambda: False, 0.3)
+    win.grab().save(str(out))
+    win.close()
+    store.close()
+
+
+def library_shot(out: Path) -> None:
+    """The library pane with the fixture photos and one selected."""
+    app = app_instance()
+    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    service = MediaLibraryService(store)
+    panel = MediaLibraryPanel(service)
+    panel.resize(1000, 700)
+    panel.show()
+    outcomes = service.import_files(sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"}))
+    panel.refresh()
+    horse = next(o.asset for o in outcomes if o.asset and "horse" in o.asset.display_name.lower())
+    panel.select_ids([horse.id])
+    wait(app, lambda: panel.model.loaded_thumbnail_count() >= len(outcomes), 10)
+    wait(app, lambda: False, 0.5)
+    panel.grab().save(str(out))
+    panel.close()
+    store.close()
+
+
+def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
+    app = app_instance()
+    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    win = build_main_window(store)
+    win.resize(*size)
     win.show()
     photos = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"})
     outcomes = win.library.import_files(photos, remove_background=False)
@@ -55,9 +103,9 @@ def main_window_shot(out: Path) -> None:
     win.place_media([hubble.id], QPointF(doc.width / 2, doc.height / 2))
     win.place_media([cat.id], QPointF(doc.width * 0.28, doc.height * 0.55))
     for el in (
-        SketchElement(kind="arrow", points=[(45, 60), (68, 40)], color="#FFD60A", stroke_width=10),
-        SketchElement(kind="text", points=[(55, 12)], text="GG EZ", color="#FFFFFF", font_size=110),
-        SketchElement(kind="rectangle", points=[(52, 8), (95, 32)], color="#FF375F", stroke_width=8),
+        SketchElement(kind="arrow", points=[(45, 60), (68, 40)], color="#FFD60A", stroke_width=10 / 7.2),  # percent of the height
+        SketchElement(kind="text", points=[(55, 12)], text="GG EZ", color="#FFFFFF", font_size=110 / 7.2),
+        SketchElement(kind="rectangle", points=[(52, 8), (95, 32)], color="#FF375F", stroke_width=8 / 7.2),
     ):
         win.undo_stack.push(AddSketchCommand(win.editor, el))
     sid = win.coach_panel.start(StartCoachRequest(
@@ -84,27 +132,48 @@ def main_window_shot(out: Path) -> None:
 
 def settings_shot(out: Path) -> None:
     """The Settings dialog's providers page with a Gemini key saved in the keyring."""
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = app_instance()
     store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
     store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
     save_api_key(store, "gemini", "AIzaSy-screenshot-only")
     dialog = SettingsDialog(store)
     dialog.show()
     wait(app, lambda: dialog.pending == 0, 10)
-    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-2.5-flash-image is available to this key.")
+    dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-3.1-flash-image is available to this key (3 image models listed).")
     app.processEvents()
     dialog.grab().save(str(out))
     dialog.close()
     store.close()
 
 
+SHOTS = {
+    "main-window": lambda d: main_window_shot(d / "main-window.png", (1920, 1080)),
+    "main-window-1366": lambda d: main_window_shot(d / "main-window-1366.png", (1366, 768)),
+    "first-launch": lambda d: first_launch_shot(d / "first-launch.png"),
+    "settings": lambda d: settings_shot(d / "settings.png"),
+    "library": lambda d: library_shot(d / "library.png"),
+    "brand-kits": lambda d: _brand_kits(d / "brand-kits.png"),
+    "coach": lambda d: _coach(d / "coach.png"),
+}
+
+
+def _brand_kits(out: Path) -> None:
+    from tests.brand_kits.screenshot import main as brand_kits_main
+
+    app_instance()
+    brand_kits_main(str(out))
+
+
+def _coach(out: Path) -> None:
+    from tests.coach.make_screenshot import render
+
+    app_instance()
+    render(out)
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     target.mkdir(parents=True, exist_ok=True)
-    only = sys.argv[2:] or ["main-window", "settings"]
-    if "main-window" in only:
-        main_window_shot(target / "main-window.png")
-        print(f"wrote {target / 'main-window.png'}")
-    if "settings" in only:
-        settings_shot(target / "settings.png")
-        print(f"wrote {target / 'settings.png'}")
+    for name in sys.argv[2:] or list(SHOTS):
+        SHOTS[name](target)
+        print(f"wrote {target / (name + '.png')}")

@@ -85,7 +85,8 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] [--count N]
+    """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] [--media ID]...
+    [--count N]
     -o OUT.png``.
 
     The same path as the GUI's Generate: GenerationService with the providers, keys
@@ -115,7 +116,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     try:
         job, assets = service.run_batch(
             GenerateRequest(asset_type=asset_type, canvas=doc, custom_prompt=args.prompt,
-                            provider=provider, model=args.model, count=args.count),
+                            provider=provider, model=args.model, media_asset_ids=list(args.media or []),
+                            count=args.count),
             cancel=token,
         )
     finally:
@@ -126,15 +128,21 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if not assets:
         return _fail(job.error_message or "generation failed")
     out = Path(args.output)
-    index_of = {c.get("asset_id"): c.get("index", 0) for c in job.parameters.get("candidates", [])}
+    by_asset = {c.get("asset_id"): c for c in job.parameters.get("candidates", [])}
     results = []
     for asset in assets:
-        path = out if args.count == 1 else out.with_name(f"{out.stem}-{index_of.get(asset.id, 0) + 1}{out.suffix}")
+        cand = by_asset.get(asset.id, {})
+        index = int(cand.get("index", 0))
+        path = out if args.count == 1 else out.with_name(f"{out.stem}-{index + 1}{out.suffix}")
         atomic_write_bytes(path, store.blobs.get(asset.content_hash))
         results.append({"job_id": job.id, "asset_id": asset.id, "status": job.status.value,
                         "asset_type": asset.asset_type.value, "width": asset.width, "height": asset.height,
                         "provider": asset.provider, "is_preview": asset.is_preview, "output": str(path),
-                        "file_size": asset.file_size})
+                        "file_size": asset.file_size, "model": job.model or cand.get("model"),
+                        "requested_size": cand.get("requested_size", job.requested_size),
+                        "received_size": cand.get("received_size", job.received_size),
+                        "upscale_factor": cand.get("upscale_factor", job.upscale_factor),
+                        "notes": cand.get("notes", job.result_notes)})
     if job.status == JobStatus.PARTIAL:
         print(f"studio: warning: {' '.join((job.error_message or '').split())}", file=sys.stderr)
     if args.json:
@@ -147,20 +155,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         for r in results:
             label = " (offline preview, no AI)" if r["is_preview"] else ""
             print(f"{r['output']}: {r['width']}x{r['height']} {r['asset_type']}{label}")
-    return EXIT_OK
-
-
-def cmd_jobs_list(args: argparse.Namespace) -> int:
-    """``studio jobs list [--json]``: newest first."""
-    store = _open_store(args)
-    jobs = store.jobs.list(limit=args.limit)
-    if args.json:
-        print(json.dumps([j.model_dump(mode="json") for j in jobs]))
-    else:
-        for j in jobs:
-            err = f"  {j.error_message}" if j.error_message else ""
-            print(f"{j.id}  {j.status.value:<10} {j.asset_type.value:<16} {j.provider:<8} "
-                  f"{j.created_at:%Y-%m-%d %H:%M}{err}")
+            for note in r["notes"] or []:
+                print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -199,23 +195,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, default=1, metavar="N",
                    help="variations: candidates of the same request, 1-4, as one batch job (default 1); "
                         "with N > 1 the files are OUT-1.png ... OUT-N.png")
+    p.add_argument("--media", action="append", metavar="ID",
+                   help="a media library asset to send as a reference image (repeatable; logos go first)")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_generate)
 
-    jobs = sub.add_parser("jobs", help="generation jobs").add_subparsers(dest="jobs_command", required=True)
-    p = jobs.add_parser("list")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_jobs_list)
-
+    from studio_app.services.design_resize_cli import add_resize_command
+    from studio_app.services.jobs_cli import add_jobs_commands
     from studio_app.services.media_library_cli import add_library_commands
+    from studio_app.services.models_cli import add_models_command
+    from studio_app.services.results_cli import add_results_commands
+    from studio_app.services.results_list_cli import add_result_list_commands
     from studio_app.services.sync_cli import add_sync_commands
 
+    add_jobs_commands(sub)
+    add_results_commands(sub)
+    add_resize_command(sub)
     add_library_commands(sub)
     add_sync_commands(sub)
-    from studio_app.services.results_list_cli import add_result_list_commands
-
+    add_models_command(sub)
     add_result_list_commands(sub)
     return parser
 

@@ -11,6 +11,10 @@ Format history (``CANVAS_SCHEMA_VERSION``):
   a newer app) load as ``unknown_elements`` with their raw data, shown as placeholders
   and written back unchanged at their old position on save.
 
+- 3: sketch ``stroke_width`` and ``font_size`` are percent of the canvas height instead of
+  px at 1x, so a sketch keeps its proportions when the design changes target (resize). The
+  v2 -> v3 step divides by the file's height (or its AssetType's when unset).
+
 Older files are upgraded step by step by ``MIGRATIONS`` when they are read, whether
 through ``from_json`` or ``model_validate`` (the store's copy).
 """
@@ -28,7 +32,7 @@ from .asset_types import AssetType, target_size
 from .placement import MediaAssetPlacement
 from .sketch import SKETCH_KINDS, SketchElement, validate_hex_colour
 
-CANVAS_SCHEMA_VERSION = 2
+CANVAS_SCHEMA_VERSION = 3
 
 
 class CanvasFormatError(ValueError):
@@ -41,7 +45,49 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+V2_DEFAULT_STROKE_PX = 4.0
+"""stroke_width a v2 element had when the key was missing (px at 1x)."""
+V2_DEFAULT_FONT_PX = 48.0
+"""font_size a v2 element had when the key was missing (px at 1x)."""
+
+
+def _v2_height(data: dict[str, Any]) -> float:
+    height = data.get("height")
+    if isinstance(height, int | float) and not isinstance(height, bool) and height > 0:
+        return float(height)
+    try:
+        return float(target_size(data.get("asset_type", AssetType.THUMBNAIL.value))[1])
+    except ValueError:
+        return float(target_size(AssetType.THUMBNAIL)[1])
+
+
+def _px_to_percent(value: Any, default_px: float, height: float) -> Any:
+    if value is None:
+        value = default_px
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value  # left for validation to report
+    if value <= 0:
+        return value
+    return min(100.0, value * 100.0 / height)
+
+
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 -> v3: sketch stroke widths and font sizes go from px at 1x to percent of the canvas height."""
+    height = _v2_height(data)
+    sketches = data.get("sketch_elements")
+    if isinstance(sketches, list):
+        upgraded = []
+        for raw in sketches:
+            if isinstance(raw, dict) and raw.get("kind") in SKETCH_KINDS:  # unknown kinds stay verbatim
+                raw = dict(raw)
+                raw["stroke_width"] = _px_to_percent(raw.get("stroke_width"), V2_DEFAULT_STROKE_PX, height)
+                raw["font_size"] = _px_to_percent(raw.get("font_size"), V2_DEFAULT_FONT_PX, height)
+            upgraded.append(raw)
+        data["sketch_elements"] = upgraded
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 """schema_version n -> function upgrading a raw v(n) document dict to v(n+1)."""
 
 

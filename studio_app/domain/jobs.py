@@ -61,8 +61,22 @@ def check_transition(current: JobStatus, target: JobStatus) -> None:
         raise InvalidStateTransitionError(JobStatus(current), JobStatus(target))
 
 
+UPSCALE_NOTE_THRESHOLD = 1.25
+"""An upscale factor above this is worth telling the streamer about (the result is soft)."""
+
+
 class GenerationJob(BaseModel):
-    """One generation request and its progress (percent 0-100)."""
+    """One generation request and its progress (percent 0-100).
+
+    Attributes (besides the seed's):
+        requested_size: (width, height) px asked of the model (Gemini: the documented output of
+            the chosen aspectRatio/imageSize; OpenAI: the ``size`` sent); None before it ran.
+        received_size: (width, height) px of the image the model returned.
+        upscale_factor: how much the received image was enlarged to cover the exact target
+            size (max of target/received per side; below 1 means it was reduced).
+        result_notes: one-line notes for the results ("upscaled x1.9", "background could not
+            be removed, kept opaque").
+    """
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -81,6 +95,15 @@ class GenerationJob(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     completed_at: datetime | None = None
+    requested_size: tuple[int, int] | None = None
+    received_size: tuple[int, int] | None = None
+    upscale_factor: float | None = None
+    result_notes: list[str] = Field(default_factory=list)
+
+    @property
+    def upscaled_noticeably(self) -> bool:
+        """True when the result was enlarged by more than UPSCALE_NOTE_THRESHOLD."""
+        return self.upscale_factor is not None and self.upscale_factor > UPSCALE_NOTE_THRESHOLD
 
     def transition(self, target: JobStatus, *, progress: int | None = None,
                    error_message: str | None = None) -> GenerationJob:

@@ -32,6 +32,22 @@ def validate_hex_colour(value: str) -> str:
 
 Point = tuple[float, float]
 
+DEFAULT_STROKE_PERCENT = 0.6
+"""Default stroke width, percent of the canvas height (about 4 px on a 720 px thumbnail)."""
+DEFAULT_FONT_PERCENT = 6.5
+"""Default font pixel size, percent of the canvas height (about 47 px on a 720 px thumbnail)."""
+
+
+def percent_of_height(px: float, canvas_height: float) -> float:
+    """A length in px on a canvas ``canvas_height`` px tall, as percent of that height.
+
+    Raises:
+        ValueError: canvas_height is not positive.
+    """
+    if canvas_height <= 0:
+        raise ValueError(f"canvas height must be positive px, got {canvas_height}")
+    return px * 100.0 / canvas_height
+
 
 class SketchElement(BaseModel):
     """One sketch element.
@@ -42,9 +58,11 @@ class SketchElement(BaseModel):
             rectangle/ellipse (2 points: opposite corners), text (1 point: top-left).
         points: (x, y) pairs in percent of canvas width/height, each 0-100.
         color: stroke (or text) colour, ``#RRGGBB``.
-        stroke_width: px at 1x scale, > 0 and <= 200.
+        stroke_width: percent of the canvas height, > 0 and <= 100 (canvas schema 3; so a
+            sketch scales with its canvas when the design is resized to another target).
         fill: fill colour for rectangle/ellipse, or None.
-        text, font_size, font_family: for kind ``text``; font_size in px at 1x.
+        text, font_size, font_family: for kind ``text``; font_size is the pixel size of the
+            font in percent of the canvas height, > 0 and <= 100 (canvas schema 3).
 
     Raises:
         pydantic.ValidationError: wrong point count for the kind, points out of range,
@@ -57,10 +75,10 @@ class SketchElement(BaseModel):
     kind: SketchKind
     points: list[Point]
     color: str = "#FF3B30"
-    stroke_width: float = Field(4.0, gt=0, le=200)
+    stroke_width: float = Field(DEFAULT_STROKE_PERCENT, gt=0, le=100)
     fill: str | None = None
     text: str | None = None
-    font_size: float = Field(48.0, gt=0, le=1000)
+    font_size: float = Field(DEFAULT_FONT_PERCENT, gt=0, le=100)
     font_family: str = "Sans Serif"
     z_index: int = Field(0, ge=0)
 
@@ -95,6 +113,14 @@ class SketchElement(BaseModel):
             if not self.text:
                 raise ValueError("a text element needs text")
         return self
+
+    def stroke_px(self, canvas_height: float) -> float:
+        """The stroke width in px on a canvas (or output) ``canvas_height`` px tall."""
+        return self.stroke_width * canvas_height / 100.0
+
+    def font_px(self, canvas_height: float) -> float:
+        """The font's pixel size in px on a canvas (or output) ``canvas_height`` px tall."""
+        return self.font_size * canvas_height / 100.0
 
     def bounds(self) -> tuple[float, float, float, float]:
         """(min_x, min_y, max_x, max_y) of the points, in percent."""

@@ -73,7 +73,7 @@ class _Describer:
         self.title_id = None
         if texts:
             biggest = max(texts, key=lambda e: e.font_size)  # first of equals: max is stable
-            if biggest.font_size / self.h >= 0.08:
+            if biggest.font_size / 100 >= 0.08:  # font_size: percent of the canvas height
                 self.title_id = biggest.id
         for e in texts:
             left, top, right, bottom = self._text_box(e)
@@ -94,8 +94,8 @@ class _Describer:
     def _text_box(self, e: SketchElement) -> tuple[float, float, float, float]:
         lines = (e.text or "").splitlines() or [""]
         longest = max(len(line) for line in lines)
-        width = _CHAR_WIDTH * e.font_size * max(1, longest) * 100 / self.w
-        height = 1.2 * e.font_size * len(lines) * 100 / self.h
+        width = _CHAR_WIDTH * e.font_px(self.h) * max(1, longest) * 100 / self.w
+        height = 1.2 * e.font_size * len(lines)
         x, y = e.points[0]
         return x, y, min(100.0, x + width), min(100.0, y + height)
 
@@ -132,7 +132,7 @@ class _Describer:
 
     def text_sentence(self, e: SketchElement) -> str:
         x0, y0, x1, y1 = self._text_box(e)
-        share = e.font_size / self.h
+        share = e.font_size / 100
         size = "large" if share >= 0.08 else "medium" if share >= 0.04 else "small"
         label = self._text_label(e)
         label = label.removeprefix("the ")

@@ -328,7 +328,7 @@ class GuidedCoach:
         self._question = None
         self._prompt = self._draft.build(self.engine, self._context.brand_kit,
                                          canvas_description=self._canvas_description)
-        message = (f"{lead} Here is your refined prompt. Press Generate when you're happy, or tell me a "
+        message = (f"{lead} Here is your refined prompt. Press Generate Now when you're happy, or tell me a "
                    "detail to add, 'change mood' (or subject, text, type), or 'start over'.")
         return CoachReply(message=message, refined_prompt=self._prompt, done=True, question_key=None,
                           draft=self._draft)

@@ -19,13 +19,17 @@ class InputImage:
     Attributes:
         data: encoded bytes (PNG, JPEG or WebP).
         mime_type: e.g. ``image/png``.
-        role: ``canvas_snapshot`` (the 2x render of the canvas) or ``reference``
-            (a media-library asset, at most MAX_PROMPT_INJECTION_ASSETS of them).
+        role: ``canvas_snapshot`` (the 2x render of the canvas), ``logo`` (a brand logo the
+            prompt asks for), ``reference`` (a media-library asset) or ``refine`` (an earlier
+            result to refine). When a model takes fewer images than sent, references go first,
+            then the refine image; the snapshot and logos are kept longest.
+        label: how the prompt names the image (e.g. the asset's display name), may be ''.
     """
 
     data: bytes
     mime_type: str = "image/png"
     role: str = "reference"
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,11 @@ class ImageResult:
         model: the model that made it.
         text: any text the model sent along.
         is_preview: True for the offline provider (no AI).
+        requested_size: (width, height) px asked of the model (Gemini: the documented output
+            for the chosen aspectRatio/imageSize; OpenAI: the ``size`` sent), if known.
+        received_size: (width, height) px of the returned image.
+        transparent_background: the service made the background transparent itself
+            (OpenAI ``background=transparent``); else a cut-out target needs background removal.
     """
 
     data: bytes
@@ -77,6 +86,9 @@ class ImageResult:
     model: str = ""
     text: str | None = None
     is_preview: bool = False
+    requested_size: tuple[int, int] | None = None
+    received_size: tuple[int, int] | None = None
+    transparent_background: bool = False
 
 
 @dataclass

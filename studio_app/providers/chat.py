@@ -37,25 +37,28 @@ from studio_app.domain.coach import CoachMessage
 
 from . import gemini_wire, openai_wire
 from .base import CancelToken
+from .catalogue import CHAT_PROVIDERS
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
     GenerationCancelledError,
     GenerationError,
+    ModelNotFoundError,
     one_line,
     redact,
 )
+from .model_lists import fetch_gemini_models, fetch_openai_models, gemini_chat_models, match_model_tag
 from .retry import RetryPolicy
 from .transport import POLL_S, make_client, send_request, transport_error
 
 log = logging.getLogger(__name__)
 
-OPENAI_CHAT_BASE_URL = "https://api.openai.com/v1"
-OLLAMA_BASE_URL = "http://localhost:11434/v1"
-LM_STUDIO_BASE_URL = "http://localhost:1234/v1"
-DEFAULT_GEMINI_CHAT_MODEL = "gemini-2.5-flash"
-DEFAULT_OPENAI_CHAT_MODEL = "gpt-4o-mini"
-DEFAULT_OLLAMA_MODEL = "llama3.2"
+OPENAI_CHAT_BASE_URL = CHAT_PROVIDERS["openai"].base_url
+OLLAMA_BASE_URL = CHAT_PROVIDERS["ollama"].base_url
+LM_STUDIO_BASE_URL = CHAT_PROVIDERS["lmstudio"].base_url
+DEFAULT_GEMINI_CHAT_MODEL = CHAT_PROVIDERS["gemini"].default_model
+DEFAULT_OPENAI_CHAT_MODEL = CHAT_PROVIDERS["openai"].default_model
+DEFAULT_OLLAMA_MODEL = CHAT_PROVIDERS["ollama"].default_model
 DEFAULT_READ_TIMEOUT_S = 120.0
 """Longest silence between two stream events, in s (local models can be slow to start)."""
 
@@ -261,7 +264,7 @@ class GeminiChatProvider(ChatProvider):
 
     Args:
         api_key: the Gemini API key.
-        model: default ``gemini-2.5-flash``.
+        model: default: the catalogue's Gemini chat model (a current small model).
         base_url: overrides ``$STUDIO_GEMINI_BASE_URL`` and the public endpoint.
         retry, read_timeout_s, transport: as for GeminiImageProvider.
     """
@@ -350,11 +353,29 @@ class GeminiChatProvider(ChatProvider):
                                          "Try rephrasing.")
         return text
 
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """``GET /v1beta/models/{model}`` with the key; see ChatProvider.test_connection."""
+    def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
+        """Chat model ids the key may use (``GET /v1beta/models``, text generateContent models)."""
         if not self._api_key:
             raise AuthenticationError("No Gemini API key is set.")
-        return gemini_wire.model_check(self._client, self.model, self._api_key, cancel=cancel)
+        key = self._api_key
+        entries = fetch_gemini_models(
+            self._client, gemini_wire.auth_headers(key), cancel=cancel,
+            map_error=lambda r: gemini_wire.error_from_response(r.status_code, r.headers, r.text, api_key=key))
+        return gemini_chat_models(entries)
+
+    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
+        """``GET /v1beta/models/{model}`` with the key; see ChatProvider.test_connection.
+        A retired model fails with ModelNotFoundError naming the chat models offered."""
+        if not self._api_key:
+            raise AuthenticationError("No Gemini API key is set.")
+        try:
+            return gemini_wire.model_check(self._client, self.model, self._api_key, cancel=cancel)
+        except ModelNotFoundError as err:
+            try:
+                live = self.list_models(cancel=cancel)
+            except GenerationError:
+                live = []
+            raise err.with_replacements(sorted(live, reverse=True)) from None
 
 
 class OpenAICompatibleChatProvider(ChatProvider):
@@ -435,7 +456,7 @@ class OpenAICompatibleChatProvider(ChatProvider):
 
         def map_error(status: int, headers: Mapping[str, str], text: str) -> GenerationError:
             return openai_wire.error_from_response(status, headers, text, api_key=self._api_key,
-                                                   service=self.service)
+                                                   service=self.service, model=self.model)
 
         def open_response() -> httpx.Response:
             return _open_stream(self._client, build, service=self.service, cancel=cancel, map_error=map_error)
@@ -470,22 +491,35 @@ class OpenAICompatibleChatProvider(ChatProvider):
                     raise ContentPolicyError(f"{self.service}'s content filter stopped the answer. Try rephrasing.")
         return "".join(pieces)
 
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """``GET {base}/models``; checks the server answers and offers the model."""
-        req = self._client.build_request("GET", "/models", headers=openai_wire.auth_headers(self._api_key))
-        resp = send_request(self._client, req, service=self.service, cancel=cancel)
-        if resp.status_code != 200:
-            raise openai_wire.error_from_response(resp.status_code, resp.headers, resp.text,
-                                                  api_key=self._api_key, service=self.service)
+    def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
+        """Model ids the server lists (``GET {base}/models``; Ollama ids carry tags).
+
+        Raises:
+            GenerationError: no answer, an error, or not an OpenAI-compatible list.
+        """
+        def map_error(resp: httpx.Response) -> GenerationError:
+            return openai_wire.error_from_response(resp.status_code, resp.headers, resp.text,
+                                                   api_key=self._api_key, service=self.service)
+
         try:
-            ids = [str(m.get("id")) for m in json.loads(resp.text).get("data", []) if isinstance(m, dict)]
-        except (ValueError, AttributeError):
-            raise GenerationError(f"{self.service} at {self.base_url} answered, but not like an "
-                                  "OpenAI-compatible server.") from None
-        if ids and self.model not in ids:
+            entries = fetch_openai_models(self._client, "/models", openai_wire.auth_headers(self._api_key),
+                                          service=self.service, cancel=cancel, map_error=map_error)
+        except GenerationError as exc:
+            if "model list" in str(exc):
+                raise GenerationError(f"{self.service} at {self.base_url} answered, but not like an "
+                                      "OpenAI-compatible server.") from None
+            raise
+        return [e.id for e in entries]
+
+    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
+        """``GET {base}/models``; checks the server answers and offers the model. An untagged
+        name matches its ``:latest`` tag (Ollama lists ``llama3.2:latest`` for ``llama3.2``)."""
+        ids = self.list_models(cancel=cancel)
+        found = match_model_tag(self.model, ids)
+        if ids and found is None:
             shown = redact(", ".join(ids[:8]), self._api_key)
             raise GenerationError(f"{self.service} has no model {self.model!r}. Available: {shown}.")
-        return f"Connected to {self.service}: {self.model} is available."
+        return f"Connected to {self.service}: {found or self.model} is available."
 
 
 def _status(err: Mapping[str, Any]) -> int | None:

@@ -70,6 +70,37 @@ class GenerationCancelledError(GenerationError):
     """The streamer cancelled the job."""
 
 
+class ModelNotFoundError(GenerationError):
+    """The service says the model does not exist (retired, or not offered to this key): HTTP 404
+    ``NOT_FOUND`` (Gemini) or ``model_not_found`` (OpenAI). Never retried, never replaced silently.
+
+    Attributes:
+        service: "Gemini", "OpenAI", ...
+        model: the id that was asked for.
+        replacements: model ids the service's live list offers instead (may be empty when the
+            list could not be read).
+    """
+
+    def __init__(self, service: str, model: str, replacements: list[str] | None = None, *,
+                 status_code: int | None = 404) -> None:
+        self.service = service
+        self.model = model
+        self.replacements = list(replacements or [])
+        super().__init__(self._text(), status_code=status_code)
+
+    def _text(self) -> str:
+        offered = (f" It offers: {', '.join(self.replacements[:6])}." if self.replacements
+                   else " Refresh the model list in Settings to see what it offers.")
+        return (f"{self.service} has no model {self.model!r} any more (retired or not available to this key)."
+                f"{offered} Choose one in Settings or with --model.")
+
+    def with_replacements(self, replacements: list[str]) -> ModelNotFoundError:
+        """A copy naming ``replacements`` (from the live model list)."""
+        err = ModelNotFoundError(self.service, self.model, replacements, status_code=self.status_code)
+        err.attempts = self.attempts
+        return err
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """``text`` as one readable line of at most ``limit`` characters (whitespace collapsed)."""
     flat = " ".join(str(text).split())

@@ -5,39 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ImageProvider
+from .catalogue import CHAT_PROVIDERS as CHAT_SPECS
+from .catalogue import IMAGE_PROVIDERS as IMAGE_SPECS
 from .chat import (
-    DEFAULT_GEMINI_CHAT_MODEL,
-    DEFAULT_OLLAMA_MODEL,
-    DEFAULT_OPENAI_CHAT_MODEL,
     LM_STUDIO_BASE_URL,
     OLLAMA_BASE_URL,
     ChatProvider,
     GeminiChatProvider,
     OpenAICompatibleChatProvider,
 )
-from .gemini import GEMINI_IMAGE_MODELS, GeminiImageProvider
+from .gemini import GeminiImageProvider
 from .offline import OfflinePreviewProvider
-from .openai_images import DEFAULT_MODEL as OPENAI_IMAGE_MODEL
 from .openai_images import OpenAIImageProvider
 from .retry import RetryPolicy
 
-IMAGE_PROVIDERS: dict[str, tuple[str, ...]] = {
-    "gemini": tuple(GEMINI_IMAGE_MODELS),
-    "openai": (OPENAI_IMAGE_MODEL,),
-    "offline": ("offline-preview",),
-}
-"""Image provider name -> known model ids (the first is the default)."""
+IMAGE_PROVIDERS: dict[str, tuple[str, ...]] = {name: spec.models for name, spec in IMAGE_SPECS.items()}
+"""Image provider name -> known model ids, the default first (a view of providers/catalogue)."""
 
-CHAT_PROVIDERS: dict[str, str] = {
-    "gemini": DEFAULT_GEMINI_CHAT_MODEL,
-    "openai": DEFAULT_OPENAI_CHAT_MODEL,
-    "ollama": DEFAULT_OLLAMA_MODEL,
-    "lmstudio": "",
-    "custom": "",
-}
-"""Chat provider kind -> default model ('' = must be given)."""
+CHAT_PROVIDERS: dict[str, str] = {kind: spec.default_model for kind, spec in CHAT_SPECS.items()}
+"""Chat provider kind -> default model ('' = must be given); a view of providers/catalogue."""
 
-SECRET_FOR_PROVIDER = {"gemini": "gemini", "openai": "openai"}
+SECRET_FOR_PROVIDER = {name: spec.key_name for name, spec in IMAGE_SPECS.items() if spec.key_name}
 """Which SecretStore entry holds the key of a provider (offline/local ones need none)."""
 
 

@@ -1,11 +1,13 @@
 """GeminiImageProvider: image generation with Gemini image models ("Nano Banana") over httpx.
 
-Wire format: specs/image-and-chat-apis.md section 1 (Google docs G-img, google-genai SDK).
-``POST {base}/v1beta/models/{model}:generateContent`` with the built prompt, the canvas
-snapshot and up to two reference images as ``inlineData`` parts, and
-``generationConfig.imageConfig.aspectRatio`` set to the supported ratio closest to the
-target (``imageSize`` 1K/2K/4K too on gemini-3-pro-image-preview). The image comes back
-as received; fitting to the exact target size happens after the provider (render.fit).
+Wire format: ai.google.dev/gemini-api/docs/image-generation and the google-genai SDK.
+``POST {base}/v1beta/models/{model}:generateContent`` with the built prompt, then each
+input image (canvas snapshot, logos, references, an image to refine) as an ``inlineData``
+part after a line naming it by its role; ``generationConfig.imageConfig.aspectRatio`` is
+the supported ratio closest to the target and, on models that take it (providers/catalogue),
+``imageSize`` is the smallest of 1K/2K/4K that covers the target (so a 2560x1440 banner
+asks for 2K). The image comes back as received; fitting to the exact target size
+happens after the provider (render.fit). Gemini has no transparent-background option.
 """
 
 from __future__ import annotations
@@ -14,119 +16,74 @@ import base64
 import binascii
 import json
 import logging
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from .base import CancelToken, ImageProvider, ImageRequest, ImageResult, InputImage, ProgressCallback
-from .errors import AuthenticationError, ContentPolicyError, GenerationError, one_line, redact
+from .catalogue import (
+    ASPECT_RATIOS,
+    GEMINI_PRO_IMAGE_MODEL,
+    IMAGE_PROVIDERS,
+    ImageModelSpec,
+    closest_aspect_ratio,
+    image_model,
+    replacements,
+)
+from .errors import (
+    AuthenticationError,
+    ContentPolicyError,
+    GenerationError,
+    ModelNotFoundError,
+    one_line,
+    redact,
+)
 from .gemini_wire import (
     POLICY_FINISH_REASONS,
     SERVICE,
     auth_headers,
     error_from_payload,
     error_from_response,
-    model_check,
     model_path,
     prompt_block,
     resolve_base_url,
 )
-from .images import check_output_image, fit_input_image, select_inputs
+from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
+from .model_lists import fetch_gemini_models, gemini_image_models
 from .retry import RetryPolicy
 from .transport import make_client, send_request
 
 log = logging.getLogger(__name__)
 
-ASPECT_RATIOS: tuple[str, ...] = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
-"""The ten ``imageConfig.aspectRatio`` values Gemini image models accept (G-img)."""
-IMAGE_SIZES: tuple[str, ...] = ("1K", "2K", "4K")
-"""``imageConfig.imageSize`` values, smallest first (3-pro only; uppercase K)."""
 MAX_INPUT_IMAGE_BYTES = 7 * 1000 * 1000
 """Per-image inline limit, 7 MB (G-img, Vtx-25); decimal MB to stay on the safe side."""
 INPUT_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 DEFAULT_READ_TIMEOUT_S = 180.0
 """Longest wait for an answer, in s (3-pro at 4K can take well over a minute)."""
+DEFAULT_MODEL = IMAGE_PROVIDERS["gemini"].default_model
+PRO_MODEL = GEMINI_PRO_IMAGE_MODEL
 
 
-def _ratio_value(ratio: str) -> float:
-    w, h = ratio.split(":")
-    return int(w) / int(h)
+def model_info(model: str) -> ImageModelSpec:
+    """The capabilities of ``model`` from the provider catalogue (its family when unknown)."""
+    return image_model("gemini", model)
 
 
-def closest_aspect_ratio(width: int, height: int) -> str:
-    """The supported ratio nearest to ``width``/``height`` (px), compared in log space.
-
-    Log space makes 2:1 and 1:2 equally far from 1:1, so wide and tall targets are
-    treated alike.
-    """
-    target = math.log(width / height)
-    return min(ASPECT_RATIOS, key=lambda r: abs(math.log(_ratio_value(r)) - target))
-
-
-@dataclass(frozen=True)
-class GeminiImageModel:
-    """What one Gemini image model accepts and returns.
-
-    Attributes:
-        id: model id in the URL.
-        max_input_images: image parts per request (3 for 2.5-flash, 14 for 3-pro).
-        output_sizes: imageSize (``None`` when the model has no such option) ->
-            aspect ratio -> (width, height) px of the returned image (G-img table).
-    """
-
-    id: str
-    max_input_images: int
-    output_sizes: Mapping[str | None, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
-
-    @property
-    def supports_image_size(self) -> bool:
-        """True when ``imageConfig.imageSize`` may be sent."""
-        return None not in self.output_sizes and bool(self.output_sizes)
-
-
-_FLASH_SIZES = {
-    "1:1": (1024, 1024), "2:3": (832, 1248), "3:2": (1248, 832), "3:4": (864, 1184), "4:3": (1184, 864),
-    "4:5": (896, 1152), "5:4": (1152, 896), "9:16": (768, 1344), "16:9": (1344, 768), "21:9": (1536, 672),
-}
-_PRO_1K = {
-    "1:1": (1024, 1024), "2:3": (848, 1264), "3:2": (1264, 848), "3:4": (896, 1200), "4:3": (1200, 896),
-    "4:5": (928, 1152), "5:4": (1152, 928), "9:16": (768, 1376), "16:9": (1376, 768), "21:9": (1584, 672),
-}
-_PRO_2K = {r: (w * 2, h * 2) for r, (w, h) in _PRO_1K.items()}
-_PRO_4K = {r: (w * 4, h * 4) for r, (w, h) in _PRO_1K.items()}
-
-FLASH_MODEL = "gemini-2.5-flash-image"
-PRO_MODEL = "gemini-3-pro-image-preview"
-DEFAULT_MODEL = FLASH_MODEL
-
-GEMINI_IMAGE_MODELS: dict[str, GeminiImageModel] = {
-    FLASH_MODEL: GeminiImageModel(FLASH_MODEL, 3, {None: _FLASH_SIZES}),
-    PRO_MODEL: GeminiImageModel(PRO_MODEL, 14, {"1K": _PRO_1K, "2K": _PRO_2K, "4K": _PRO_4K}),
-}
-"""Known models (specs/image-and-chat-apis.md). Other ids are sent as given, treated like
-2.5-flash (3 input images, no imageSize)."""
-
-
-def model_info(model: str) -> GeminiImageModel:
-    """The known limits of ``model``; an unknown id gets 2.5-flash's conservative ones."""
-    return GEMINI_IMAGE_MODELS.get(model) or GeminiImageModel(model, 3, {None: _FLASH_SIZES})
-
-
-def choose_image_size(model: GeminiImageModel, ratio: str, width: int, height: int) -> str | None:
+def choose_image_size(model: ImageModelSpec, ratio: str, width: int, height: int) -> str | None:
     """The smallest imageSize whose output at ``ratio`` covers ``width`` x ``height`` px.
 
-    None for models without imageSize; "4K" when even 4K does not cover the target.
+    None for models without imageSize; the largest when even that does not cover the target.
     """
     if not model.supports_image_size:
         return None
-    for size in IMAGE_SIZES:
+    sizes = model.image_sizes
+    for size in sizes:
         w, h = model.output_sizes[size][ratio]
         if w >= width and h >= height:
             return size
-    return IMAGE_SIZES[-1]
+    return sizes[-1]
 
 
 @dataclass(frozen=True)
@@ -135,7 +92,7 @@ class GeminiImagePlan:
 
     Attributes:
         model: the model id.
-        aspect_ratio: one of ASPECT_RATIOS.
+        aspect_ratio: one of catalogue.ASPECT_RATIOS.
         image_size: "1K"/"2K"/"4K" or None.
         inputs: the images sent, in order, already fitted to the limits.
         expected_size: (width, height) px the model returns per G-img, if known.
@@ -146,12 +103,6 @@ class GeminiImagePlan:
     image_size: str | None
     inputs: tuple[InputImage, ...]
     expected_size: tuple[int, int] | None
-
-
-_INPUT_LABELS = {
-    "canvas_snapshot": "Canvas snapshot: the streamer's layout sketch. Follow its composition.",
-    "reference": "Reference image from the streamer's media library:",
-}
 
 
 class GeminiImageProvider(ImageProvider):
@@ -194,20 +145,22 @@ class GeminiImageProvider(ImageProvider):
             GenerationError: an input image cannot be decoded.
         """
         model = model_info(request.model or self.model)
-        ratio = closest_aspect_ratio(request.width, request.height)
+        ratio = closest_aspect_ratio(request.width, request.height, model.aspect_ratios or ASPECT_RATIOS)
         size = choose_image_size(model, ratio, request.width, request.height)
-        chosen = select_inputs(request.input_images, max_images=model.max_input_images)
-        inputs = tuple(fit_input_image(i, max_bytes=MAX_INPUT_IMAGE_BYTES, mime_types=INPUT_MIME_TYPES)
-                       for i in chosen)
+        chosen = select_inputs(request.input_images, max_images=model.max_input_images,
+                               max_references=model.max_input_images)
+        inputs = tuple(fit_input_image(i, max_bytes=min(MAX_INPUT_IMAGE_BYTES, model.max_input_bytes),
+                                       mime_types=INPUT_MIME_TYPES) for i in chosen)
         table = model.output_sizes.get(size) if size else model.output_sizes.get(None)
         return GeminiImagePlan(model.id, ratio, size, inputs, table.get(ratio) if table else None)
 
     @staticmethod
     def build_body(prompt: str, plan: GeminiImagePlan) -> dict[str, Any]:
-        """The generateContent JSON body (camelCase, as the SDK sends it)."""
+        """The generateContent JSON body (camelCase, as the SDK sends it): the prompt, then each
+        image after a line naming it by its role (catalogue-independent, images.describe_inputs)."""
         parts: list[dict[str, Any]] = [{"text": prompt}]
-        for image in plan.inputs:
-            parts.append({"text": _INPUT_LABELS.get(image.role, "Input image:")})
+        for line, image in zip(describe_inputs(plan.inputs), plan.inputs, strict=True):
+            parts.append({"text": line})
             parts.append({"inlineData": {"mimeType": image.mime_type,
                                          "data": base64.b64encode(image.data).decode("ascii")}})
         image_config: dict[str, Any] = {"aspectRatio": plan.aspect_ratio}
@@ -222,7 +175,10 @@ class GeminiImageProvider(ImageProvider):
 
         Raises:
             AuthenticationError: no key, bad key, or no access (never retried).
-            RateLimitError: 429; retried with RetryInfo.retryDelay unless a per-day quota.
+            RateLimitError: 429; retried with RetryInfo.retryDelay unless a per-day quota or a
+                quota of 0 (the key has no access to the model).
+            ModelNotFoundError: the model is retired or not offered to this key; names the
+                image models the live list offers instead (never retried, never replaced).
             ContentPolicyError: the safety filter blocked the prompt or the image.
             GenerationTimeoutError: no answer in time after the retries.
             GenerationCancelledError: ``cancel`` was set (returns within ~20 ms).
@@ -234,8 +190,8 @@ class GeminiImageProvider(ImageProvider):
             cancel.raise_if_cancelled()
         plan = self.plan(request)
         body = json.dumps(self.build_body(request.prompt, plan)).encode("utf-8")
-        log.info("Gemini image: model=%s aspectRatio=%s imageSize=%s inputs=%d", plan.model,
-                 plan.aspect_ratio, plan.image_size, len(plan.inputs))
+        log.info("Gemini image: model=%s aspectRatio=%s imageSize=%s requested=%s inputs=%d", plan.model,
+                 plan.aspect_ratio, plan.image_size, plan.expected_size, len(plan.inputs))
         if progress:
             progress(10)
 
@@ -249,22 +205,50 @@ class GeminiImageProvider(ImageProvider):
                                           api_key=self._api_key, model=plan.model)
             return parse_image_response(resp.content, plan.model, api_key=self._api_key)
 
-        result = self.retry.run(attempt, cancel=cancel)
+        try:
+            result = self.retry.run(attempt, cancel=cancel)
+        except ModelNotFoundError as err:
+            raise err.with_replacements(self._replacements_for(err.model, cancel)) from None
         if progress:
             progress(90)
-        return result
+        return replace(result, requested_size=plan.expected_size)
 
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """Check key and model cheaply (``GET /v1beta/models/{model}``, no generation billed).
+    def _replacements_for(self, missing: str, cancel: CancelToken | None) -> list[str]:
+        try:
+            live = self.list_models(cancel=cancel)
+        except GenerationError as exc:  # the 404 is the news; the list is a courtesy
+            log.info("Could not read the Gemini model list after a 404: %s", exc)
+            return []
+        return replacements("gemini", missing, live)
 
-        Returns:
-            a one-line confirmation for the Settings dialog.
+    def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
+        """The image model ids this key may use today (``GET /v1beta/models``, every page,
+        keeping generateContent models whose name marks image output).
+
         Raises:
             AuthenticationError, GenerationError: as for generate().
         """
         if not self._api_key:
             raise AuthenticationError("No Gemini API key is set.")
-        return model_check(self._client, self.model, self._api_key, cancel=cancel)
+        entries = fetch_gemini_models(
+            self._client, auth_headers(self._api_key), cancel=cancel,
+            map_error=lambda r: error_from_response(r.status_code, r.headers, r.text, api_key=self._api_key))
+        return gemini_image_models(entries)
+
+    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
+        """Check key and model cheaply: the live model list must offer the model (no
+        generation is billed).
+
+        Returns:
+            a one-line confirmation for the Settings dialog.
+        Raises:
+            AuthenticationError, GenerationError: as for generate(); ModelNotFoundError
+                naming the offered models when the list lacks the model.
+        """
+        live = self.list_models(cancel=cancel)
+        if self.model not in live:
+            raise ModelNotFoundError(SERVICE, self.model, replacements("gemini", self.model, live))
+        return f"Connected to {SERVICE}: {self.model} is available to this key ({len(live)} image models listed)."
 
 
 def _part_image(part: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -275,8 +259,9 @@ def _part_image(part: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def parse_image_response(content: bytes, model: str, *, api_key: str | None = None) -> ImageResult:
     """The ImageResult in a generateContent answer (HTTP 200).
 
-    Takes the last image part that is not a ``thought`` (3-pro sends up to two interim
-    thought images first). Readable errors for every way an answer can lack an image.
+    Reads every candidate; takes the last image part that is not a ``thought`` (3-pro sends
+    up to two interim thought images first) of the first candidate that has one. Readable
+    errors for every way an answer can lack an image.
 
     Raises:
         ContentPolicyError: ``promptFeedback.blockReason``, or no image with a safety
@@ -298,22 +283,33 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
     blocked = prompt_block(body)
     if blocked is not None and not candidates:
         raise blocked
-    if not candidates or not isinstance(candidates[0], dict):
+    cands = [c for c in candidates if isinstance(c, dict)] if isinstance(candidates, list) else []
+    if not cands:
         raise GenerationError(f"{SERVICE} sent no result for this request; try again.")
-    cand = candidates[0]
-    finish = str(cand.get("finishReason") or cand.get("finish_reason") or "")
-    parts = [p for p in ((cand.get("content") or {}).get("parts") or []) if isinstance(p, dict)]
-    visible = [p for p in parts if not p.get("thought")]
-    text = " ".join(str(p["text"]) for p in visible if isinstance(p.get("text"), str) and p["text"].strip())
-    text = redact(one_line(text, 400), api_key) if text else ""
+    finishes: list[str] = []
+    texts: list[str] = []
+    images: list[Mapping[str, Any]] = []
+    for cand in cands:  # every candidate: the image may be in any of them
+        finish = str(cand.get("finishReason") or cand.get("finish_reason") or "")
+        if finish:
+            finishes.append(finish)
+        content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
+        parts = [p for p in (content.get("parts") or []) if isinstance(p, dict)]
+        visible = [p for p in parts if not p.get("thought")]
+        texts += [str(p["text"]) for p in visible if isinstance(p.get("text"), str) and p["text"].strip()]
+        found = [b for b in (_part_image(p) for p in visible) if b is not None]
+        if found and not images:
+            images = found
+    text = redact(one_line(" ".join(texts), 400), api_key) if texts else ""
     quoted = f' It said: "{text}"' if text else ""
-    images = [b for b in (_part_image(p) for p in visible) if b is not None]
     if not images:
-        if finish in POLICY_FINISH_REASONS:
-            raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({finish}).{quoted} "
+        policy = next((f for f in finishes if f in POLICY_FINISH_REASONS), None)
+        if policy:
+            raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({policy}).{quoted} "
                                      "Try rewording the prompt or changing the reference images.")
-        if finish and finish != "STOP":
-            raise GenerationError(f"{SERVICE} finished without an image ({finish}).{quoted}")
+        other = next((f for f in finishes if f != "STOP"), None)
+        if other:
+            raise GenerationError(f"{SERVICE} finished without an image ({other}).{quoted}")
         raise GenerationError(f"{SERVICE} answered with text but no image.{quoted}")
     blob = images[-1]
     mime = str(blob.get("mimeType") or blob.get("mime_type") or "")
@@ -330,7 +326,7 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
     real_mime, size = check_output_image(data, SERVICE)
     log.info("Gemini image: got %dx%d %s from %s", size[0], size[1], real_mime, model)
     return ImageResult(data=data, mime_type=real_mime, model=str(body.get("modelVersion") or model),
-                       text=text or None)
+                       text=text or None, received_size=size)
 
 
 def _b64decode(value: str) -> bytes:

@@ -18,7 +18,15 @@ from typing import Any
 import httpx
 
 from .base import CancelToken
-from .errors import AuthenticationError, ContentPolicyError, GenerationError, RateLimitError, one_line, redact
+from .errors import (
+    AuthenticationError,
+    ContentPolicyError,
+    GenerationError,
+    ModelNotFoundError,
+    RateLimitError,
+    one_line,
+    redact,
+)
 from .retry import parse_retry_after
 from .transport import html_title, looks_like_html, send_request, status_error
 
@@ -35,6 +43,7 @@ POLICY_FINISH_REASONS = frozenset({
 })
 """finishReason values that mean a safety/policy filter stopped the answer."""
 
+_LIMIT_ZERO = re.compile(r"\blimit:\s*0\b", re.IGNORECASE)
 _RETRY_IN = re.compile(r"retry in ([0-9]+(?:\.[0-9]+)?)\s*s", re.IGNORECASE)
 
 
@@ -102,8 +111,14 @@ def error_from_payload(err: Mapping[str, Any], status: int | None, *, headers: M
         return AuthenticationError(f"{SERVICE} refused access with this key (HTTP 403: {said}). Check that "
                                    "the key's project has the Gemini API enabled.", status_code=code)
     if code == 429:
-        quota_ids = [str(v.get("quotaId", "")) for d in _details(err, "QuotaFailure")
-                     for v in d.get("violations") or [] if isinstance(v, dict)]
+        violations = [v for d in _details(err, "QuotaFailure") for v in d.get("violations") or []
+                      if isinstance(v, dict)]
+        quota_ids = [str(v.get("quotaId", "")) for v in violations]
+        if _LIMIT_ZERO.search(str(err.get("message") or "")) or any(str(v.get("quotaValue", "")).strip() == "0" for v in violations):
+            which = f" {model!r}" if model else " this model"
+            return RateLimitError(f"This {SERVICE} key has no access to{which}: its quota for it is 0 "
+                                  "(free-tier keys get no image models). Enable billing for the key's project "
+                                  "or use another key.", per_day=True)
         daily = next((q for q in quota_ids if "perday" in q.lower()), None)
         if daily:
             return RateLimitError(f"The daily {SERVICE} quota for this key is used up ({daily}). "
@@ -118,9 +133,9 @@ def error_from_payload(err: Mapping[str, Any], status: int | None, *, headers: M
         return RateLimitError(f"{SERVICE} is rate limiting this key (too many requests).{when}",
                               retry_after=delay)
     if code == 404:
-        name = f" the model {model!r}" if model else " that model"
-        return GenerationError(f"{SERVICE} does not offer{name} to this key (HTTP 404: {said}).",
-                               status_code=404)
+        if model:
+            return ModelNotFoundError(SERVICE, model)
+        return GenerationError(f"{SERVICE} did not find what was asked for (HTTP 404: {said}).", status_code=404)
     if code is None:
         return GenerationError(f"{SERVICE} reported an error: {said or 'no details'}.")
     return status_error(SERVICE, code, said, retry_after=parse_retry_after(headers or {}))

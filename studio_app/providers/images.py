@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PIL import Image
 
@@ -24,21 +25,49 @@ FORMAT_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "
 OUTPUT_FORMATS = ("PNG", "JPEG", "WEBP")
 """Formats we accept back from a service."""
 
-ROLE_LABELS = {"canvas_snapshot": "canvas snapshot", "reference": "reference image"}
+ROLE_LABELS = {"canvas_snapshot": "canvas snapshot", "reference": "reference image", "logo": "logo",
+               "refine": "image to refine"}
+ROLE_PROMPTS = {
+    "canvas_snapshot": "the canvas snapshot: the streamer's layout sketch; follow its composition",
+    "logo": "the streamer's logo; reproduce it faithfully, unaltered",
+    "reference": "a reference image from the streamer's media library",
+    "refine": "the earlier result to refine; keep what works and apply the prompt's changes",
+}
+_KEEP_ORDER = {"canvas_snapshot": 0, "logo": 1, "refine": 2, "reference": 3}
 
 
 def select_inputs(images: Sequence[InputImage], *, max_images: int,
                   max_references: int = MAX_PROMPT_INJECTION_ASSETS) -> list[InputImage]:
-    """The images to send: the first canvas snapshot (if any), then references.
+    """The images to send, in the order given, within the model's ``max_images``.
 
-    At most ``max_references`` references and ``max_images`` images in all; extra
-    references are dropped (the caller already limits them to the seed's 2).
+    The first canvas snapshot (if any); at most ``max_references`` media-library images
+    (``logo`` and ``reference``; logos count first); every ``refine`` image. When more are
+    left than the model takes, plain references are dropped first, then refine images, so
+    a refine image never pushes out a logo the prompt talks about.
     """
     snapshot = next((i for i in images if i.role == "canvas_snapshot"), None)
-    chosen: list[InputImage] = [snapshot] if snapshot is not None else []
-    refs = [i for i in images if i.role != "canvas_snapshot"][:max_references]
-    chosen.extend(refs)
-    return chosen[:max_images]
+    library = [i for i in images if i.role in ("logo", "reference")]
+    library.sort(key=lambda i: i.role != "logo")
+    keep_library = set(map(id, library[:max_references]))
+    chosen = [i for i in images if (i is snapshot) or i.role == "refine" or id(i) in keep_library]
+    if len(chosen) > max_images:
+        ranked = sorted(chosen, key=lambda i: _KEEP_ORDER.get(i.role, 3))[:max(0, max_images)]
+        keep = set(map(id, ranked))
+        chosen = [i for i in chosen if id(i) in keep]
+    return chosen
+
+
+def describe_inputs(images: Sequence[InputImage]) -> list[str]:
+    """One line per image naming it by its role (and label), numbered in sending order:
+    ``Image 2: the streamer's logo "Neon Fox"; reproduce it faithfully, unaltered.``"""
+    lines = []
+    for n, image in enumerate(images, start=1):
+        what = ROLE_PROMPTS.get(image.role, "an input image")
+        if image.label:
+            head, _, tail = what.partition(";")
+            what = f'{head} "{image.label}"' + (f";{tail}" if tail else "")
+        lines.append(f"Image {n}: {what}.")
+    return lines
 
 
 def _open(data: bytes, formats: Sequence[str], *, decode: bool = True) -> Image.Image:
@@ -72,7 +101,7 @@ def fit_input_image(image: InputImage, *, max_bytes: int, mime_types: frozenset[
         raise GenerationError(f"The {label} could not be read as an image ({type(exc).__name__}).") from None
     real_mime = FORMAT_MIME.get(im.format or "", "")
     if real_mime in mime_types and len(image.data) <= max_bytes:
-        return InputImage(data=image.data, mime_type=real_mime, role=image.role)
+        return replace(image, mime_type=real_mime)
     has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
     fmt, mime = ("PNG", "image/png") if has_alpha or "image/jpeg" not in mime_types else ("JPEG", "image/jpeg")
     try:
@@ -89,7 +118,7 @@ def fit_input_image(image: InputImage, *, max_bytes: int, mime_types: frozenset[
         else:
             frame.save(buf, format=fmt, optimize=False)
         if buf.tell() <= max_bytes or min(size) <= 16:
-            return InputImage(data=buf.getvalue(), mime_type=mime, role=image.role)
+            return replace(image, data=buf.getvalue(), mime_type=mime)
         scale *= 0.8
 
 

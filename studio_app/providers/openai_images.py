@@ -1,10 +1,14 @@
-"""OpenAIImageProvider: gpt-image-1 over httpx.
+"""OpenAIImageProvider: GPT image models over httpx.
 
-Wire format: specs/image-and-chat-apis.md section 3 (openai-python images params).
-Without input images: ``POST /v1/images/generations`` (JSON). With a canvas snapshot or
-references: ``POST /v1/images/edits`` (multipart, one ``image[]`` part per image).
-Size is the closest of 1024x1024 / 1536x1024 / 1024x1536; targets that keep alpha get
-``background=transparent`` with PNG output. Fitting to the exact target happens later.
+Wire format: the ``openai`` package's ``types/image_generate_params.py`` and
+``types/image_edit_params.py``. Without input images: ``POST /v1/images/generations``
+(JSON). With a canvas snapshot, logos, references or an image to refine:
+``POST /v1/images/edits`` (multipart, one ``image[]`` part per image). Size: models that
+take a custom ``WIDTHxHEIGHT`` (the gpt-image-2 family: multiples of 16, ratio up to 3:1,
+at most 3840x2160) get the target's own ratio at full size, so an X header (3:1) is not
+cut from a 3:2 image; others get the closest of 1024x1024 / 1536x1024 / 1024x1536.
+Targets that keep alpha get ``background=transparent`` with PNG output. Fitting to the
+exact target happens later.
 """
 
 from __future__ import annotations
@@ -14,32 +18,31 @@ import binascii
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from .base import CancelToken, ImageProvider, ImageRequest, ImageResult, InputImage, ProgressCallback
-from .errors import AuthenticationError, GenerationError
-from .images import check_output_image, fit_input_image, select_inputs
+from .catalogue import IMAGE_PROVIDERS, OPENAI_STANDARD_SIZES, ImageModelSpec, image_model, replacements
+from .errors import AuthenticationError, GenerationError, ModelNotFoundError
+from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
+from .model_lists import fetch_openai_models, openai_image_models
 from .openai_wire import SERVICE, auth_headers, error_from_payload, error_from_response, resolve_base_url
 from .retry import RetryPolicy
 from .transport import make_client, send_request
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "gpt-image-1"
-SIZES: tuple[str, ...] = ("1024x1024", "1536x1024", "1024x1536")
-"""Sizes gpt-image-1 makes (besides ``auto``), OAI-gen."""
-MAX_INPUT_IMAGES = 16
-MAX_INPUT_IMAGE_BYTES = 25 * 1000 * 1000
-"""We keep uploads under 25 MB each (the API allows < 50 MB; smaller is faster)."""
+DEFAULT_MODEL = IMAGE_PROVIDERS["openai"].default_model
+SIZES: tuple[str, ...] = tuple(f"{w}x{h}" for w, h in OPENAI_STANDARD_SIZES)
+"""The standard sizes every GPT image model makes (besides ``auto``)."""
 INPUT_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 DEFAULT_READ_TIMEOUT_S = 180.0
 
 
 def closest_size(width: int, height: int) -> str:
-    """The gpt-image-1 size whose aspect ratio is nearest ``width``/``height`` (log space)."""
+    """The standard size whose aspect ratio is nearest ``width``/``height`` (log space)."""
     target = math.log(width / height)
 
     def distance(size: str) -> float:
@@ -49,13 +52,22 @@ def closest_size(width: int, height: int) -> str:
     return min(SIZES, key=distance)
 
 
+def size_for(model: ImageModelSpec, width: int, height: int) -> str:
+    """The ``size`` to send for a ``width`` x ``height`` px target: the model's custom size
+    rule when it has one (CustomSizeRule.size_for), else closest_size."""
+    if model.custom_size is not None:
+        w, h = model.custom_size.size_for(width, height)
+        return f"{w}x{h}"
+    return closest_size(width, height)
+
+
 @dataclass(frozen=True)
 class OpenAIImagePlan:
     """What will be asked for one ImageRequest.
 
     Attributes:
         model: model id.
-        size: one of SIZES.
+        size: ``WIDTHxHEIGHT`` sent.
         background: ``transparent`` for alpha targets, else ``opaque``.
         inputs: images for /edits (empty -> /generations), fitted to the limits.
     """
@@ -70,13 +82,19 @@ class OpenAIImagePlan:
         """``/v1/images/edits`` with input images, else ``/v1/images/generations``."""
         return "/v1/images/edits" if self.inputs else "/v1/images/generations"
 
+    @property
+    def requested_size(self) -> tuple[int, int]:
+        """``size`` as (width, height) px."""
+        w, h = self.size.split("x")
+        return int(w), int(h)
+
 
 class OpenAIImageProvider(ImageProvider):
     """OpenAI image generation (name ``openai``).
 
     Args:
         api_key: the OpenAI key (may be empty: generate() then raises AuthenticationError).
-        model: default ``gpt-image-1``.
+        model: default: the catalogue's OpenAI default (a gpt-image-2 family model).
         base_url: overrides ``$STUDIO_OPENAI_BASE_URL`` and https://api.openai.com.
         retry: the retry policy (default RetryPolicy()).
         quality: ``low``/``medium``/``high``/``auto``.
@@ -85,7 +103,7 @@ class OpenAIImageProvider(ImageProvider):
     """
 
     name = "openai"
-    label = "OpenAI (gpt-image-1)"
+    label = "OpenAI (GPT Image)"
     is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
@@ -112,11 +130,20 @@ class OpenAIImageProvider(ImageProvider):
         Raises:
             GenerationError: an input image cannot be decoded.
         """
-        chosen = select_inputs(request.input_images, max_images=MAX_INPUT_IMAGES)
-        inputs = tuple(fit_input_image(i, max_bytes=MAX_INPUT_IMAGE_BYTES, mime_types=INPUT_MIME_TYPES)
+        model = image_model("openai", request.model or self.model)
+        chosen = select_inputs(request.input_images, max_images=model.max_input_images,
+                               max_references=model.max_input_images)
+        inputs = tuple(fit_input_image(i, max_bytes=model.max_input_bytes, mime_types=INPUT_MIME_TYPES)
                        for i in chosen)
-        return OpenAIImagePlan(request.model or self.model, closest_size(request.width, request.height),
-                               "transparent" if request.wants_alpha else "opaque", inputs)
+        background = "transparent" if request.wants_alpha and model.transparent_output else "opaque"
+        return OpenAIImagePlan(model.id, size_for(model, request.width, request.height), background, inputs)
+
+    @staticmethod
+    def prompt_with_inputs(prompt: str, plan: OpenAIImagePlan) -> str:
+        """``prompt`` followed by one line naming each input image by its role (multipart
+        cannot interleave text and images, so the names go in the prompt)."""
+        lines = describe_inputs(plan.inputs)
+        return prompt if not lines else prompt + "\n\nInput images, in order:\n" + "\n".join(lines)
 
     def _fields(self, prompt: str, plan: OpenAIImagePlan) -> dict[str, Any]:
         return {"model": plan.model, "prompt": prompt, "n": 1, "size": plan.size, "quality": self.quality,
@@ -124,7 +151,7 @@ class OpenAIImageProvider(ImageProvider):
 
     def build_request(self, prompt: str, plan: OpenAIImagePlan) -> httpx.Request:
         """The HTTP request for ``plan`` (JSON for generations, multipart for edits)."""
-        fields = self._fields(prompt, plan)
+        fields = self._fields(self.prompt_with_inputs(prompt, plan), plan)
         headers = auth_headers(self._api_key)
         if not plan.inputs:
             return self._client.build_request("POST", plan.endpoint, json=fields, headers=headers)
@@ -158,29 +185,52 @@ class OpenAIImageProvider(ImageProvider):
             req = self.build_request(request.prompt, plan)
             resp = send_request(self._client, req, service=SERVICE, cancel=cancel)
             if resp.status_code != 200:
-                raise error_from_response(resp.status_code, resp.headers, resp.text, api_key=self._api_key)
+                raise error_from_response(resp.status_code, resp.headers, resp.text, api_key=self._api_key,
+                                          model=plan.model)
             return parse_images_response(resp.content, plan.model, api_key=self._api_key)
 
-        result = self.retry.run(attempt, cancel=cancel)
+        try:
+            result = self.retry.run(attempt, cancel=cancel)
+        except ModelNotFoundError as err:
+            raise err.with_replacements(self._replacements_for(err.model, cancel)) from None
         if progress:
             progress(90)
-        return result
+        return replace(result, requested_size=plan.requested_size,
+                       transparent_background=plan.background == "transparent")
 
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """Check key and model cheaply with ``GET /v1/models/{model}``.
+    def _replacements_for(self, missing: str, cancel: CancelToken | None) -> list[str]:
+        try:
+            live = self.list_models(cancel=cancel)
+        except GenerationError as exc:  # the 404 is the news; the list is a courtesy
+            log.info("Could not read the OpenAI model list after a 404: %s", exc)
+            return []
+        return replacements("openai", missing, live)
 
-        Returns:
-            a one-line confirmation for the Settings dialog.
+    def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
+        """The image model ids this key may use today (``GET /v1/models``, ``gpt-image*``).
+
         Raises:
             AuthenticationError, GenerationError.
         """
         if not self._api_key:
             raise AuthenticationError("No OpenAI API key is set.")
-        req = self._client.build_request("GET", f"/v1/models/{self.model}", headers=auth_headers(self._api_key))
-        resp = send_request(self._client, req, service=SERVICE, cancel=cancel)
-        if resp.status_code != 200:
-            raise error_from_response(resp.status_code, resp.headers, resp.text, api_key=self._api_key)
-        return f"Connected to OpenAI: {self.model} is available to this key."
+        entries = fetch_openai_models(
+            self._client, "/v1/models", auth_headers(self._api_key), service=SERVICE, cancel=cancel,
+            map_error=lambda r: error_from_response(r.status_code, r.headers, r.text, api_key=self._api_key))
+        return openai_image_models(entries)
+
+    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
+        """Check key and model cheaply: the live model list must offer the model.
+
+        Returns:
+            a one-line confirmation for the Settings dialog.
+        Raises:
+            AuthenticationError, GenerationError; ModelNotFoundError naming the offered models.
+        """
+        live = self.list_models(cancel=cancel)
+        if self.model not in live:
+            raise ModelNotFoundError(SERVICE, self.model, replacements("openai", self.model, live))
+        return f"Connected to OpenAI: {self.model} is available to this key ({len(live)} image models listed)."
 
 
 def parse_images_response(content: bytes, model: str, *, api_key: str | None = None) -> ImageResult:
@@ -208,4 +258,5 @@ def parse_images_response(content: bytes, model: str, *, api_key: str | None = N
     mime, size = check_output_image(data, SERVICE)
     log.info("OpenAI image: got %dx%d %s", size[0], size[1], mime)
     revised = first.get("revised_prompt") if first else None
-    return ImageResult(data=data, mime_type=mime, model=model, text=revised if isinstance(revised, str) else None)
+    return ImageResult(data=data, mime_type=mime, model=model, text=revised if isinstance(revised, str) else None,
+                       received_size=size)

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import AuthenticationError, ContentPolicyError, GenerationError, RateLimitError, one_line, redact
+from .errors import (
+    AuthenticationError,
+    ContentPolicyError,
+    GenerationError,
+    ModelNotFoundError,
+    RateLimitError,
+    one_line,
+    redact,
+)
 from .retry import parse_retry_after
 from .transport import html_title, looks_like_html, status_error
 
@@ -50,7 +59,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
 
 
 def error_from_payload(err: Mapping[str, Any], status: int | None, *, headers: Mapping[str, str] | None = None,
-                       api_key: str | None = None, service: str = SERVICE) -> GenerationError:
+                       api_key: str | None = None, service: str = SERVICE,
+                       model: str | None = None) -> GenerationError:
     """Map an OpenAI ``error`` object (HTTP error or mid-stream event) to our errors.
 
     - ``code`` moderation_blocked (HTTP 400, type image_generation_user_error) -> ContentPolicyError
@@ -58,7 +68,9 @@ def error_from_payload(err: Mapping[str, Any], status: int | None, *, headers: M
     - 403 -> AuthenticationError quoting the reason (e.g. organization not verified)
     - 429 ``insufficient_quota`` -> RateLimitError(per_day=True): no credit, never retried
     - 429 -> RateLimitError(retry_after from retry-after-ms / retry-after)
-    - ``x-should-retry: true|false`` overrides whether 5xx/408 are retried.
+    - 404 ``model_not_found`` (or any 404 naming ``model``) -> ModelNotFoundError
+    - 409 (a lock timeout) is retried, like the openai SDK's ``_should_retry``
+    - ``x-should-retry: true|false`` overrides whether 5xx/408/409 are retried.
     """
     headers = headers or {}
     code = str(err.get("code") or "")
@@ -78,21 +90,31 @@ def error_from_payload(err: Mapping[str, Any], status: int | None, *, headers: M
         when = f" It asked to wait {retry_after:.0f} s." if retry_after is not None else ""
         return RateLimitError(f"{service} is rate limiting this key (too many requests).{when}",
                               retry_after=retry_after)
+    if code == "model_not_found" or (status == 404 and model and model in said):
+        return ModelNotFoundError(service, model or _quoted_model(said) or "?", status_code=status)
     if status is None:
         return GenerationError(f"{service} reported an error: {said or 'no details'}.")
     mapped = status_error(service, status, said, retry_after=retry_after)
+    if status == 409:
+        mapped.retryable = True
+        mapped.retry_after = retry_after
     should = {k.lower(): v for k, v in headers.items()}.get("x-should-retry")
     if should in ("true", "false"):
         mapped.retryable = should == "true"
     return mapped
 
 
+def _quoted_model(said: str) -> str | None:
+    match = re.search(r"model `([^`]+)`", said)
+    return match.group(1) if match else None
+
+
 def error_from_response(status: int, headers: Mapping[str, str], text: str, *, api_key: str | None = None,
-                        service: str = SERVICE) -> GenerationError:
+                        service: str = SERVICE, model: str | None = None) -> GenerationError:
     """Map a non-2xx answer (JSON error body, HTML page, garbage) of an OpenAI-style server."""
     err = error_payload(text)
     if err is not None:
-        return error_from_payload(err, status, headers=headers, api_key=api_key, service=service)
+        return error_from_payload(err, status, headers=headers, api_key=api_key, service=service, model=model)
     if looks_like_html(text):
         title = html_title(text)
         detail = f"an error page{f' saying {title!r}' if title else ''}"

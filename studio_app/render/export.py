@@ -7,14 +7,16 @@ flush, fsync, ``os.replace``, so a crash leaves either the old file or the new o
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
+from .atomic_files import atomic_write_bytes
 from .snapshot import qimage_to_bytes
+
+__all__ = ["EXPORT_FORMATS", "ExportError", "ExportFormat", "atomic_write_bytes", "encode_image", "export_image"]
 
 ExportFormat = Literal["PNG", "JPEG", "WEBP"]
 EXPORT_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP")
@@ -22,38 +24,6 @@ EXPORT_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP")
 
 class ExportError(Exception):
     """The image could not be exported (bad format or quality, unwritable folder)."""
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, flush, fsync, os.replace.
-
-    The folder must exist. On any error the temp file is removed and the old file (if
-    any) is untouched. Returns the path.
-
-    Raises:
-        OSError: the folder is missing or not writable, or the disk is full.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return target
 
 
 def encode_image(image: QImage, fmt: ExportFormat, quality: int = 90) -> bytes:

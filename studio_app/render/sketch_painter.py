@@ -1,7 +1,8 @@
 """Paint SketchElements (pen, line, arrow, rectangle, ellipse, text) with a QPainter.
 
 Points arrive in percent of the canvas; the painter works in device px of the output
-(canvas px x scale). Stroke widths and font sizes are px at 1x and scale with it.
+(canvas px x scale). Stroke widths and font sizes are percent of the canvas height
+(canvas schema 3), so they follow the output height.
 
 Sprites: with a sprite cache, elements whose rasterisation is dear for the pixels they
 cover (freehand pen strokes: ~0.4 ms each at 2x; text: layout, and Qt's raster engine
@@ -61,8 +62,9 @@ class SketchPainter:
         painter: an active QPainter (antialiasing is the caller's choice; the snapshot
             turns it on).
         width_px, height_px: the output size in device px (canvas px x scale).
-        scale: device px per canvas px (1.0, 2.0, ...), applied to stroke widths and
-            font sizes.
+        scale: device px per canvas px (1.0, 2.0, ...); stroke widths and font sizes follow
+            ``height_px`` (they are percent of the canvas height), the arrowhead minimum
+            follows ``scale``.
         sprite_cache: where sprites of pen strokes and text are kept (see the
             module docstring); None draws everything directly.
     """
@@ -84,7 +86,7 @@ class SketchPainter:
         """Draw one element in its kind's way (see the module docstring)."""
         painter = self.painter
         colour = qcolor(element.color)
-        width = element.stroke_width * self.scale
+        width = element.stroke_px(self.height_px)
         kind = element.kind
         if kind == "pen":
             pen = QPen(colour, width, _SOLID, _ROUND_CAP, _ROUND_JOIN)
@@ -223,7 +225,7 @@ class SketchPainter:
         return font
 
     def _text(self, element: SketchElement, colour: QColor) -> None:
-        size = max(1, round(element.font_size * self.scale))
+        size = max(1, round(element.font_px(self.height_px)))
         font = self._font(element.font_family, size)
         text = element.text or ""
         top_left = self.point(element.points[0])

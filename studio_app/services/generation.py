@@ -30,7 +30,6 @@ from studio_app.domain.jobs import (
     JobStatus,
     batch_status,
 )
-from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
@@ -41,6 +40,7 @@ from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 
 log = logging.getLogger(__name__)
@@ -142,8 +142,9 @@ class GenerationService(QObject):
     with one progress (the mean of its candidates'). It ends ``completed`` when every
     candidate gave an asset, ``partial`` when some did (error_message says how many failed
     and the first reason), ``failed`` when none did; each candidate's outcome is stored in
-    ``parameters["candidates"]`` as ``{"index", "asset_id", "error", "model"}`` (``model``: the
-    model the provider's answer named).
+    ``parameters["candidates"]`` as ``{"index", "asset_id", "error", "model", "requested_size",
+    "received_size", "upscale_factor", "notes"}`` (``model``: the model the provider's answer
+    named; the sizes in px as ``[w, h]``; the job's own size fields hold the last candidate's).
 
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
         jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
@@ -204,6 +205,10 @@ class GenerationService(QObject):
         return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
                                          canvas_description=description)
 
+    def references_for(self, canvas: CanvasDocument | None, selected: list[str] | None = None) -> list[str]:
+        """Media asset ids the main Generate sends (generation_results.choose_references)."""
+        return choose_references(self.store, list(selected or []), canvas)
+
     # -- jobs ---------------------------------------------------------------------
     def create_job(self, request: GenerateRequest) -> GenerationJob:
         """Record a queued job for ``request`` (validates the provider name first).
@@ -215,10 +220,9 @@ class GenerationService(QObject):
             self.providers.create(request.provider)  # raises the readable error
         if not 1 <= request.count <= MAX_BATCH_CANDIDATES:
             raise GenerationError(f"A batch makes 1 to {MAX_BATCH_CANDIDATES} candidates, not {request.count}.")
-        if len(request.media_asset_ids) > MAX_PROMPT_INJECTION_ASSETS:
-            raise GenerationError(
-                f"At most {MAX_PROMPT_INJECTION_ASSETS} media assets can go with one prompt."
-            )
+        limit = reference_limit(self.store)
+        if len(dict.fromkeys(request.media_asset_ids)) > limit:
+            raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings, Library).")
         _, kit_id = self.brand_context(request.brand_kit_id)
         job = GenerationJob(
             asset_type=request.asset_type,
@@ -399,12 +403,9 @@ class GenerationService(QObject):
         images: list[InputImage] = []
         if request.canvas_mode():
             images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
+        images.extend(media_inputs(self.store, request.media_asset_ids))  # logos first, counted as used
         if request.input_image:
-            images.append(InputImage(request.input_image, "image/png", "reference"))
-        for asset_id in request.media_asset_ids[:MAX_PROMPT_INJECTION_ASSETS]:
-            asset = self.store.media.get(asset_id)
-            data = self.store.blobs.get(self.store.blobs.digest_of(asset.storage_path))
-            images.append(InputImage(data, asset.mime_type or "image/png", "reference"))
+            images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
     def _run_candidate(self, batch: _Batch, index: int) -> None:
@@ -453,8 +454,18 @@ class GenerationService(QObject):
             token.raise_if_cancelled()
             batch.models[index] = result.model
             spec = TARGET_SPECS[job.asset_type]
+            ready = prepare_result(result, job.asset_type, is_preview=result.is_preview or provider.is_preview)
+            log.info("job %s: requested %s, received %s, upscale x%.2f", job.id, ready.requested_size,
+                     ready.received_size, ready.upscale_factor)
+            job = self.store.jobs.record_result(
+                job.id, model=job.model or getattr(provider, "model", None), requested_size=ready.requested_size,
+                received_size=ready.received_size, upscale_factor=ready.upscale_factor, result_notes=ready.notes)
+            batch.details[index] = {  # the job record keeps the last candidate's; each candidate keeps its own
+                "requested_size": list(ready.requested_size) if ready.requested_size else None,
+                "received_size": list(ready.received_size), "upscale_factor": ready.upscale_factor,
+                "notes": list(ready.notes)}
             try:
-                fitted = fit_image(result.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
+                fitted = fit_image(ready.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
                 raise GenerationError(f"The image the provider returned could not be read: {exc}") from exc
             png = png_bytes(fitted)
@@ -491,10 +502,12 @@ class GenerationService(QObject):
             errors = [e for a, e in batch.outcomes if a is None and e and e != CANCELLED_MESSAGE]
             cancelled = batch.token.cancelled
             self.store.jobs.merge_parameters(job.id, {"candidates": [
-                {"index": i, "asset_id": a.id if a else None, "error": None if a else e, "model": batch.models[i]}
+                {"index": i, "asset_id": a.id if a else None, "error": None if a else e, "model": batch.models[i],
+                 **batch.details[i]}
                 for i, (a, e) in enumerate(batch.outcomes)]})
             status = batch_status(len(kept), count, cancelled=cancelled and not errors)
             if kept:
+                mark_used(self.store, batch.request.media_asset_ids)  # once per job, not per candidate
                 message = None
                 if status == JobStatus.PARTIAL:
                     failed = count - len(kept)
@@ -555,6 +568,7 @@ class _Batch:
         self.reported = 0
         self.outcomes: list[tuple[Asset | None, str | None] | None] = [None] * request.count
         self.models: list[str | None] = [None] * request.count  # the model each answer names
+        self.details: list[dict] = [{} for _ in range(request.count)]  # sizes and notes of each answer
         self.final: GenerationJob | None = None
         self.done = threading.Event()
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio_app.providers import gemini_wire, openai_wire
 from studio_app.providers.base import CancelToken, ImageProvider
-from studio_app.providers.chat import LM_STUDIO_BASE_URL, OLLAMA_BASE_URL
+from studio_app.providers.catalogue import CHAT_PROVIDERS as CHAT_SPECS
+from studio_app.providers.catalogue import IMAGE_PROVIDERS as IMAGE_SPECS
+from studio_app.providers.catalogue import choose_default, image_model, replacements
+from studio_app.providers.errors import ModelNotFoundError
 from studio_app.providers.factory import (
     CHAT_PROVIDERS,
     IMAGE_PROVIDERS,
@@ -37,12 +39,13 @@ from studio_app.providers.factory import (
 from studio_app.providers.retry import RetryPolicy, sleep_through_cancel
 from studio_app.store.secrets import ENV_VARS, SecretSource, SecretStoreError
 
+from . import model_lists
 from .context import StudioStore
 from .generation import ProviderRegistry
 
 log = logging.getLogger(__name__)
 
-KEY_ENV = {"gemini": "GEMINI_API_KEY", "openai": "OPENAI_API_KEY"}
+KEY_ENV = {name: spec.env_var for name, spec in IMAGE_SPECS.items() if spec.env_var}
 PROVIDERS_SECTION = "providers"
 COACH_SECTION = "coach"
 RETRY_SCALE_ENV = "STUDIO_RETRY_SCALE"
@@ -57,8 +60,8 @@ IMAGE_MODELS: dict[str, tuple[str, ...]] = dict(IMAGE_PROVIDERS)
 """Image provider name -> known model ids, the default first (for the Settings dialog)."""
 CHAT_DEFAULT_MODELS: dict[str, str] = dict(CHAT_PROVIDERS)
 """Chat kind -> default model ('' = the streamer must name one)."""
-DEFAULT_BASE_URLS = {"gemini": gemini_wire.DEFAULT_BASE_URL, "openai": openai_wire.DEFAULT_BASE_URL,
-                     "ollama": OLLAMA_BASE_URL, "lmstudio": LM_STUDIO_BASE_URL}
+DEFAULT_BASE_URLS = {**{k: s.base_url for k, s in CHAT_SPECS.items() if s.base_url and k in ("ollama", "lmstudio")},
+                     **{k: s.base_url for k, s in IMAGE_SPECS.items() if s.base_url}}
 """Where each service is reached when no address is set (environment overrides aside)."""
 
 
@@ -189,8 +192,21 @@ def create_configured_image_provider(store: StudioStore, name: str, *, api_key: 
     key = api_key if api_key is not None else store.secrets.get(secret)
     timeout = read_timeout_s or settings.read_timeout_s
     extra = {"read_timeout_s": timeout} if timeout else {}
-    return create_image_provider(name, api_key=key, model=model or settings.model_for(name),
-                                 base_url=base_url or settings.base_url_for(name), retry=retry, **extra)
+    url = base_url or settings.base_url_for(name)
+    return create_image_provider(name, api_key=key, model=model or resolved_model(store, name, base_url=url),
+                                 base_url=url, retry=retry, **extra)
+
+
+def resolved_model(store: StudioStore, name: str, *, base_url: str | None = None) -> str:
+    """The model image provider ``name`` uses: the streamer's stored choice (never replaced,
+    even when retired: the job then fails naming the replacements), else the catalogue's
+    default as the cached live list allows (catalogue.choose_default)."""
+    settings = provider_settings(store)
+    chosen = (settings.models.get(name) or "").strip()
+    if chosen or name not in IMAGE_SPECS:
+        return chosen or settings.model_for(name)
+    entry = model_lists.cached_list(store, name, base_url=base_url or settings.base_url_for(name))
+    return choose_default(name, entry.models if entry else None)
 
 
 def build_provider_registry(store: StudioStore, *, retry: RetryPolicy | None = None) -> ProviderRegistry:
@@ -224,12 +240,24 @@ def default_provider(store: StudioStore, registry: ProviderRegistry | None = Non
     return "offline"
 
 
+def model_capabilities(name: str, model: str) -> str:
+    """One line on what image model ``model`` of provider ``name`` can do (catalogue, or its
+    family when the catalogue does not know it: then it says so)."""
+    spec = image_model(name, model)
+    return spec.described() + ("" if spec.known else " (inferred from its family)")
+
+
+def offered_instead(name: str, model: str, live: list[str]) -> list[str]:
+    """Live models to suggest for a ``model`` the service no longer lists, best first."""
+    return replacements(name, model, live)
+
+
 def provider_label(store: StudioStore, name: str) -> str:
     """What the status bar shows for provider ``name``: "Offline preview",
-    "Gemini (gemini-2.5-flash-image)", "OpenAI (gpt-image-1)"."""
+    "Gemini (gemini-3.1-flash-image)", "OpenAI (gpt-image-2.5-sunburst)"."""
     if name == "offline":
         return PROVIDER_NAMES["offline"]
-    return f"{PROVIDER_NAMES.get(name, name)} ({provider_settings(store).model_for(name)})"
+    return f"{PROVIDER_NAMES.get(name, name)} ({resolved_model(store, name)})"
 
 
 # -- keys (call these on worker threads: the keyring may take up to its timeout) ----------------
@@ -333,9 +361,19 @@ def check_image_provider(store: StudioStore, name: str, *, api_key: str | None =
     provider = create_configured_image_provider(store, name, api_key=api_key, model=model, base_url=base_url,
                                                 read_timeout_s=read_timeout_s, retry=RetryPolicy(max_retries=0))
     try:
-        return provider.test_connection(cancel=cancel)  # type: ignore[attr-defined]
+        live = provider.list_models(cancel=cancel)  # type: ignore[attr-defined]
     finally:
         provider.close()
+    url = base_url or provider_settings(store).base_url_for(name)
+    try:
+        model_lists.save_list(store, name, live, base_url=url)
+    except OSError as exc:  # the check itself worked
+        log.warning("Could not cache the %s model list: %s", name, exc)
+    used = provider.model  # type: ignore[attr-defined]
+    if used not in live:
+        raise ModelNotFoundError(PROVIDER_NAMES.get(name, name), used, replacements(name, used, live))
+    return (f"Connected to {PROVIDER_NAMES.get(name, name)}: {used} is available to this key "
+            f"({len(live)} image models listed).")
 
 
 def resolve_coach_kind(store: StudioStore, engine: str) -> str | None:

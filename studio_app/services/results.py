@@ -49,10 +49,12 @@ class ResultInfo:
     """The facts shown with a result.
 
     Attributes:
-        requested_size: (width, height) px the job asked for (the target's exact size unless
-            the job record says otherwise).
-        received_size: (width, height) px the provider returned, when the job recorded it;
-            else the stored asset's size.
+        requested_size: (width, height) px asked of the model, as the job (or its candidate)
+            recorded it; else the target's exact size.
+        received_size: (width, height) px the provider returned, when recorded; else the
+            stored asset's size.
+        upscale_factor: how much the answer was enlarged to cover the target, when recorded.
+        notes: one-line notes on the result ("upscaled x1.9", ...).
         prompt: the full prompt sent; ``custom_prompt`` the streamer's own words, if any.
         model: the model the job asked for, else the one the provider's answer named.
         candidate: 1-based position in its batch job, and ``candidates`` the batch size.
@@ -68,6 +70,8 @@ class ResultInfo:
     created_at: datetime
     candidate: int
     candidates: int
+    upscale_factor: float | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def asset_id(self) -> str:
@@ -91,6 +95,10 @@ class ResultInfo:
                 ("Size requested", f"{rw}x{rh} px"), ("Size received", f"{gw}x{gh} px"),
                 ("Stored", f"{self.asset.width}x{self.asset.height} px, {self.asset.file_size:,} bytes"),
                 ("Made", self.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))]
+        if self.upscale_factor is not None and abs(self.upscale_factor - 1.0) > 0.005:
+            rows.append(("Scaled", f"x{self.upscale_factor:.2f} to the exact target"))
+        if self.notes:
+            rows.append(("Notes", "; ".join(self.notes)))
         if self.candidates > 1:
             rows.append(("Candidate", f"{self.candidate} of {self.candidates}"))
         rows.append(("Prompt", self.custom_prompt or self.prompt or "(none)"))
@@ -113,7 +121,8 @@ class ResultInfo:
                 "requested_size": list(self.requested_size), "received_size": list(self.received_size),
                 "width": a.width, "height": a.height, "file_size": a.file_size, "is_preview": a.is_preview,
                 "created_at": self.created_at.isoformat(), "candidate": self.candidate,
-                "candidates": self.candidates, "coach_session_id": a.coach_session_id}
+                "candidates": self.candidates, "coach_session_id": a.coach_session_id,
+                "upscale_factor": self.upscale_factor, "notes": list(self.notes)}
 
 
 def _size(value: Any) -> tuple[int, int] | None:
@@ -185,17 +194,20 @@ class ResultsService:
             except NotFoundError:
                 job = None
         spec = TARGET_SPECS[asset.asset_type]
-        requested = _job_size(job, "requested_size") or (spec.width, spec.height)
-        received = _job_size(job, "received_size") or (asset.width, asset.height)
         params = job.parameters if job else {}
         candidates = params.get("candidates") or []
         mine = next((c for c in candidates if c.get("asset_id") == asset.id), {})
+        requested = _size(mine.get("requested_size")) or _job_size(job, "requested_size") or (spec.width, spec.height)
+        received = _size(mine.get("received_size")) or _job_size(job, "received_size") or (asset.width, asset.height)
+        upscale = mine.get("upscale_factor") if mine else getattr(job, "upscale_factor", None)
+        notes = list(mine.get("notes") or (getattr(job, "result_notes", None) if not mine else None) or [])
         index = mine.get("index", 0)
         model = (job.model if job else None) or mine.get("model")
         return ResultInfo(asset=asset, prompt=job.prompt if job else "", custom_prompt=params.get("custom_prompt"),
                           provider=asset.provider, model=model, requested_size=requested,
                           received_size=received, created_at=asset.created_at, candidate=int(index) + 1,
-                          candidates=int(params.get("count") or 1))
+                          candidates=int(params.get("count") or 1),
+                          upscale_factor=float(upscale) if upscale is not None else None, notes=tuple(notes))
 
     def list(self, limit: int = 20, *, job_id: str | None = None) -> list[ResultInfo]:
         """The newest ``limit`` live results (of ``job_id`` when given), newest first."""

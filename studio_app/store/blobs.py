@@ -19,8 +19,18 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _default_file_mode() -> int:
+    # what open() would give: 0o666 minus the umask (read by setting it back at once)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, os.replace.
+
+    The file gets the permissions a plain ``open()`` would give (0644 under umask 022), not
+    the 0600 of ``tempfile.mkstemp``: ``studio generate -o`` writes user files through here.
 
     Raises:
         OSError: the disk is full or the folder is not writable; ``path`` is untouched.
@@ -31,6 +41,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), _default_file_mode())
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

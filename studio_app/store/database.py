@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DB_FILENAME = "studio.db"
-SCHEMA_HEAD = "0002_sync"
+SCHEMA_HEAD = "0003_generation_sizes"
 """The newest Alembic revision this app ships. Opening a file already at this revision skips
 importing Alembic (about 0.17 s of start-up); tests/store check it equals Alembic's head."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -124,6 +124,10 @@ class GenerationJobRow(_Timestamps, Base):
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    requested_size: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    received_size: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    upscale_factor: Mapped[float | None] = mapped_column(Float, nullable=True)
+    result_notes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class AssetRow(_Timestamps, Base):

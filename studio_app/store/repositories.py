@@ -261,12 +261,27 @@ class JobRepository:
             return _job_from_row(row)
 
     def list(self, status: JobStatus | None = None, limit: int = 50, offset: int = 0) -> list[GenerationJob]:
-        """Jobs, newest first."""
-        q = select(GenerationJobRow).order_by(GenerationJobRow.created_at.desc())
+        """Jobs with ``status`` (all when None), newest first (created_at, then id for equal
+        times so pages never repeat or skip a job); ``limit`` rows after skipping ``offset``.
+
+        Raises:
+            ValueError: limit or offset is negative.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset must be >= 0, got {limit} and {offset}")
+        q = select(GenerationJobRow).order_by(GenerationJobRow.created_at.desc(), GenerationJobRow.id.desc())
         if status:
-            q = q.where(GenerationJobRow.status == status.value)
+            q = q.where(GenerationJobRow.status == JobStatus(status).value)
         with self.db.session() as s:
             return [_job_from_row(r) for r in s.scalars(q.offset(offset).limit(limit))]
+
+    def count(self, status: JobStatus | None = None) -> int:
+        """Number of jobs with ``status`` (all when None), for paging."""
+        q = select(func.count()).select_from(GenerationJobRow)
+        if status:
+            q = q.where(GenerationJobRow.status == JobStatus(status).value)
+        with self.db.session() as s:
+            return int(s.scalar(q) or 0)
 
     def update_status(
         self,
@@ -294,6 +309,33 @@ class JobRepository:
             row.completed_at = moved.completed_at
             row.updated_at = moved.updated_at
             return moved
+
+    def record_result(self, job_id: str, *, model: str | None = None,
+                      requested_size: tuple[int, int] | None = None,
+                      received_size: tuple[int, int] | None = None, upscale_factor: float | None = None,
+                      result_notes: list[str] | None = None) -> GenerationJob:
+        """Store what the model was asked for and what it returned (sizes in px); fields left
+        None keep their value.
+
+        Raises:
+            NotFoundError: no such job.
+        """
+        with self.db.session() as s:
+            row = s.get(GenerationJobRow, job_id)
+            if row is None:
+                raise NotFoundError(f"job {job_id} not found")
+            if model:
+                row.model = model
+            if requested_size is not None:
+                row.requested_size = list(requested_size)
+            if received_size is not None:
+                row.received_size = list(received_size)
+            if upscale_factor is not None:
+                row.upscale_factor = round(float(upscale_factor), 4)
+            if result_notes is not None:
+                row.result_notes = list(result_notes)
+            row.updated_at = _now()
+            return _job_from_row(row)
 
     def set_progress(self, job_id: str, progress: int) -> None:
         """Record progress (percent 0-100) without changing status."""

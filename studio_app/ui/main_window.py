@@ -6,14 +6,13 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -53,8 +51,11 @@ from studio_app.services.sync_service import SyncService
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
+from .canvas.resize_dialog import add_design_menu, resize_open_design
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
+from .file_dialogs import FileDialogs
+from .first_hour import FirstHourMixin
 from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
 from .results.actions import ResultActions
@@ -64,6 +65,8 @@ from .results.strip import ResultsStrip
 from .settings.dialog import SettingsDialog
 from .sync.settings_panel import SyncSettingsPanel
 from .sync.status_widget import SyncStatusWidget
+from .theme import APPEARANCE_SECTION, THEME_LABELS, THEMES, AppearanceSettings, apply_theme
+from .window_layout import WindowLayout
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
 EXPORT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
@@ -90,7 +93,7 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FirstHourMixin, QMainWindow):
     """The studio window. Built by app.py with the opened store and services.
 
     The canvas (CanvasWorkspace) sits in the middle; its inspector, layers and undo
@@ -108,6 +111,9 @@ class MainWindow(QMainWindow):
         self.file_path: Path | None = None
         self.last_error: tuple[str, str] | None = None
         self.resize(1680, 980)
+        self.appearance = store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
+        apply_theme(self.appearance.theme)
+        self.file_dialogs = FileDialogs(store)
 
         self.undo_stack = QUndoStack(self)
         self.workspace = CanvasWorkspace(self.undo_stack, generation.images, self._palette)
@@ -178,32 +184,34 @@ class MainWindow(QMainWindow):
         self._connect_result_actions()
 
         bottom = QHBoxLayout()
-        bottom.setContentsMargins(6, 4, 6, 4)
+        bottom.setContentsMargins(6, 4, 6, 0)
         bottom.addWidget(QLabel("Target:"))
-        bottom.addWidget(self.asset_type_combo)
-        bottom.addWidget(self.canvas_mode)
+        bottom.addWidget(self.asset_type_combo, 1)
         bottom.addWidget(self.generate_button)
         bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.progress, 1)
+        # A second row: the snapshot switch and the progress, so "Done (offline preview)" is never
+        # squeezed and the generate row fits the canvas column of a 1366 px laptop.
+        progress_row = QHBoxLayout()
+        progress_row.setContentsMargins(6, 2, 6, 4)
+        progress_row.addWidget(self.canvas_mode)
+        progress_row.addWidget(self.progress, 1)
         centre = QWidget()
         cl = QVBoxLayout(centre)
         cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
         cl.addWidget(self.workspace, 1)
         self.generate_options.layout().setContentsMargins(6, 0, 6, 0)
         cl.addWidget(self.generate_options)
         cl.addLayout(bottom)
+        cl.addLayout(progress_row)
         cl.addWidget(self.staging)
         cl.addWidget(self.results)
+        self.setCentralWidget(centre)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.left_tabs)
-        splitter.addWidget(centre)
-        splitter.addWidget(self.coach_panel)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 0)
-        splitter.setSizes([320, 900, 320])
-        self.setCentralWidget(splitter)
+        # The library and the coach are docks like the canvas panels: each can be moved,
+        # floated or closed, and the arrangement is kept (window_layout.py).
+        self.library_dock = self._dock("library", "Library", self.left_tabs, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.coach_dock = self._dock("coach", "Coach", self.coach_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._build_docks()
 
         self.provider_status = QLabel(f"Provider: {provider_label}")
@@ -215,6 +223,9 @@ class MainWindow(QMainWindow):
         self.jobs_dock.setObjectName("dock_jobs")
         self.jobs_dock.setWidget(self.jobs_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        # The side docks keep the full height: the Jobs panel opens under the canvas only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock.hide()
         self.settings_dialog: SettingsDialog | None = None
         self.sync = sync
@@ -256,24 +267,33 @@ class MainWindow(QMainWindow):
         self._sync_asset_type_combo()
         self._document_changed()
         self._update_title()
+        self._build_first_hour()
+        self.window_layout = WindowLayout(self, store)
+        self.window_layout.restore(geometry=False)
 
     # -- building ----------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by object name
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
     def _build_docks(self) -> None:
         ws = self.workspace
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget in (("inspector", "Inspector", ws.inspector), ("layers", "Layers", ws.layers),
                                     ("history", "History", ws.history)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            self.docks[name] = dock
+            self.docks[name] = self._dock(name, title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.coach_dock, self.docks["inspector"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.docks["inspector"], self.docks["layers"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["layers"], self.docks["history"])
         self.docks["layers"].raise_()
-        self.resizeDocks([self.docks["inspector"]], [260], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock, self.coach_dock, self.docks["inspector"]], [270, 300, 230],
+                         Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["inspector"], self.docks["layers"]], [300, 420], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
@@ -286,6 +306,9 @@ class MainWindow(QMainWindow):
             act = m.addAction(text)
             act.setShortcut(key)
             act.triggered.connect(lambda _=False, f=slot: f())
+        starter = m.addAction("New from &starter…")
+        starter.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        starter.triggered.connect(lambda: self.new_from_starter())
         self.recent_menu = QMenu("Open &recent", self)
         m.addMenu(self.recent_menu)
         self._rebuild_recent_menu()
@@ -314,7 +337,8 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        # Both customs: Ctrl+Shift+Z (Linux, macOS, Photoshop) and Ctrl+Y (Windows, Canva, Office).
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
         e.addSeparator()
@@ -348,8 +372,24 @@ class MainWindow(QMainWindow):
             v.addAction(acts[name])
         v.addAction(self.workspace.easy_action)
         v.addSeparator()
-        for dock in self.docks.values():
+        for dock in (self.library_dock, self.coach_dock, *self.docks.values()):
             v.addAction(dock.toggleViewAction())
+        self.jobs_toggle_action = self.jobs_dock.toggleViewAction()
+        self.jobs_toggle_action.setText("&Jobs")
+        self.jobs_toggle_action.setShortcut(QKeySequence("Ctrl+J"))
+        v.addAction(self.jobs_toggle_action)
+        v.addAction("&Reset layout").triggered.connect(lambda: self.window_layout.reset())
+        v.addSeparator()
+        self.theme_menu = v.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for theme in THEMES:
+            act = self.theme_menu.addAction(THEME_LABELS[theme])
+            act.setCheckable(True)
+            act.setChecked(theme == self.appearance.theme)
+            act.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            group.addAction(act)
+            self.theme_actions[theme] = act
 
         t = self.menuBar().addMenu("&Tools")
         for act in self.tool_actions.values():
@@ -364,9 +404,20 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self.cancel_action.triggered.connect(self.cancel_generation)
         g.addSeparator()
-        jobs = g.addAction("&Jobs…")
-        jobs.setShortcut(QKeySequence("Ctrl+J"))
-        jobs.triggered.connect(self.show_jobs)
+        g.addAction(self.jobs_toggle_action)  # Ctrl+J shows and hides the Jobs panel
+        self.design_menu = add_design_menu(self.menuBar(), g, self.resize_to)
+
+    def resize_to(self, dialog=None, save_path=None):  # noqa: ANN001, ANN201 - see resize_open_design
+        """Design > Resize to…: change this design's target or save a resized copy (resize_open_design)."""
+        try:
+            new = resize_open_design(self, self.editor, self.undo_stack, current_file=self.file_path,
+                                     dialog=dialog, save_path=save_path)
+        except OSError as exc:
+            self._show_error("Could not save the resized copy", f"{exc.strerror or exc}")
+            return None
+        if new is not None and new.id != self.editor.document.id:
+            self.statusBar().showMessage(f"Saved a resized copy: {new.name}", 6000)
+        return new
 
     def _palette(self) -> tuple[list[str], str | None]:
         """Easy Sketch colours: the active brand kit's primary + accent colours (BrandKitService)."""
@@ -502,7 +553,7 @@ class MainWindow(QMainWindow):
     def open_document(self, path: str | Path | None = None) -> bool:
         """Open a ``.json`` canvas document (asks for a file when ``path`` is None)."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open canvas", "", "Canvas documents (*.json)")
+            path = self.file_dialogs.open_file(self, "canvas", "Open canvas", "Canvas documents (*.json)")
             if not path:
                 return False
         try:
@@ -532,8 +583,8 @@ class MainWindow(QMainWindow):
     def save_document_as(self, path: str | Path | None = None) -> bool:
         """Save under a new name."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save canvas", f"{self.editor.document.name}.json",
-                                                  "Canvas documents (*.json)")
+            path = self.file_dialogs.save_file(self, "canvas", "Save canvas", f"{self.editor.document.name}.json",
+                                               "Canvas documents (*.json)")
             if not path:
                 return False
         return self._write(Path(path))
@@ -616,6 +667,7 @@ class MainWindow(QMainWindow):
         else:
             self.autosave.save_now()
         self.autosave.detach()
+        self.window_layout.save()
         if self.sync is not None:
             self.sync.stop()
         super().closeEvent(event)
@@ -653,14 +705,14 @@ class MainWindow(QMainWindow):
         fmt, scale = dialog.format_combo.currentData(), dialog.scale_combo.currentData()
         suffix = EXPORT_SUFFIX[fmt]
         name = f"{self.editor.document.name}@{scale:g}x{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export canvas", name, f"{fmt} (*{suffix})")
+        path = self.file_dialogs.save_file(self, "export", "Export canvas", name, f"{fmt} (*{suffix})")
         if path:
             if self.export_canvas(path, fmt, scale):
                 self.statusBar().showMessage(f"Exported {path}", 6000)
 
     def _import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "",
-                                                "Images (*.png *.jpg *.jpeg *.webp *.gif)")
+        paths = self.file_dialogs.open_files(self, "import", "Import media",
+                                             "Images (*.png *.jpg *.jpeg *.webp *.gif)")
         if paths:
             self.library_panel.import_paths([Path(p) for p in paths])
 
@@ -680,11 +732,21 @@ class MainWindow(QMainWindow):
         """Keep the window usable on a 1366 px laptop: combos size to a short text (their popups
         still show full labels) and the side panes may shrink; only the canvas keeps its room."""
         for combo in self.findChildren(QComboBox):
+            if combo is self.asset_type_combo:  # it stretches in the generate row and shows its whole label
+                continue
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(min(combo.minimumContentsLength() or 12, 12))
             combo.setMinimumWidth(min(combo.sizeHint().width(), 160))  # else Qt's hint is the longest label
-        self.left_tabs.setMinimumWidth(220)
-        self.coach_panel.setMinimumWidth(260)
+        for combo in (self.library_panel.type_filter, self.library_panel.sort_combo):  # two share a row
+            combo.setMinimumContentsLength(6)
+            combo.setMinimumWidth(80)
+        self.library_panel.fit_details_width()
+        for layout in self.left_tabs.findChildren(QLayout):  # hints from before the combo changes
+            layout.invalidate()
+        # Never narrower than what the panes' contents need: an explicit minimum below that cut them.
+        # (QTabWidget's own hint lags behind its pages' changed minimums: ask the page; 6 px of tab frame.)
+        self.left_tabs.setMinimumWidth(max(230, self.library_panel.minimumSizeHint().width() + 6))
+        self.coach_panel.setMinimumWidth(max(260, self.coach_panel.minimumSizeHint().width()))
         for dock in self.docks.values():
             dock.widget().setMinimumWidth(min(dock.widget().minimumSizeHint().width(), 220))
         for layout in self.findChildren(QLayout):  # drop size hints cached before the changes above
@@ -711,7 +773,9 @@ class MainWindow(QMainWindow):
         refine = self._refine_input()
         request = GenerateRequest(asset_type=doc.asset_type, canvas=doc.for_snapshot(), prompt_override=prompt,
                                   custom_prompt=custom, provider=self.provider_name,
-                                  use_canvas_snapshot=self.use_canvas_snapshot(), count=count, input_image=refine)
+                                  use_canvas_snapshot=self.use_canvas_snapshot(), count=count, input_image=refine,
+                                  media_asset_ids=self.generation.references_for(
+                                      doc, self.library_panel.selected_ids()))
         try:
             job = self.generation.submit(request)
         except GenerationError as exc:
@@ -746,6 +810,10 @@ class MainWindow(QMainWindow):
         self.jobs_dock.show()
         self.jobs_dock.raise_()
 
+    def toggle_jobs(self) -> None:
+        """Ctrl+J: show the Jobs panel, or hide it when it is shown."""
+        self.jobs_toggle_action.trigger()
+
     def open_settings(self) -> SettingsDialog:
         """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers)."""
         dialog = SettingsDialog(self.store, parent=self)
@@ -769,11 +837,12 @@ class MainWindow(QMainWindow):
 
     def _on_completed(self, job_id: str, asset_id: str) -> None:
         try:
-            asset = self.results_service.get(asset_id)
+            info = self.results_service.info(asset_id)
         except ResultError:  # discarded from the staging area before this arrived
             return
-        self.results.add_asset(asset)
-        self.generated.add_asset(asset)
+        asset, notes = info.asset, list(info.notes)  # upscaled / background kept (issue 10), per candidate
+        self.results.add_asset(asset, notes)
+        self.generated.add_asset(asset, notes)
         if job_id == self._active_job:
             self._active_job = None
             job = self.store.jobs.get(job_id)
@@ -788,7 +857,8 @@ class MainWindow(QMainWindow):
             if job.status == JobStatus.PARTIAL:
                 self.statusBar().showMessage(job.error_message or "Some candidates failed", 10000)
                 return
-        self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}", 6000)
+        self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}"
+                                     + (f". Note: {notes[0]}" if notes else ""), 12000 if notes else 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
         cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED

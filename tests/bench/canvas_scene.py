@@ -42,6 +42,6 @@ def build_scene(photos: list[Path], n_placements: int = N_PLACEMENTS, n_strokes:
             y = min(100.0, max(0.0, y + rnd.uniform(-1.5, 1.5)))
             pts.append((x, y))
         strokes.append(SketchElement(kind="pen", points=pts, color=rnd.choice(PALETTE),
-                                     stroke_width=rnd.uniform(2, 10)))
+                                     stroke_width=rnd.uniform(2, 10) / 10.8))  # px of 1080, as percent
     return CanvasDocument(name="bench canvas", asset_type=AssetType.OVERLAY, placements=placements,
                           sketch_elements=strokes)

@@ -65,7 +65,7 @@ def render_with_pillow(doc: CanvasDocument, sources: dict[str, Image.Image], sca
 def _draw_element(draw: ImageDraw.ImageDraw, e: SketchElement, width: int, height: int, scale: float) -> None:
     pts = [(x * width / 100.0, y * height / 100.0) for x, y in e.points]
     colour = _rgba(e.color)
-    w = max(1, round(e.stroke_width * scale))
+    w = max(1, round(e.stroke_px(height)))  # percent of the output height (canvas schema 3)
     if e.kind == "pen":
         draw.line(pts, fill=colour, width=w, joint="curve")
     elif e.kind == "line":
@@ -88,4 +88,4 @@ def _draw_element(draw: ImageDraw.ImageDraw, e: SketchElement, width: int, heigh
         shape = draw.rectangle if e.kind == "rectangle" else draw.ellipse
         shape(box, fill=fill, outline=colour, width=w)
     elif e.kind == "text":
-        draw.text(pts[0], e.text or "", fill=colour, font=_font(e.font_family, max(1, round(e.font_size * scale))))
+        draw.text(pts[0], e.text or "", fill=colour, font=_font(e.font_family, max(1, round(e.font_px(height)))))

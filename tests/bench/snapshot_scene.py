@@ -41,7 +41,7 @@ def build_scene(photos: list[Path]) -> CanvasDocument:
     for i in range(N_SKETCH):
         kind = SKETCH_KINDS[i % len(SKETCH_KINDS)]
         colour = rnd.choice(PALETTE)
-        width = rnd.uniform(2, 12)
+        width = rnd.uniform(2, 12) / 10.8  # 2-12 px of the 1080 px canvas, as percent of its height
         x, y = rnd.uniform(5, 90), rnd.uniform(5, 90)
         if kind == "pen":
             pts = [(x, y)]
@@ -52,7 +52,7 @@ def build_scene(photos: list[Path]) -> CanvasDocument:
             el = SketchElement(kind="pen", points=pts, color=colour, stroke_width=width)
         elif kind == "text":
             el = SketchElement(kind="text", points=[(x, y)], color=colour, text=rnd.choice(WORDS),
-                               font_size=rnd.uniform(18, 72), font_family="DejaVu Sans")
+                               font_size=rnd.uniform(18, 72) / 10.8, font_family="DejaVu Sans")
         else:
             x2 = min(100.0, x + rnd.uniform(2, 25))
             y2 = min(100.0, y + rnd.uniform(2, 25))

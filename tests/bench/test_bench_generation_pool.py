@@ -2,7 +2,7 @@
 main window receiving every result: wall time, and the GUI event loop's longest stall meanwhile.
 
 The double runs in its own process (as the real service would) and sends a prepared answer
-(a 1344x768 PNG, what gemini-2.5-flash-image returns for 16:9) after 500 ms, so the figure
+(a 1344x768 PNG) after 500 ms, so the figure
 is the app's own cost and not the double's request checking. Each job is what Generate
 sends: the window's canvas (a photo and a sketch) as a 2x snapshot plus the built prompt,
 for a 1280x720 thumbnail. Jobs are submitted one per event-loop turn, as clicks would be.
@@ -162,7 +162,7 @@ def test_generation_pool_wall_time_and_gui_stall(qapp, qtbot, tmp_path, server_u
     window.library_panel.refresh()
     window.place_media([asset.id], QPointF(500, 360))
     window.undo_stack.push(AddSketchCommand(window.editor, SketchElement(
-        kind="arrow", points=[(45, 60), (80, 25)], color="#FFD60A", stroke_width=8)))
+        kind="arrow", points=[(45, 60), (80, 25)], color="#FFD60A", stroke_width=8 / 7.2)))
 
     run_batch(window, qtbot)  # warm-up: imports, connection pools, caches
     walls, stalls, cpus = [], [], []

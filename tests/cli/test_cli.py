@@ -40,7 +40,7 @@ def _canvas_with_everything(asset_ids: list[str], names: list[str]) -> CanvasDoc
     for i, kind in enumerate(SKETCH_KINDS):
         pts = {"pen": [(10, 80), (20, 85), (30, 82), (40, 90)], "text": [(60, 8)]}.get(
             kind, [(10 + i * 5, 10), (30 + i * 5, 30)])
-        sketches.append(SketchElement(kind=kind, points=pts, color="#FFD60A", stroke_width=5,
+        sketches.append(SketchElement(kind=kind, points=pts, color="#FFD60A", stroke_width=5 / 7.2,
                                       text="GG EZ" if kind == "text" else None,
                                       fill="#0A84FF" if kind == "rectangle" else None))
     return CanvasDocument(name="cli test", placements=placements, sketch_elements=sketches)

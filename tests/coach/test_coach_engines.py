@@ -13,7 +13,7 @@ def test_auto_follows_the_image_provider_then_the_environment(store) -> None:  #
     auto = CoachSettings()
     assert build_chat_engine(auto, store, environ={}) is None
     engine = build_chat_engine(auto, store, environ={"OPENAI_API_KEY": "sk-x"})
-    assert isinstance(engine, ProviderChatEngine) and engine.kind == "openai" and engine.label == "OpenAI (gpt-4o-mini)"
+    assert isinstance(engine, ProviderChatEngine) and engine.kind == "openai" and engine.label == "OpenAI (gpt-5.4-mini)"
     engine = build_chat_engine(auto, store, environ={"OPENAI_API_KEY": "sk-x", "GEMINI_API_KEY": "g"})
     assert engine is not None and engine.kind == "gemini"
     store.settings.save_section("providers", ProviderSettings(default_provider="openai"))
@@ -42,7 +42,7 @@ def test_missing_key_is_the_replys_one_line_error(make_coach, store, qtbot, monk
     store.settings.save_section("coach", CoachSettings(engine="gemini", base_url=gemini_server.base_url))
     coach = make_coach()
     coach._factory = chat_engine_factory(store)
-    assert coach.engine_label() == "Gemini (gemini-2.5-flash)"  # built without touching the keyring
+    assert coach.engine_label() == "Gemini (gemini-3.5-flash-lite)"  # built without touching the keyring
     with qtbot.waitSignal(coach.replyFailed, timeout=10000) as failed:
         coach.start_session({"asset_type": "thumbnail", "description": "a knight"})
     assert failed.args[1].startswith("No Gemini API key is set. Add one in Settings")

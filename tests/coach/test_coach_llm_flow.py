@@ -91,7 +91,7 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
     store, win = open_window(data, qtbot, gemini_settings)
     try:
         panel = win.coach_panel
-        assert panel.engine_label.text().startswith("Gemini (gemini-2.5-flash)")
+        assert panel.engine_label.text().startswith("Gemini (gemini-3.5-flash-lite)")
         ids = [o.asset.id for o in win.library.import_files(photos[:2]) if o.asset]
         doc = win.editor.document
         win.place_media([ids[0]], QPointF(doc.width * 0.3, doc.height * 0.5))

@@ -70,8 +70,8 @@ def state(win) -> dict:  # noqa: ANN001
             "generated": win.generated.asset_ids()}
 
 
-@pytest.mark.parametrize("provider,label", [("gemini", "Gemini (gemini-2.5-flash-image)"),
-                                            ("openai", "OpenAI (gpt-image-1)")])
+@pytest.mark.parametrize("provider,label", [("gemini", "Gemini (gemini-3.1-flash-image)"),
+                                            ("openai", "OpenAI (gpt-image-2.5-sunburst)")])
 @pytest.mark.parametrize("asset_type", [AssetType.THUMBNAIL, AssetType.TWITCH_EMOTE])
 def test_generates_at_the_exact_size_through_the_server(window, servers, qtbot, provider, label,  # noqa: ANN001
                                                         asset_type) -> None:
@@ -99,7 +99,9 @@ def test_generates_at_the_exact_size_through_the_server(window, servers, qtbot, 
     assert len(sent) == 1
     if provider == "gemini":
         parts = sent[0].json()["contents"][0]["parts"]
-        assert sum("inlineData" in p for p in parts) == 1
+        placed = window.generation.references_for(window.editor.document)  # the placed media go along
+        assert sum("inlineData" in p for p in parts) == 1 + len(placed)
+        assert parts[1]["text"].startswith("Image 1: the canvas snapshot")
     else:
         assert sent[0].path == "/v1/images/edits"
         assert b"canvas_snapshot" in sent[0].body
@@ -209,3 +211,52 @@ def test_jobs_panel_lists_jobs_and_cancels_queued_and_running_ones(window, serve
     assert panel.cancel_button(first.id) is None and panel.cancel_button(second.id) is None
     assert len(gemini.calls(GENERATE["gemini"])) == 2  # the queued job never reached the server
     close_message_boxes()
+
+
+def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(window, servers, qtbot) -> None:  # noqa: ANN001
+    """A model that answers smaller than asked (here 1376x768 for a 2560x1440 banner): the job
+    records requested/received size and the upscale factor, and the result carries a note."""
+    gemini, _ = servers
+    use_provider(window, "gemini")
+    choose_target(window, AssetType.YOUTUBE_BANNER)
+    small = __import__("base64").b64encode(gs.png_of_size(1376, 768)).decode()
+    gemini.script(gs.image_reply(small))
+    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+        window.generate_button.click()
+    job = window.store.jobs.get(sig.args[0])
+    assert job.requested_size == (2752, 1536) and job.received_size == (1376, 768)
+    assert job.upscale_factor == pytest.approx(max(2560 / 1376, 1440 / 768)) and job.upscaled_noticeably
+    assert any("Upscaled x1.88" in n for n in job.result_notes)
+    item = window.results.item(0)
+    assert "Note" in item.text() and "Upscaled x1.88" in item.toolTip()
+    assert "Upscaled" in window.statusBar().currentMessage()
+    # A photo-like answer for an emote cannot be cut out: kept opaque, and said so.
+    choose_target(window, AssetType.TWITCH_EMOTE)
+    noise = Image.effect_noise((1024, 1024), 90).convert("RGB")
+    buf = io.BytesIO()
+    noise.save(buf, format="PNG")
+    gemini.script(gs.image_reply(__import__("base64").b64encode(buf.getvalue()).decode()))
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
+    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+        window.generate_button.click()
+    job = window.store.jobs.get(sig.args[0])
+    assert any("could not be removed" in n and "kept opaque" in n for n in job.result_notes), job.result_notes
+    assert not job.upscaled_noticeably
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
+
+
+def test_a_retired_stored_model_fails_in_one_line_naming_the_replacements(window, servers, qtbot) -> None:  # noqa: ANN001
+    gemini, _ = servers
+    use_provider(window, "gemini", models={"gemini": "gemini-3-pro-image-preview"})
+    assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image-preview)"  # shown as chosen
+    choose_target(window, AssetType.THUMBNAIL)
+    window.last_error = None
+    with qtbot.waitSignal(window.generation.jobFailed, timeout=30000) as sig:
+        window.generate_button.click()
+    message = sig.args[1]
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    assert window.last_error == ("Generation failed", message) and "\n" not in message
+    assert "'gemini-3-pro-image-preview'" in message and "gemini-3-pro-image," in message
+    assert len(gemini.calls(GENERATE["gemini"])) == 1  # nothing was tried with another paid model
+    close_message_boxes()
+    use_provider(window, "gemini", models={})

@@ -50,7 +50,10 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
             with Image.open(io.BytesIO(store.blobs.get(asset.content_hash))) as im:
                 assert im.size == (1280, 720)
         assert {a.id for a in kept} <= set(win.results.asset_ids())
-        assert "Model: gemini-2.5-flash-image" in win.result_actions.tooltip(kept[0].id)
+        tip = win.result_actions.tooltip(kept[0].id)
+        cand = next(c for c in job.parameters["candidates"] if c["asset_id"] == kept[0].id)
+        assert job.model and f"Model: {job.model}" in tip
+        assert f"Size received: {cand['received_size'][0]}x{cand['received_size'][1]} px" in tip
         assert {a.id for a in kept} <= set(win.generated.asset_ids())
 
         # One progress bar for the batch; it ends on the partial outcome.

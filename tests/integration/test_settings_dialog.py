@@ -19,6 +19,7 @@ from studio_app.services.provider_setup import (
     ProviderSettings,
     coach_llm_settings,
     provider_settings,
+    save_provider_settings,
 )
 from studio_app.store.secrets import SERVICE_NAME, SecretStore
 from studio_app.ui.settings.dialog import ERROR_STYLE, OK_STYLE, SettingsDialog
@@ -68,7 +69,8 @@ def test_enter_test_save_and_remove_a_gemini_key(tmp_path: Path, servers, qtbot)
     assert box.key.echoMode() == box.key.EchoMode.Password
     assert box.key_status.text() == "No key saved." and not dialog.keyring_banner.isVisible()
     assert not box.remove_key.isEnabled()
-    assert [box.model.itemText(i) for i in range(box.model.count())][0] == "gemini-2.5-flash-image"
+    assert [box.model.itemText(i) for i in range(box.model.count())][0] == "gemini-3.1-flash-image"
+    assert "not checked with the service yet" in box.model_note.text()
 
     box.key.setText(WRONG_KEY)
     box.test.click()
@@ -80,7 +82,11 @@ def test_enter_test_save_and_remove_a_gemini_key(tmp_path: Path, servers, qtbot)
     box.key.setText(GEMINI_KEY)
     box.test.click()
     finish(dialog, qtbot)
-    assert box.result.text() == "Connected to Gemini: gemini-2.5-flash-image is available to this key."
+    assert box.result.text() == ("Connected to Gemini: gemini-3.1-flash-image is available to this key "
+                                 "(3 image models listed).")
+    listed = [box.model.itemText(i) for i in range(box.model.count())]
+    assert listed == ["gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-3.1-flash-lite-image"]
+    assert "listed by the service" in box.model_note.text() and "1K/2K/4K" in box.model_note.text()
     assert backend.passwords == {}  # testing does not save
 
     with qtbot.waitSignal(dialog.settingsChanged, timeout=10000):
@@ -126,7 +132,8 @@ def test_a_keyring_that_cannot_keep_keys_is_announced_and_the_key_kept_for_this_
     assert store.secrets.get("openai") == OPENAI_KEY
     box.test.click()
     finish(dialog, qtbot)
-    assert box.result.text() == "Connected to OpenAI: gpt-image-1 is available to this key."
+    assert box.result.text() == ("Connected to OpenAI: gpt-image-2.5-sunburst is available to this key "
+                                 "(6 image models listed).")
     assert dialog.default_provider.currentData() == ""  # only a Gemini key picks the default
     assert OPENAI_KEY not in store.paths.settings_file.read_text()
     store.close()
@@ -187,7 +194,7 @@ def test_save_stores_models_addresses_default_and_a_key_still_typed(tmp_path, se
     backend = MemoryKeyring()
     store = open_store(tmp_path / "data", backend, keys=False)
     dialog = open_dialog(store, qtbot)
-    dialog.boxes["gemini"].model.setCurrentText("gemini-3-pro-image-preview")
+    dialog.boxes["gemini"].model.setCurrentText("gemini-3-pro-image")
     dialog.boxes["gemini"].base_url.setText(gemini.base_url)
     dialog.boxes["openai"].base_url.setText(openai.base_url)
     dialog.boxes["openai"].key.setText(OPENAI_KEY)
@@ -197,7 +204,7 @@ def test_save_stores_models_addresses_default_and_a_key_still_typed(tmp_path, se
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert backend.passwords == {(SERVICE_NAME, "openai"): OPENAI_KEY}
     assert provider_settings(store) == ProviderSettings(
-        default_provider="openai", models={"gemini": "gemini-3-pro-image-preview", "openai": "gpt-image-1"},
+        default_provider="openai", models={"gemini": "gemini-3-pro-image"},  # the untouched default follows the list
         base_urls={"gemini": gemini.base_url, "openai": openai.base_url}, read_timeout_s=90)
     assert OPENAI_KEY not in store.paths.settings_file.read_text()
     store.close()
@@ -221,12 +228,12 @@ def test_main_window_settings_switch_generate_to_gemini(tmp_path, servers, qtbot
     dialog.boxes["gemini"].key.setText(GEMINI_KEY)
     dialog.boxes["gemini"].save_key.click()
     finish(dialog, qtbot)
-    assert window.provider_status.text() == "Provider: Gemini (gemini-2.5-flash-image)"
+    assert window.provider_status.text() == "Provider: Gemini (gemini-3.1-flash-image)"
     assert window.provider_name == "gemini"
     with qtbot.waitSignal(dialog.finished, timeout=5000):
-        dialog.boxes["gemini"].model.setCurrentText("gemini-3-pro-image-preview")
+        dialog.boxes["gemini"].model.setCurrentText("gemini-3-pro-image")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image-preview)"
+    assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image)"
 
     window.asset_type_combo.setCurrentIndex(window.asset_type_combo.findData(AssetType.TWITCH_EMOTE.value))
     with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
@@ -235,7 +242,8 @@ def test_main_window_settings_switch_generate_to_gemini(tmp_path, servers, qtbot
     asset = store.assets.get(sig.args[1])
     assert job.status == JobStatus.COMPLETED and job.provider == "gemini" and not asset.is_preview
     assert (asset.width, asset.height) == (112, 112)
-    assert gemini.calls(":generateContent")[-1].path == "/v1beta/models/gemini-3-pro-image-preview:generateContent"
+    assert gemini.calls(":generateContent")[-1].path == "/v1beta/models/gemini-3-pro-image:generateContent"
+    assert job.requested_size == (1024, 1024) and job.upscale_factor < 1
     close_message_boxes()
     window.close()
     store.close()
@@ -245,3 +253,22 @@ def test_main_window_settings_switch_generate_to_gemini(tmp_path, servers, qtbot
 def _no_env_keys(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+
+
+def test_a_retired_stored_model_is_shown_unavailable_with_the_offered_ones(tmp_path, servers, qtbot) -> None:  # noqa: ANN001
+    gemini, openai = servers
+    store = open_store(tmp_path / "data")
+    point_at(store, gemini, openai)
+    settings = provider_settings(store)
+    save_provider_settings(store, settings.model_copy(update={"models": {"gemini": "gemini-2.5-flash-image"}}))
+    dialog = open_dialog(store, qtbot)
+    finish(dialog, qtbot)  # the key is there: the dialog asked for the live list on opening
+    box = dialog.boxes["gemini"]
+    assert box.model.currentText() == "gemini-2.5-flash-image" and box.unavailable
+    note = box.model_note.text()
+    assert "gemini-2.5-flash-image is unavailable" in note and "gemini-3.1-flash-image" in note
+    assert box.model_note.styleSheet() == ERROR_STYLE
+    assert any(r.path == "/v1beta/models" for r in gemini.requests)
+    box.model.setCurrentText("gemini-3-pro-image")
+    assert not box.unavailable and "1K/2K/4K" in box.model_note.text()
+    store.close()

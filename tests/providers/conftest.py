@@ -13,7 +13,7 @@ from PIL import Image
 from studio_app.providers.base import CancelToken, InputImage
 from studio_app.providers.retry import RetryPolicy
 from tests.servers.gemini_server import GeminiServer
-from tests.servers.openai_server import OpenAIServer
+from tests.servers.openai_server import OLLAMA_MODELS, OpenAIServer
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +32,7 @@ def _openai_session() -> Iterator[OpenAIServer]:
 
 @pytest.fixture(scope="session")
 def _local_llm_session() -> Iterator[OpenAIServer]:
-    server = OpenAIServer(require_auth=False, models=("llama3.2", "qwen2.5"), sse_newline="\n").start()
+    server = OpenAIServer(require_auth=False, models=OLLAMA_MODELS, sse_newline="\n").start()
     yield server
     server.stop()
 

@@ -21,6 +21,7 @@ from studio_app.providers.errors import (
     ContentPolicyError,
     GenerationCancelledError,
     GenerationError,
+    ModelNotFoundError,
     RateLimitError,
 )
 from studio_app.providers.factory import create_chat_provider
@@ -127,7 +128,9 @@ def test_gemini_html_page_instead_of_stream(gemini_server, fast_retry):
 
 
 def test_gemini_chat_test_connection(gemini_server, fast_retry):
-    assert "gemini-2.5-flash" in gemini(gemini_server, fast_retry).test_connection()
+    assert "Gemini 3.5 Flash Lite is available" in gemini(gemini_server, fast_retry).test_connection()
+    with pytest.raises(ModelNotFoundError, match="'gemini-2.5-flash'.*gemini-3.5-flash"):
+        gemini(gemini_server, fast_retry, model="gemini-2.5-flash").test_connection()
     with pytest.raises(AuthenticationError):
         gemini(gemini_server, fast_retry, key="").test_connection()
 
@@ -208,8 +211,11 @@ def test_local_llm_not_running(fast_retry):
 
 
 def test_local_llm_test_connection_lists_models(local_llm_server, fast_retry):
-    assert "llama3.2 is available" in local(local_llm_server, fast_retry).test_connection()
-    with pytest.raises(GenerationError, match="no model 'mistral'. Available: llama3.2, qwen2.5"):
+    assert "llama3.2:latest is available" in local(local_llm_server, fast_retry).test_connection()
+    assert "qwen2.5:7b is available" in local(local_llm_server, fast_retry, model="qwen2.5:7b").test_connection()
+    with pytest.raises(GenerationError, match="no model 'qwen2.5'. Available: llama3.2:latest, qwen2.5:7b"):
+        local(local_llm_server, fast_retry, model="qwen2.5").test_connection()  # only :latest is implied
+    with pytest.raises(GenerationError, match="no model 'mistral'. Available: llama3.2:latest, qwen2.5:7b"):
         local(local_llm_server, fast_retry, model="mistral").test_connection()
 
 

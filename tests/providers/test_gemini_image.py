@@ -17,10 +17,11 @@ from studio_app.providers.errors import (
     ContentPolicyError,
     GenerationError,
     GenerationTimeoutError,
+    ModelNotFoundError,
     RateLimitError,
 )
 from studio_app.providers.gemini import (
-    FLASH_MODEL,
+    DEFAULT_MODEL,
     MAX_INPUT_IMAGE_BYTES,
     PRO_MODEL,
     GeminiImageProvider,
@@ -73,23 +74,27 @@ def one_line_readable(err: BaseException) -> str:
     return text
 
 
-def test_flash_generates_table_size_image_from_a_valid_request(gemini_server, fast_retry, snapshot, photos):
+def test_default_model_generates_table_size_image_from_a_valid_request(gemini_server, fast_retry, snapshot,
+                                                                      photos):
     refs = tuple(InputImage(p.read_bytes(), "image/png" if p.suffix == ".png" else "image/jpeg", "reference")
                  for p in photos[:3])
     req = ImageRequest("A neon gaming thumbnail", AssetType.THUMBNAIL, (snapshot, *refs))
     result = provider(gemini_server, fast_retry).generate(req)
 
     assert gemini_server.rejections == []
-    assert image_size(result.data) == (1344, 768)  # 16:9 on 2.5-flash (G-img table)
+    assert image_size(result.data) == (1376, 768)  # 16:9 at 1K on the 3.x image models (G-img table)
+    assert result.requested_size == result.received_size == (1376, 768)
     assert result.mime_type == "image/png" and result.text == "Here is your image."
     body = sent_body(gemini_server)
-    assert body["generationConfig"]["imageConfig"] == {"aspectRatio": "16:9"}
+    assert body["generationConfig"]["imageConfig"] == {"aspectRatio": "16:9", "imageSize": "1K"}
     assert body["generationConfig"]["responseModalities"] == ["TEXT", "IMAGE"]
     parts = body["contents"][0]["parts"]
     assert parts[0]["text"] == "A neon gaming thumbnail"
     images = [p["inlineData"] for p in parts if "inlineData" in p]
-    assert len(images) == 3  # snapshot + the seed's 2 references; the third reference is dropped
+    assert len(images) == 4  # the provider sends what it is given up to the model's 14 (the service limits)
     assert base64.b64decode(images[0]["data"]) == snapshot.data
+    labels = [p["text"] for p in parts[1::2]]
+    assert labels[0].startswith("Image 1: the canvas snapshot") and labels[1].startswith("Image 2: a reference")
     assert gemini_server.calls(GENERATE)[-1].headers["x-goog-api-key"] == API_KEY
     assert "key" not in gemini_server.calls(GENERATE)[-1].query
 
@@ -100,7 +105,10 @@ def test_each_asset_type_asks_for_its_closest_aspect_ratio(gemini_server, fast_r
     ratio = EXPECTED_RATIO[asset_type]
     assert sent_body(gemini_server)["generationConfig"]["imageConfig"]["aspectRatio"] == ratio
     assert closest_aspect_ratio(*TARGET_SPECS[asset_type].size) == ratio
-    assert image_size(result.data) == gs.FLASH[ratio]
+    size = sent_body(gemini_server)["generationConfig"]["imageConfig"]["imageSize"]
+    assert image_size(result.data) == gs.PRO[size][ratio] == result.requested_size
+    w, h = TARGET_SPECS[asset_type].size
+    assert max(w / result.received_size[0], h / result.received_size[1]) <= 1.0  # never upscaled
 
 
 @pytest.mark.parametrize(("asset_type", "image_size_name", "returned"), [
@@ -120,12 +128,21 @@ def test_pro_picks_smallest_image_size_that_covers_target_and_final_image(
     assert gemini_server.rejections == []
 
 
-def test_pro_accepts_up_to_14_images_but_we_send_snapshot_plus_two(gemini_server, fast_retry, snapshot):
+def test_pro_takes_up_to_14_images_and_drops_references_first(gemini_server, fast_retry, snapshot):
     refs = tuple(InputImage(png_bytes(64, 64, color=(i, 0, 0)), "image/png", "reference") for i in range(5))
     provider(gemini_server, fast_retry, model=PRO_MODEL).generate(
         ImageRequest("x", AssetType.BANNER, (snapshot, *refs)))
     parts = sent_body(gemini_server)["contents"][0]["parts"]
-    assert sum("inlineData" in p for p in parts) == 3
+    assert sum("inlineData" in p for p in parts) == 6
+    many = tuple(InputImage(png_bytes(32, 32, color=(i, 9, 9)), "image/png", "reference") for i in range(14))
+    logo = InputImage(png_bytes(32, 32, color=(1, 2, 3)), "image/png", "logo", "Neon Fox")
+    refine = InputImage(png_bytes(32, 32, color=(3, 2, 1)), "image/png", "refine")
+    provider(gemini_server, fast_retry, model=PRO_MODEL).generate(
+        ImageRequest("x", AssetType.BANNER, (snapshot, *many, refine, logo)))
+    parts = sent_body(gemini_server)["contents"][0]["parts"]
+    texts = [p["text"] for p in parts if "text" in p]
+    assert sum("inlineData" in p for p in parts) == 14 and gemini_server.rejections == []
+    assert any('logo "Neon Fox"' in t for t in texts) and any("earlier result to refine" in t for t in texts)
 
 
 def test_oversized_and_unsupported_inputs_are_reencoded_to_fit(gemini_server, fast_retry):
@@ -161,7 +178,7 @@ def run(server, retry, **kw):
 def test_429_with_retry_info_waits_the_asked_delay_then_succeeds(gemini_server, fast_retry, sleeps):
     gemini_server.script(gs.rate_limited("26s"))
     result = run(gemini_server, fast_retry)
-    assert image_size(result.data) == (1344, 768)
+    assert image_size(result.data) == (1376, 768)
     assert sleeps.waits == [26.0]
     assert len(gemini_server.calls(GENERATE)) == 2
 
@@ -224,11 +241,34 @@ def test_permission_denied_is_an_authentication_error(gemini_server, fast_retry)
     assert len(gemini_server.calls(GENERATE)) == 1
 
 
-def test_unknown_model_names_the_model(gemini_server, fast_retry):
-    with pytest.raises(GenerationError) as info:
-        run(gemini_server, fast_retry, model="gemini-9-imaginary")
-    assert "gemini-9-imaginary" in one_line_readable(info.value) and info.value.status_code == 404
-    assert len(gemini_server.calls(GENERATE)) == 1
+@pytest.mark.parametrize("retired", ["gemini-2.5-flash-image", "gemini-3-pro-image-preview", "gemini-9-imaginary"])
+def test_retired_model_names_the_model_and_the_live_replacements(gemini_server, fast_retry, sleeps, retired):
+    with pytest.raises(ModelNotFoundError) as info:
+        run(gemini_server, fast_retry, model=retired)
+    text = one_line_readable(info.value)
+    assert retired in text and info.value.status_code == 404
+    assert "gemini-3.1-flash-image" in info.value.replacements and "gemini-3-pro-image" in text
+    assert "gemini-3.5-flash" not in info.value.replacements  # chat models are no replacement
+    assert len(gemini_server.calls(GENERATE)) == 1 and sleeps.waits == []  # never retried
+    assert any(r.path == "/v1beta/models" for r in gemini_server.requests)  # it read the live list
+
+
+def test_free_tier_quota_of_zero_means_no_access_not_try_tomorrow(gemini_server, fast_retry, sleeps):
+    gemini_server.script(gs.no_access_quota())
+    with pytest.raises(RateLimitError) as info:
+        run(gemini_server, fast_retry, model=PRO_MODEL)
+    text = one_line_readable(info.value)
+    assert "no access" in text and "tomorrow" not in text and info.value.per_day
+    assert sleeps.waits == [] and len(gemini_server.calls(GENERATE)) == 1
+
+
+def test_image_in_a_later_candidate_is_found(gemini_server, fast_retry):
+    png = base64.b64encode(gs.png_of_size(1376, 768)).decode()
+    gemini_server.script(Fault(reply={"candidates": [
+        {"content": {"role": "model", "parts": [{"text": "Let me think."}]}, "finishReason": "STOP", "index": 0},
+        {"content": {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png", "data": png}}]},
+         "finishReason": "STOP", "index": 1}], "modelVersion": DEFAULT_MODEL, "responseId": "two"}))
+    assert run(gemini_server, fast_retry).received_size == (1376, 768)
 
 
 def test_list_wrapped_error_body_is_understood(gemini_server, fast_retry):
@@ -344,17 +384,17 @@ def test_refused_connection_is_readable_and_not_retried(fast_retry, sleeps):
 def test_base_url_from_environment(gemini_server, fast_retry, monkeypatch):
     monkeypatch.setenv("STUDIO_GEMINI_BASE_URL", gemini_server.base_url + "/")
     p = GeminiImageProvider(API_KEY, retry=fast_retry)
-    assert p.base_url == gemini_server.base_url and p.model == FLASH_MODEL
+    assert p.base_url == gemini_server.base_url and p.model == DEFAULT_MODEL == "gemini-3.1-flash-image"
     p.generate(ImageRequest("x", AssetType.CLIP_COVER))
     assert len(gemini_server.calls(GENERATE)) == 1
 
 
 def test_test_connection(gemini_server, fast_retry):
-    assert "gemini-2.5-flash-image" in provider(gemini_server, fast_retry).test_connection()
+    assert "gemini-3.1-flash-image is available" in provider(gemini_server, fast_retry).test_connection()
     with pytest.raises(AuthenticationError):
         provider(gemini_server, fast_retry, key="wrong-key-xyz").test_connection()
-    with pytest.raises(GenerationError, match="404"):
-        provider(gemini_server, fast_retry, model="nope-model").test_connection()
+    with pytest.raises(ModelNotFoundError, match="gemini-3-pro-image"):
+        provider(gemini_server, fast_retry, model="gemini-2.5-flash-image").test_connection()
     assert gemini_server.calls(GENERATE) == []  # nothing billed
 
 

@@ -14,6 +14,7 @@ from studio_app.providers.errors import (
     AuthenticationError,
     ContentPolicyError,
     GenerationError,
+    ModelNotFoundError,
     RateLimitError,
 )
 from studio_app.providers.factory import create_image_provider
@@ -50,10 +51,11 @@ def test_closest_size(asset_type, size):
 def test_generation_without_inputs_uses_json_and_opaque_background(openai_server, fast_retry):
     result = provider(openai_server, fast_retry).generate(ImageRequest("Epic boss fight", AssetType.THUMBNAIL))
     body = openai_server.calls(GEN)[-1].json()
-    assert body == {"model": "gpt-image-1", "prompt": "Epic boss fight", "n": 1, "size": "1536x1024",
+    assert body == {"model": "gpt-image-2.5-sunburst", "prompt": "Epic boss fight", "n": 1, "size": "1360x768",
                     "quality": "auto", "background": "opaque", "output_format": "png"}
     im = opened(result.data)
-    assert im.size == (1536, 1024) and result.mime_type == "image/png"
+    assert im.size == (1360, 768) == result.requested_size == result.received_size
+    assert result.mime_type == "image/png"
     assert openai_server.rejections == []
 
 
@@ -131,7 +133,7 @@ def test_insufficient_quota_is_not_retried(openai_server, fast_retry, sleeps):
 def test_server_errors_are_retried(openai_server, fast_retry):
     openai_server.script(oas.server_error(500), oas.server_error(503), oas.html_error_page(502))
     result = provider(openai_server, fast_retry).generate(ImageRequest("x", AssetType.THUMBNAIL))
-    assert opened(result.data).size == (1536, 1024) and len(openai_server.calls(GEN)) == 4
+    assert opened(result.data).size == (1360, 768) and len(openai_server.calls(GEN)) == 4
 
 
 def test_html_page_message(openai_server, fast_retry):
@@ -159,14 +161,49 @@ def test_test_connection_and_base_url_env(openai_server, fast_retry, monkeypatch
     monkeypatch.setenv("STUDIO_OPENAI_BASE_URL", openai_server.base_url + "/v1")
     p = create_image_provider("openai", api_key=API_KEY, retry=fast_retry)
     assert p.base_url == openai_server.base_url
-    assert "gpt-image-1 is available" in p.test_connection()
+    assert "gpt-image-2.5-sunburst is available" in p.test_connection()
+    with pytest.raises(ModelNotFoundError, match="'gpt-image-1'.*gpt-image-2"):
+        create_image_provider("openai", api_key=API_KEY, model="gpt-image-1", retry=fast_retry).test_connection()
     with pytest.raises(AuthenticationError):
         create_image_provider("openai", api_key="sk-nope-nope-nope", retry=fast_retry).test_connection()
 
 
 def test_factory_names():
     assert create_image_provider("offline").is_preview
-    assert create_image_provider("gemini", api_key="k", model="gemini-3-pro-image-preview").model \
-        == "gemini-3-pro-image-preview"
+    assert create_image_provider("gemini", api_key="k", model="gemini-3-pro-image").model == "gemini-3-pro-image"
     with pytest.raises(ValueError, match="choose one of: gemini, openai, offline"):
         create_image_provider("midjourney")
+
+
+@pytest.mark.parametrize(("asset_type", "size"), [
+    (AssetType.X_HEADER, "1776x592"),        # 3:1 kept: nothing cut off, more than the 1500x500 target
+    (AssetType.YOUTUBE_BANNER, "2560x1440"),  # the target itself
+    (AssetType.STORY_GRAPHIC, "1088x1920"),   # 1080 rounded up to a multiple of 16
+    (AssetType.BANNER, "1616x640"),
+    (AssetType.TWITCH_EMOTE, "1024x1024"),
+])
+def test_custom_size_models_get_the_targets_own_ratio(openai_server, fast_retry, asset_type, size):
+    result = provider(openai_server, fast_retry).generate(ImageRequest("x", asset_type))
+    assert openai_server.calls(GEN)[-1].json()["size"] == size and openai_server.rejections == []
+    w, h = (int(v) for v in size.split("x"))
+    assert result.received_size == (w, h) and w % 16 == 0 and h % 16 == 0
+
+
+def test_standard_size_model_gets_the_closest_standard_size(openai_server, fast_retry):
+    provider(openai_server, fast_retry, model="gpt-image-1.5").generate(ImageRequest("x", AssetType.X_HEADER))
+    assert openai_server.calls(GEN)[-1].json()["size"] == "1536x1024" and openai_server.rejections == []
+
+
+def test_retired_model_fails_once_naming_the_live_replacements(openai_server, fast_retry, sleeps):
+    with pytest.raises(ModelNotFoundError) as info:
+        provider(openai_server, fast_retry, model="gpt-image-1").generate(ImageRequest("x", AssetType.THUMBNAIL))
+    text = str(info.value)
+    assert "'gpt-image-1'" in text and "gpt-image-2.5-sunburst" in text and "\n" not in text
+    assert info.value.replacements[0].startswith("gpt-image-") and "gpt-image-1" not in info.value.replacements
+    assert len(openai_server.calls(GEN)) == 1 and sleeps.waits == []
+
+
+def test_409_is_retried_like_the_sdk(openai_server, fast_retry):
+    openai_server.script(oas.Fault(status=409, body=oas.error_body("Lock timeout.", "conflict")))
+    provider(openai_server, fast_retry).generate(ImageRequest("x", AssetType.THUMBNAIL))
+    assert len(openai_server.calls(GEN)) == 2

@@ -266,7 +266,7 @@ def test_render_in_a_worker_thread_matches_the_main_thread(caches, photos):
     images = {p.name: decode_qimage(p.read_bytes()) for p in photos}
     d = doc(400, 200, placements=[place(name, x=20 + 15 * i, y=50, width=20, height=40, rotation=10 * i)
                                   for i, name in enumerate(images)],
-            sketch_elements=[SketchElement(kind="text", points=[(5, 5)], text="LIVE", font_size=40)])
+            sketch_elements=[SketchElement(kind="text", points=[(5, 5)], text="LIVE", font_size=20)])  # 40 px of 200
     main = render_canvas(d, by_asset(images), 1.0, caches=RenderCaches())
     result: dict[str, QImage] = {}
     worker = threading.Thread(target=lambda: result.setdefault("img", render_canvas(d, by_asset(images), 1.0,
@@ -296,7 +296,8 @@ def sketch_doc(*elements: SketchElement, width: int = 200, height: int = 100) ->
 def test_sketch_draws_above_placements(caches):
     images = {"blue": solid(200, 100, "#0000FF")}
     d = doc(placements=[place("blue", x=50, y=50, width=100, height=100)],
-            sketch_elements=[SketchElement(kind="line", points=[(0, 50), (100, 50)], color="#FF0000")])
+            sketch_elements=[SketchElement(kind="line", points=[(0, 50), (100, 50)], color="#FF0000",
+                                           stroke_width=4)])
     out = render_canvas(d, by_asset(images), 1.0, caches=caches)
     assert rgba(out, 100, 50) == RED and rgba(out, 100, 20) == BLUE
 
@@ -315,7 +316,7 @@ def test_red_arrow_lies_along_its_line_with_a_filled_head(caches):
 
 def test_pen_stroke_is_smoothed_through_midpoints(caches):
     # points (20,20) (100,180) (180,20) px: quadratic to the midpoint (140,100), then a line
-    pen = SketchElement(kind="pen", points=[(10, 10), (50, 90), (90, 10)], color="#FF0000", stroke_width=4)
+    pen = SketchElement(kind="pen", points=[(10, 10), (50, 90), (90, 10)], color="#FF0000", stroke_width=2)
     out = render_canvas(sketch_doc(pen, width=200, height=200), nothing, 1.0, caches=caches)
     assert rgba(out, 20, 20) == RED and rgba(out, 179, 21) == RED
     assert rgba(out, 90, 120) == RED  # the curve's middle (t = 0.5)
@@ -360,7 +361,7 @@ def _paint_one(element: SketchElement, cache: ImageCache | None, background: str
     return image
 
 
-@pytest.mark.parametrize("font_size", [14.0, 90.0])  # 90 px: above Qt's 64 px glyph-cache limit
+@pytest.mark.parametrize("font_size", [14.0 / 3, 30.0])  # of 300 px; 90 px: above Qt's 64 px glyph-cache limit
 def test_text_sprite_matches_direct_drawing(font_size):
     element = SketchElement(kind="text", points=[(5.17, 10.33)], text="Boss fight\nDay 12", color="#AF52DE",
                             font_size=font_size, font_family="DejaVu Serif")
@@ -374,7 +375,7 @@ def test_text_sprite_matches_direct_drawing(font_size):
 def test_pen_sprite_matches_direct_drawing_and_follows_edits():
     # fractional device positions on purpose: the sprite keeps them exactly
     pen = SketchElement(kind="pen", points=[(10.13, 20.7), (20.31, 50.2), (35.5, 15.05), (40.9, 40.33)],
-                        color="#34C759", stroke_width=9.5)
+                        color="#34C759", stroke_width=9.5 / 3)  # 9.5 px of 300
     cache = ImageCache()
     direct = to_array(_paint_one(pen, None, "#1E1E28")).astype(int)
     first = to_array(_paint_one(pen, cache, "#1E1E28")).astype(int)
@@ -406,7 +407,7 @@ from studio_app.domain.sketch import SketchElement
 from studio_app.render.gui_app import GuiApplicationError
 from studio_app.render.snapshot import render_canvas_png
 doc = CanvasDocument(width=64, height=32, background="#102030",
-                     sketch_elements=[SketchElement(kind="text", points=[(5, 5)], text="LIVE", font_size=12)])
+                     sketch_elements=[SketchElement(kind="text", points=[(5, 5)], text="LIVE", font_size=37.5)])
 errors = []
 def worker():
     try:
@@ -434,7 +435,7 @@ def test_headless_process_without_display_renders_png(tmp_path):
 
 def test_canvas_wide_pen_stroke_is_drawn_directly_not_cached():
     # a stroke spanning the whole 600x300 output would make a sprite as big as the canvas
-    pen = SketchElement(kind="pen", points=[(1, 1), (99, 50), (1, 99)], color="#FF0000", stroke_width=6)
+    pen = SketchElement(kind="pen", points=[(1, 1), (99, 50), (1, 99)], color="#FF0000", stroke_width=2)
     cache = ImageCache()
     out = _paint_one(pen, cache)
     assert len(cache) == 0

@@ -22,6 +22,7 @@ from studio_app.services.coach import StartCoachRequest
 from studio_app.services.context import StudioStore
 from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
+from studio_app.ui.results.export_dialog import ExportDialog
 from studio_app.ui.results.viewer import ResultViewer
 
 COACH_PROMPT = "A grinning cat emote, thick white outline, transparent background."
@@ -75,6 +76,16 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
     return asset_id, panel.chat.bubbles()[-1]
 
 
+def sizes(win, asset_id: str) -> tuple[str, str]:  # noqa: ANN001
+    """("WxH px" requested, "WxH px" received) as the job recorded them for this result."""
+    asset = win.store.assets.get(asset_id)
+    job = win.store.jobs.get(asset.job_id)
+    cand = next(c for c in job.parameters["candidates"] if c["asset_id"] == asset_id)
+    req, got = cand["requested_size"] or [112, 112], cand["received_size"]
+    assert tuple(got) == tuple(job.received_size)  # one candidate: the job record says the same
+    return f"{req[0]}x{req[1]} px", f"{got[0]}x{got[1]} px"
+
+
 def strip_menu(strip, asset_id: str) -> QMenu:  # noqa: ANN001
     """Right-click the result's item, as the streamer does; returns the menu that opened."""
     item = strip.item_for(asset_id)
@@ -117,8 +128,10 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     viewer = acts.viewers[-1]
     qtbot.waitExposed(viewer)
     assert viewer.asset_id == asset_id
-    assert viewer.fact_labels["Size requested"].text() == "112x112 px"
-    assert viewer.fact_labels["Size received"].text() == "112x112 px"
+    requested, received = sizes(win, asset_id)
+    assert viewer.fact_labels["Size requested"].text() == requested
+    assert viewer.fact_labels["Size received"].text() == received
+    assert viewer.fact_labels["Stored"].text().startswith("112x112 px")
     assert viewer.fact_labels["Provider"].text().startswith("offline")
     assert viewer.fact_labels["Prompt"].text() == (COACH_PROMPT if coach else "neon cat")
     assert viewer.fact_labels["Made"].text().startswith(asset.created_at.astimezone().strftime("%Y-%m-%d"))
@@ -218,8 +231,9 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
 def test_every_action_from_the_results_strip(window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     asset_id = main_result(window, qtbot)
     tip = window.results.item_for(asset_id).toolTip()
-    for fragment in ("Prompt: neon cat", "Model:", "Provider: offline", "Size requested: 112x112 px",
-                     "Size received: 112x112 px", "Made: "):
+    requested, received = sizes(window, asset_id)
+    for fragment in ("Prompt: neon cat", "Model: offline-preview", "Provider: offline", f"Size requested: {requested}",
+                     f"Size received: {received}", "Made: "):
         assert fragment in tip
     check_every_action(window, qtbot, tmp_path, asset_id, lambda: strip_menu(window.results, asset_id), coach=False)
 
@@ -227,14 +241,14 @@ def test_every_action_from_the_results_strip(window, qtbot, tmp_path: Path) -> N
 def test_every_action_from_the_generated_tab(window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     asset_id = main_result(window, qtbot)
     window.left_tabs.setCurrentWidget(window.generated)
-    assert "Size received: 112x112 px" in window.generated.item_for(asset_id).toolTip()
+    assert f"Size received: {sizes(window, asset_id)[1]}" in window.generated.item_for(asset_id).toolTip()
     check_every_action(window, qtbot, tmp_path, asset_id, lambda: strip_menu(window.generated, asset_id),
                        coach=False)
 
 
 def test_every_action_from_the_coach_card(window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     asset_id, bubble = coach_result(window, qtbot)
-    assert "Size requested: 112x112 px" in bubble.preview.toolTip()
+    assert f"Size requested: {sizes(window, asset_id)[0]}" in bubble.preview.toolTip()
     check_every_action(window, qtbot, tmp_path, asset_id, lambda: card_menu(window, bubble, qtbot), coach=True)
 
 
@@ -263,17 +277,15 @@ def test_double_click_and_keys_do_the_usual_action(window, qtbot) -> None:  # no
     assert window.result_actions.viewers[-1].asset_id == cid
 
 
-def test_export_for_platform_opens_the_preset_dialog_or_says_it_is_missing(window, qtbot) -> None:  # noqa: ANN001
+def test_export_for_platform_opens_the_preset_dialog(window, qtbot) -> None:  # noqa: ANN001
     asset_id = main_result(window, qtbot)
-    result = window.result_actions.export(asset_id)
-    try:
-        from studio_app.ui.results.export_dialog import ExportDialog  # noqa: PLC0415
-    except ImportError:
-        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-        assert result is None and boxes and "not available" in boxes[0].text()
-    else:
-        assert isinstance(result, ExportDialog) and result.isVisible()
-        result.close()
+    item = window.generated.item_for(asset_id)
+    window.generated.customContextMenuRequested.emit(window.generated.visualItemRect(item).center())
+    run(window.generated.last_menu, "export")
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ExportDialog) and w.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].asset_id == asset_id
+    assert dialogs[0].isModal() or dialogs[0].windowModality() != Qt.WindowModality.NonModal
+    dialogs[0].close()
 
 
 def test_an_action_on_a_result_deleted_elsewhere_says_so(window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001

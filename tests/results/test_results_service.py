@@ -35,18 +35,29 @@ def test_info_has_prompt_model_provider_sizes_and_date(store: StudioStore) -> No
     job, (asset,) = _generate(store)
     info = ResultsService(store).info(asset.id)
     assert info.custom_prompt == "hype cat" and "hype cat" in info.prompt
-    assert info.provider == "offline" and info.requested_size == (112, 112) and info.received_size == (112, 112)
+    stored = store.jobs.get(job.id)
+    assert info.provider == "offline" and info.received_size == tuple(stored.received_size)
+    assert info.requested_size == tuple(stored.requested_size or (112, 112))
     assert info.created_at == asset.created_at and (info.candidate, info.candidates) == (1, 1)
     text = info.summary()
-    for fragment in ("Provider: offline (offline preview, no AI)", "Size requested: 112x112 px",
-                     "Size received: 112x112 px", "Prompt: hype cat", "Made: "):
+    rw, rh = info.requested_size
+    gw, gh = info.received_size
+    for fragment in ("Provider: offline (offline preview, no AI)", f"Size requested: {rw}x{rh} px",
+                     f"Size received: {gw}x{gh} px", "Stored: 112x112 px", "Prompt: hype cat", "Made: "):
         assert fragment in text
     assert info.reusable_prompt() == ("hype cat", False)
 
 
-def test_info_prefers_the_sizes_the_job_recorded(store: StudioStore) -> None:
+def test_info_shows_each_candidates_own_sizes_else_the_jobs(store: StudioStore) -> None:
     job, (asset,) = _generate(store, AssetType.THUMBNAIL)
-    store.jobs.merge_parameters(job.id, {"requested_size": [1280, 720], "received_size": "1344x768"})
+    cands = store.jobs.get(job.id).parameters["candidates"]
+    cands[0].update(requested_size=[1344, 768], received_size=[1376, 768], upscale_factor=0.94)
+    store.jobs.merge_parameters(job.id, {"candidates": cands})
+    info = ResultsService(store).info(asset.id)
+    assert info.requested_size == (1344, 768) and info.received_size == (1376, 768)
+    assert "Scaled: x0.94 to the exact target" in info.summary()
+    store.jobs.merge_parameters(job.id, {"candidates": [{"index": 0, "asset_id": asset.id}]})
+    store.jobs.record_result(job.id, requested_size=(1280, 720), received_size=(1344, 768))
     info = ResultsService(store).info(asset.id)
     assert info.requested_size == (1280, 720) and info.received_size == (1344, 768)
 

@@ -60,23 +60,44 @@ PRO = {
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """What the double knows about a model."""
+    """What the double knows about a model.
+
+    ``sizes``: "g3" (the 3.x image table; with ``image_size`` 1K/2K/4K, else 1K only) or
+    "flash25" (the old 2.5-flash table).
+    """
 
     name: str
     image: bool
     max_images: int = 3
     image_size: bool = False
     mime_types: frozenset[str] = frozenset({"image/png", "image/jpeg", "image/webp"})
+    sizes: str = "g3"
+    methods: tuple[str, ...] = ("generateContent", "countTokens")
 
 
+_HEIF = frozenset({"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"})
 MODELS = {
-    "gemini-2.5-flash-image": ModelSpec("gemini-2.5-flash-image", True, 3),
-    "gemini-3-pro-image-preview": ModelSpec(
-        "gemini-3-pro-image-preview", True, 14, True,
-        frozenset({"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"})),
-    "gemini-2.5-flash": ModelSpec("gemini-2.5-flash", False, 3000),
-    "gemini-2.5-pro": ModelSpec("gemini-2.5-pro", False, 3000),
+    "gemini-3.1-flash-image": ModelSpec("gemini-3.1-flash-image", True, 14, True, _HEIF),
+    "gemini-3-pro-image": ModelSpec("gemini-3-pro-image", True, 14, True, _HEIF),
+    "gemini-3.1-flash-lite-image": ModelSpec("gemini-3.1-flash-lite-image", True, 14, False, _HEIF),
+    "gemini-3.5-flash-lite": ModelSpec("gemini-3.5-flash-lite", False, 3000),
+    "gemini-3.5-flash": ModelSpec("gemini-3.5-flash", False, 3000),
+    "gemini-embedding-001": ModelSpec("gemini-embedding-001", False, 0, methods=("embedContent",)),
+    "imagen-4.0-generate-001": ModelSpec("imagen-4.0-generate-001", False, 0, methods=("predict",)),
 }
+"""Models the double serves today (as the google-genai SDK's model list names them)."""
+RETIRED = frozenset({"gemini-2.5-flash-image", "gemini-3-pro-image-preview", "gemini-2.5-flash",
+                     "gemini-2.5-flash-image-preview"})
+"""Ids the service has shut down: 404 NOT_FOUND, like the real endpoint."""
+DEFAULT_PAGE_SIZE = 50
+
+
+def model_resource(spec: ModelSpec) -> dict[str, Any]:
+    """A ``models.list`` entry shaped like the real one (ai.google.dev/api/models#Model)."""
+    return {"name": f"models/{spec.name}", "version": "001", "displayName": spec.name.replace("-", " ").title(),
+            "description": f"{spec.name} (loopback double)", "inputTokenLimit": 65536 if spec.image else 1048576,
+            "outputTokenLimit": 32768 if spec.image else 65536, "supportedGenerationMethods": list(spec.methods),
+            "temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2}
 
 
 class BadRequest(Exception):
@@ -145,6 +166,34 @@ def rate_limited(retry_delay: str = "26s", *, per_day: bool = False, route: str 
                f"Please retry in {seconds}s.")
     return Fault(status=429, body=error_body(429, "RESOURCE_EXHAUSTED", message, details), route=route,
                  delay_s=delay_s)
+
+
+def no_access_quota(model: str = "gemini-3-pro-image") -> Fault:
+    """429 with a FreeTier quota of 0: the key has no access to the model (not a busy minute)."""
+    details = [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+             "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+             "quotaDimensions": {"location": "global", "model": model}, "quotaValue": "0"}]},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "33s"},
+    ]
+    message = ("You exceeded your current quota, please check your plan and billing details. For more information "
+               "on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for "
+               "metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 0, model: "
+               f"{model}\nPlease retry in 33.1s.")
+    return Fault(status=429, body=error_body(429, "RESOURCE_EXHAUSTED", message, details))
+
+
+def flat_subject_png(width: int, height: int, background: tuple[int, int, int] = (236, 238, 240)) -> bytes:
+    """A real PNG: an opaque subject (a filled disc with a dark ring) on a flat background,
+    like an emote the model drew on white when asked for a transparent one."""
+    im = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(im)
+    box = (width // 4, height // 4, width * 3 // 4, height * 3 // 4)
+    draw.ellipse(box, fill=(220, 60, 40), outline=(40, 20, 20), width=max(2, width // 60))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def overloaded(route: str | None = None) -> Fault:
@@ -375,25 +424,26 @@ def output_size(req: ValidRequest) -> tuple[int, int]:
     ratio = req.aspect_ratio
     if ratio is None:
         ratio = closest_ratio(*req.images[0][1]) if req.images else "1:1"
-    if req.model.image_size:
-        return PRO[req.image_size or "1K"][ratio]
-    return FLASH[ratio]
+    if req.model.sizes == "flash25":
+        return FLASH[ratio]
+    return PRO[req.image_size or "1K"][ratio]
 
 
-def image_answer(req: ValidRequest) -> dict[str, Any]:
+def image_answer(req: ValidRequest, *, subject_on_flat: bool = False) -> dict[str, Any]:
     """A generateContent answer with a real PNG at the documented size."""
     w, h = output_size(req)
-    final = {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png_of_size(w, h)).decode()}}
+    picture = flat_subject_png(w, h) if subject_on_flat else png_of_size(w, h)
+    final = {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(picture).decode()}}
     parts: list[dict[str, Any]] = []
     if "TEXT" in req.modalities or not req.modalities:
         parts.append({"text": "Here is your image."})
-    if req.model.image_size:  # 3-pro: interim thought images, then the final one with a signature
+    if req.model.name.startswith("gemini-3-pro"):  # 3-pro: interim thought images, then the final one with a signature
         thought = base64.b64encode(png_of_size(256, 256, mark=1)).decode()
         parts = [{"text": "Planning the layout.", "thought": True},
                  {"inlineData": {"mimeType": "image/png", "data": thought}, "thought": True}] + parts
         final["thoughtSignature"] = base64.b64encode(b"signature-" + uuid.uuid4().bytes).decode()
     parts.append(final)
-    out_tokens = 2000 if req.image_size == "4K" else (1120 if req.model.image_size else 1290)
+    out_tokens = 2000 if req.image_size == "4K" else (1290 if req.model.sizes == "flash25" else 1120)
     prompt_tokens = 9 + 560 * len(req.images)
     return {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
             "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": out_tokens,
@@ -426,20 +476,37 @@ class GeminiHandler(LoopbackHandler):
         rec = self.read_request()
         if not self._auth(rec):
             return
+        fault = self.owner.next_fault(rec.path)
+        if self.apply_fault(fault):
+            return
+        models = self.owner.models  # type: ignore[attr-defined]
         if re.match(r"^/(v1beta|v1)/models/?$", rec.path):
-            self.send_json(200, {"models": [{"name": f"models/{m}", "displayName": m} for m in MODELS]})
+            self._list(rec, models)
             return
         match = self._PATH.match(rec.path)
         if not match or match.group(3):
             self.send_json(404, error_body(404, "NOT_FOUND", "Requested entity was not found."))
             return
         name = match.group(2)
-        if name not in MODELS:
+        if name not in models:
             self.send_json(404, error_body(404, "NOT_FOUND", f"models/{name} is not found for API version "
                                                              f"{match.group(1)}."))
             return
-        self.send_json(200, {"name": f"models/{name}", "displayName": name, "version": "001",
-                             "supportedGenerationMethods": ["generateContent", "countTokens"]})
+        self.send_json(200, model_resource(models[name]))
+
+    def _list(self, rec: Any, models: dict[str, ModelSpec]) -> None:
+        """``models.list``: pages of ``pageSize`` (default 50, max 1000) with ``nextPageToken``."""
+        try:
+            size = min(1000, max(1, int((rec.query.get("pageSize") or [DEFAULT_PAGE_SIZE])[0])))
+            start = int((rec.query.get("pageToken") or ["0"])[0] or 0)
+        except ValueError:
+            self.send_json(400, error_body(400, "INVALID_ARGUMENT", "Invalid page size or token."))
+            return
+        names = list(models)
+        body: dict[str, Any] = {"models": [model_resource(models[n]) for n in names[start:start + size]]}
+        if start + size < len(names):
+            body["nextPageToken"] = str(start + size)
+        self.send_json(200, body)
 
     def do_POST(self) -> None:  # noqa: N802
         rec = self.read_request()
@@ -453,7 +520,7 @@ class GeminiHandler(LoopbackHandler):
         if self.apply_fault(fault):
             return
         name, method = match.group(2), match.group(3)
-        model = MODELS.get(name)
+        model = self.owner.models.get(name)  # type: ignore[attr-defined]
         if model is None:
             self.send_json(404, error_body(404, "NOT_FOUND", f"models/{name} is not found for API version "
                                                              f"{match.group(1)}, or is not supported for {method}."))
@@ -471,7 +538,8 @@ class GeminiHandler(LoopbackHandler):
                 return
             self._stream(req, fault)
             return
-        answer = fault.reply if fault is not None and fault.reply is not None else image_answer(req)
+        answer = (fault.reply if fault is not None and fault.reply is not None
+                  else image_answer(req, subject_on_flat=self.owner.subject_on_flat))  # type: ignore[attr-defined]
         check_answer(answer)
         self.send_json(200, answer)
 
@@ -524,9 +592,21 @@ class GeminiHandler(LoopbackHandler):
 
 
 class GeminiServer(LoopbackServer):
-    """The Gemini double. ``api_key`` is the only key it accepts; ``sse_newline`` defaults to CRLF."""
+    """The Gemini double. ``api_key`` is the only key it accepts; ``sse_newline`` defaults to CRLF;
+    ``models`` (default MODELS) are served and listed, every other id answers 404 NOT_FOUND."""
 
-    def __init__(self, api_key: str = API_KEY, sse_newline: str = "\r\n") -> None:
+    def __init__(self, api_key: str = API_KEY, sse_newline: str = "\r\n",
+                 models: dict[str, ModelSpec] | None = None) -> None:
         super().__init__(GeminiHandler)
         self.api_key = api_key
         self.sse_newline = sse_newline
+        self.models: dict[str, ModelSpec] = dict(MODELS if models is None else models)
+        self._initial_models = dict(self.models)
+        self.subject_on_flat = False
+        """True: images are an opaque subject on a flat background (flat_subject_png)."""
+
+    def reset(self) -> None:
+        """Forget faults and logs; serve the initial models with the normal pictures again."""
+        super().reset()
+        self.models = dict(self._initial_models)
+        self.subject_on_flat = False

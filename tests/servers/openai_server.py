@@ -21,14 +21,28 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from openai.types import Model, image_edit_params, image_generate_params
+from openai.types.chat import completion_create_params
 from PIL import Image, ImageDraw
+from pydantic import TypeAdapter, ValidationError
 
 from .loopback import Fault, LoopbackHandler, LoopbackServer, RecordedRequest
 
 API_KEY = "sk-test-openai-key-0123456789abcdef"
-IMAGE_MODELS = ("gpt-image-1", "gpt-image-1-mini")
-CHAT_MODELS = ("gpt-4o-mini", "llama3.2")
+IMAGE_MODELS = ("gpt-image-2.5-sunburst", "gpt-image-2.5-flare", "gpt-image-2", "gpt-image-1.5", "gpt-image-1-mini",
+                "chatgpt-image-latest")
+"""Image models the double serves today (the openai package's ImageModel, without the shut-down ones)."""
+CUSTOM_SIZE_MODELS = ("gpt-image-2.5-sunburst", "gpt-image-2.5-flare", "gpt-image-2")
+"""Models that take any WIDTHxHEIGHT (multiples of 16, ratio 1:3..3:1, at most 3840x2160)."""
+CHAT_MODELS = ("gpt-5.4-mini", "gpt-5.4-nano")
+RETIRED = ("gpt-image-1", "dall-e-2", "dall-e-3")
+"""Shut down: 404 model_not_found, like the real service."""
+OLLAMA_MODELS = ("llama3.2:latest", "qwen2.5:7b")
+"""How Ollama's /v1/models names pulled models: with their tags."""
 SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
+_GENERATE = TypeAdapter(image_generate_params.ImageGenerateParamsNonStreaming)
+_CHAT = TypeAdapter(completion_create_params.CompletionCreateParamsStreaming)
+_INPUT_FIDELITY = ("high", "low")
 GEN_FIELDS = {"model", "prompt", "n", "size", "quality", "background", "output_format", "output_compression",
               "moderation", "stream", "partial_images", "user"}
 EDIT_FIELDS = GEN_FIELDS - {"moderation"} | {"input_fidelity", "mask"}
@@ -131,7 +145,44 @@ def png(width: int, height: int, transparent: bool) -> bytes:
     return buf.getvalue()
 
 
-def _check_params(fields: dict[str, Any], allowed: set[str]) -> tuple[str, bool]:
+def _check_custom_size(size: str) -> None:
+    match = re.fullmatch(r"(\d+)x(\d+)", size)
+    if not match:
+        raise Invalid(f"Invalid value: '{size}'. Use WIDTHxHEIGHT or 'auto'.", "size", "invalid_value")
+    w, h = int(match.group(1)), int(match.group(2))
+    if w % 16 or h % 16:
+        raise Invalid(f"Invalid size '{size}': width and height must be divisible by 16.", "size", "invalid_value")
+    if max(w, h) > 3 * min(w, h):
+        raise Invalid(f"Invalid size '{size}': the aspect ratio must be between 1:3 and 3:1.", "size",
+                      "invalid_value")
+    if max(w, h) > 3840 or w * h > 3840 * 2160:
+        raise Invalid(f"Invalid size '{size}': the maximum resolution is 3840x2160.", "size", "invalid_value")
+
+
+def _sdk_check(fields: dict[str, Any], *, edit: bool) -> None:
+    """Validate with the openai package's own request types (as sent on the wire)."""
+    typed = dict(fields)
+    if edit:
+        fidelity = typed.pop("input_fidelity", None)
+        if fidelity is not None and fidelity not in _INPUT_FIDELITY:
+            raise Invalid("Invalid value for 'input_fidelity'.", "input_fidelity", "invalid_value")
+        assert "input_fidelity" in image_edit_params.ImageEditParamsBase.__annotations__
+        for key in ("n", "output_compression", "partial_images"):
+            if key in typed:
+                try:
+                    typed[key] = int(typed[key])
+                except ValueError:
+                    raise Invalid(f"Invalid type for '{key}'.", key, "invalid_type") from None
+    try:
+        _GENERATE.validate_python(typed)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(p) for p in first["loc"])
+        raise Invalid(f"Invalid value for '{param}': {first['msg']}.", param, "invalid_value") from None
+
+
+def _check_params(fields: dict[str, Any], allowed: set[str], *, edit: bool = False) -> tuple[str, bool]:
+    _sdk_check({k: v for k, v in fields.items() if k in allowed}, edit=edit)
     for key in fields:
         if key not in allowed:
             raise Invalid(f"Unknown parameter: '{key}'.", key, "unknown_parameter")
@@ -148,7 +199,9 @@ def _check_params(fields: dict[str, Any], allowed: set[str]) -> tuple[str, bool]
     if not 1 <= n <= 10:
         raise Invalid("Invalid 'n': must be between 1 and 10.", "n", "integer_out_of_range")
     size = fields.get("size", "auto")
-    if size not in SIZES:
+    if model in CUSTOM_SIZE_MODELS and size not in SIZES:
+        _check_custom_size(str(size))
+    elif size not in SIZES:
         raise Invalid(f"Invalid value: '{size}'. Supported values are: '1024x1024', '1024x1536', '1536x1024', "
                       "and 'auto'.", "size", "invalid_value")
     if fields.get("quality", "auto") not in ("low", "medium", "high", "auto"):
@@ -162,6 +215,14 @@ def _check_params(fields: dict[str, Any], allowed: set[str]) -> tuple[str, bool]
     if background == "transparent" and fmt == "jpeg":
         raise Invalid("Transparent background requires output_format png or webp.", "background", "invalid_value")
     return ("1024x1024" if size == "auto" else size), background == "transparent"
+
+
+def model_object(model_id: str) -> dict[str, Any]:
+    """A /v1/models entry, checked with the openai package's Model type."""
+    obj = {"id": model_id, "object": "model", "created": 1767225600,
+           "owned_by": "library" if ":" in model_id else "system"}
+    Model.model_validate(obj)
+    return obj
 
 
 def _image_answer(size: str, transparent: bool) -> dict[str, Any]:
@@ -201,13 +262,15 @@ class OpenAIHandler(LoopbackHandler):
         if not self._auth(rec):
             return
         models = list(self.owner.models)  # type: ignore[attr-defined]
+        fault = self.owner.next_fault(rec.path)
+        if self.apply_fault(fault):
+            return
         if rec.path.rstrip("/") == "/v1/models":
-            self.send_json(200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"}
-                                                            for m in models]})
+            self.send_json(200, {"object": "list", "data": [model_object(m) for m in models]})
             return
         match = re.match(r"^/v1/models/(.+)$", rec.path)
         if match and match.group(1) in models:
-            self.send_json(200, {"id": match.group(1), "object": "model", "owned_by": "test"})
+            self.send_json(200, model_object(match.group(1)))
             return
         self.send_json(404, error_body(f"The model `{match.group(1) if match else rec.path}` does not exist or "
                                        "you do not have access to it.", "invalid_request_error", None,
@@ -281,7 +344,7 @@ class OpenAIHandler(LoopbackHandler):
                 raise Invalid(f"Invalid image file '{filename}': could not decode.", "image",
                               "invalid_image_file") from None
         self.owner.last_edit_images = images  # type: ignore[attr-defined]
-        size, transparent = _check_params(fields, EDIT_FIELDS)
+        size, transparent = _check_params(fields, EDIT_FIELDS, edit=True)
         self.send_json(200, fault.reply if fault and fault.reply is not None else _image_answer(size, transparent))
 
     def _chat(self, rec: RecordedRequest, fault: Fault | None) -> None:
@@ -292,8 +355,17 @@ class OpenAIHandler(LoopbackHandler):
         for key in body:
             if key not in CHAT_FIELDS:
                 raise Invalid(f"Unrecognized request argument supplied: {key}", key)
+        if body.get("stream"):
+            try:
+                checked = _CHAT.validate_python(body)
+                list(checked["messages"])  # the SDK type validates the iterable lazily
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise Invalid(f"Invalid value for '{'.'.join(str(p) for p in first['loc'])}': "
+                              f"{first['msg']}.", "messages") from None
         model = body.get("model")
-        if model not in self.owner.models:  # type: ignore[attr-defined]
+        listed = self.owner.models  # type: ignore[attr-defined]
+        if model not in listed and f"{model}:latest" not in listed:  # Ollama: "llama3.2" = "llama3.2:latest"
             raise Invalid(f"The model `{model}` does not exist or you do not have access to it.", "model",
                           "model_not_found", 404)
         messages = body.get("messages")

@@ -64,7 +64,7 @@ def service(store: StudioStore, threads: int = 1):  # noqa: ANN201
 
 def canvas(text: str = "GG") -> CanvasDocument:
     return CanvasDocument(background="#203040", sketch_elements=[
-        SketchElement(kind="text", points=[(50, 50)], text=text, color="#FFFFFF", font_size=60)])
+        SketchElement(kind="text", points=[(50, 50)], text=text, color="#FFFFFF", font_size=60 / 7.2)])
 
 
 def test_cancel_ends_a_queued_job_at_once_and_a_running_one_at_its_next_check(store, qtbot) -> None:  # noqa: ANN001

@@ -29,7 +29,7 @@ def store(tmp_path: Path, monkeypatch) -> StudioStore:  # noqa: ANN001
 def test_labels_and_default_follow_the_settings(store, monkeypatch) -> None:  # noqa: ANN001
     assert ps.default_provider(store) == "offline"
     assert ps.provider_label(store, "offline") == "Offline preview"
-    assert ps.provider_label(store, "gemini") == "Gemini (gemini-2.5-flash-image)"
+    assert ps.provider_label(store, "gemini") == "Gemini (gemini-3.1-flash-image)"
     monkeypatch.setenv("GEMINI_API_KEY", "from-env")
     assert ps.default_provider(store) == "gemini"
     ps.save_provider_settings(store, ps.ProviderSettings(default_provider="openai",
@@ -82,12 +82,12 @@ def test_providers_read_their_settings_when_each_job_starts(store) -> None:  # n
     registry = ps.build_provider_registry(store)
     first = registry.create("gemini")
     ps.save_provider_settings(store, ps.ProviderSettings(
-        models={"gemini": "gemini-3-pro-image-preview"}, base_urls={"gemini": "http://127.0.0.1:9/"},
+        models={"gemini": "gemini-3-pro-image"}, base_urls={"gemini": "http://127.0.0.1:9/"},
         read_timeout_s=7.5))
     second = registry.create("gemini")
     try:
-        assert first.model == "gemini-2.5-flash-image"
-        assert (second.model, second.base_url) == ("gemini-3-pro-image-preview", "http://127.0.0.1:9")
+        assert first.model == "gemini-3.1-flash-image"
+        assert (second.model, second.base_url) == ("gemini-3-pro-image", "http://127.0.0.1:9")
         assert second._client.timeout.read == 7.5
         assert KEY not in repr(second)
     finally:

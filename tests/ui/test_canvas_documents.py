@@ -66,9 +66,9 @@ def _rich_canvas(window, photos: list[Path]) -> None:  # noqa: ANN001
         pts = {"pen": [(5, y), (12, y + 4), (20, y - 2), (28, y + 3)], "line": [(60, y), (90, y + 5)],
                "arrow": [(40, y), (70, y + 6)], "rectangle": [(70, y), (85, y + 6)],
                "ellipse": [(10, y), (25, y + 7)]}[kind]
-        _sketch(window, kind=kind, points=pts, color=colours[i % 5], stroke_width=3 + i,
+        _sketch(window, kind=kind, points=pts, color=colours[i % 5], stroke_width=(3 + i) / 7.2,
                 fill="#FFFFFF55" if kind in ("rectangle", "ellipse") and i > 4 else None)
-    _sketch(window, kind="text", points=[(30, 80)], text="GG EZ", color="#FFFFFF", font_size=72,
+    _sketch(window, kind="text", points=[(30, 80)], text="GG EZ", color="#FFFFFF", font_size=10,
             font_family="DejaVu Sans")
 
 
@@ -218,7 +218,7 @@ def test_opening_old_newer_and_broken_files(window, tmp_path) -> None:  # noqa: 
                                   {"id": "a1", "kind": "arrow", "points": [[10, 10], [50, 50]]}]}))
     assert window.open_document(v1)
     doc = window.editor.document
-    assert doc.schema_version == 2 and doc.asset_type.value == "story_graphic"
+    assert doc.schema_version == 3 and doc.asset_type.value == "story_graphic"
     assert window.scene.sceneRect().size().toTuple() == (1080, 1920)
     assert window.scene.unknown_item("p1") is not None and window.scene.sketch_item("a1") is not None
     assert window.asset_type_combo.currentData() == "story_graphic"

@@ -68,12 +68,12 @@ def test_composer_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: 
     window.scene.select_ids([pet])
     window.scene.set_selected_fields({"width": 26.0, "height": 30.0}, "Pet")
     window.scene.flip_selected("h")
-    _add(window, kind="text", points=[(47, 8)], text="NEW VIDEO!", color="#FFCC00", font_size=110,
+    _add(window, kind="text", points=[(47, 8)], text="NEW VIDEO!", color="#FFCC00", font_size=110 / 7.2,  # px of 720
          font_family="DejaVu Sans")
-    _add(window, kind="arrow", points=[(52, 40), (66, 55)], color="#FF3B30", stroke_width=12)
-    _add(window, kind="ellipse", points=[(63, 50), (92, 95)], color="#FF3B30", stroke_width=8)
+    _add(window, kind="arrow", points=[(52, 40), (66, 55)], color="#FF3B30", stroke_width=12 / 7.2)
+    _add(window, kind="ellipse", points=[(63, 50), (92, 95)], color="#FF3B30", stroke_width=8 / 7.2)
     _add(window, kind="pen", points=[(8, 88), (14, 84), (20, 90), (27, 85), (33, 91), (40, 86)], color="#34C759",
-         stroke_width=10)
+         stroke_width=10 / 7.2)
     window.scene.select_ids([hero])
     window.canvas_actions.actions["safe_zones"].trigger()
     window.coach_panel.setMinimumWidth(260)

@@ -23,8 +23,11 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from studio_app.domain.asset_types import AssetType
+from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
+from studio_app.services.design_resize import resize_design
 
 from .editor import CanvasEditor, Removed
 from .geometry import Box, align_offsets, clamp, distribute_offsets, move_placement_values, shift_points
@@ -457,14 +460,23 @@ class SetDocumentFieldsCommand(QUndoCommand):
         self.editor._apply_document_fields(self.before)
 
 
+def _layout_fields(doc: CanvasDocument) -> dict[str, Any]:
+    return {"asset_type": doc.asset_type.value, "width": doc.width, "height": doc.height,
+            "placements": [p.model_dump() for p in doc.placements],
+            "sketch_elements": [e.model_dump() for e in doc.sketch_elements]}
+
+
 class ChangeAssetTypeCommand(SetDocumentFieldsCommand):
-    """Change the target (AssetType): the canvas takes its exact size, placements keep their
-    percent layout. Undo restores the previous type and size."""
+    """Change the target (AssetType) of the open design by the resize rule
+    (``services.design_resize``, as Design > Resize to... and ``studio resize``): the canvas takes
+    the exact size, placements keep their percent layout, sketch strokes and text keep their
+    proportions to the height, text is kept inside. Undo restores the previous layout."""
 
     def __init__(self, editor: CanvasEditor, asset_type: str) -> None:
         doc = editor.document
-        super().__init__(editor, {"asset_type": doc.asset_type.value, "width": doc.width, "height": doc.height},
-                         {"asset_type": str(asset_type)}, f"Change target to {asset_type}")
+        resized = resize_design(doc, asset_type)
+        super().__init__(editor, _layout_fields(doc), _layout_fields(resized),
+                         f"Change target to {AssetType(asset_type).value}")
 
 
 class SetSketchVisibleCommand(SetDocumentFieldsCommand):

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio_app.domain.brand_kit import BrandKit
 
@@ -66,13 +75,14 @@ class EasySketchBar(QWidget):
             group.addButton(b)
             tools_row.addWidget(b)
             self.tool_buttons[tool] = b
-        self.palette_row = QHBoxLayout()
+        self.palette_row = QGridLayout()  # two rows of swatches: the bar fits a 1366 px laptop
+        self.palette_row.setSpacing(2)
         self.palette_label = QLabel()
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(0, 2)
         self.size_slider.setPageStep(1)
         self.size_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.size_slider.setFixedWidth(110)
+        self.size_slider.setFixedWidth(90)
         self.size_slider.valueChanged.connect(self._size_chosen)
         self.size_label = QLabel()
         exit_button = QToolButton()
@@ -89,9 +99,9 @@ class EasySketchBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(tools_row)
-        layout.addSpacing(16)
+        layout.addSpacing(10)
         layout.addLayout(colours)
-        layout.addSpacing(16)
+        layout.addSpacing(10)
         layout.addLayout(sizes)
         layout.addStretch(1)
         layout.addWidget(exit_button)
@@ -107,13 +117,14 @@ class EasySketchBar(QWidget):
                 w.deleteLater()
         self.swatches = {}
         self.palette = [c.upper() for c in palette]
-        for c in self.palette:
+        columns = max(3, (len(self.palette) + 1) // 2)
+        for i, c in enumerate(self.palette):
             b = QToolButton()
-            b.setIconSize(QSize(34, 34))
+            b.setIconSize(QSize(30, 30))
             b.setToolTip(c)
             b.setAutoRaise(True)
             b.clicked.connect(lambda _=False, col=c: self.choose_colour(col))
-            self.palette_row.addWidget(b)
+            self.palette_row.addWidget(b, i // columns, i % columns)
             self.swatches[c] = b
         self.palette_label.setText(f"Brand colours: {brand_name}" if brand_name else "Colours")
         current = self.scene.style.colour.upper()
@@ -128,7 +139,7 @@ class EasySketchBar(QWidget):
         """Draw in ``colour`` (and recolour the selected sketch elements)."""
         self.scene.apply_style(colour=colour)
         for c, b in self.swatches.items():
-            b.setIcon(swatch_icon(c, 34, selected=(c == colour.upper())))
+            b.setIcon(swatch_icon(c, 30, selected=(c == colour.upper())))
 
     def _size_chosen(self, step: int) -> None:
         name = list(EASY_SIZES)[step]

@@ -31,6 +31,7 @@ from .scene import CanvasScene
 INSPECTOR_MERGE_BASE = 2000
 """QUndoCommand ids of inspector edits: base + field number, so repeats of one field merge."""
 FIELDS = ("x", "y", "width", "height", "rotation", "opacity")
+NOTHING_SELECTED = "Nothing selected. Click an image on the canvas to set its position, size and rotation here."
 
 
 def _spin(lo: float, hi: float, decimals: int, suffix: str) -> QDoubleSpinBox:
@@ -40,6 +41,7 @@ def _spin(lo: float, hi: float, decimals: int, suffix: str) -> QDoubleSpinBox:
     s.setSuffix(suffix)
     s.setKeyboardTracking(False)
     s.setAccelerated(True)
+    s.setMinimumWidth(60)
     return s
 
 
@@ -68,6 +70,9 @@ class InspectorPanel(QWidget):
         self.hidden = QCheckBox("Hidden")
 
         form = QFormLayout()
+        # A narrow dock puts a row's field under its label instead of cutting the label short.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Unit", self.unit_combo)
         xy = QHBoxLayout()
         xy.addWidget(self.spins["x"])
@@ -119,13 +124,15 @@ class InspectorPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Show the first selected placement's values (all controls disabled when none)."""
+        """Show the first selected placement's values; with no placement selected the fields
+        are hidden (no stale numbers of an earlier selection) and a hint says what to do."""
         ps = self._selected()
         _, sids, _ = self.scene.selected_ids()
+        self.form.setVisible(bool(ps))
         self.form.setEnabled(bool(ps))
         if not ps:
             self.title.setText(f"{len(sids)} sketch element(s): style them in the tool bar" if sids
-                               else "Nothing selected")
+                               else NOTHING_SELECTED)
             return
         p = ps[0]
         self.title.setText(p.display_name if len(ps) == 1 else f"{len(ps)} placements (edits apply to all)")

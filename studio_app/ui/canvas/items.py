@@ -144,6 +144,12 @@ class PlacementItem(QGraphicsPixmapItem):
         """False when the placeholder is shown."""
         return self._source is not None
 
+    def image_size(self) -> tuple[float, float]:
+        """The drawn image's size in canvas px (the box when the placeholder is shown)."""
+        if self._source is None:
+            return self.box_w, self.box_h
+        return contain(self._source.width(), self._source.height(), self.box_w, self.box_h)
+
     def set_device_scale(self, scale: float) -> None:
         """The view's zoom changed: pick the pyramid level for the new on-screen size."""
         if abs(scale - self._device_scale) > 1e-6:
@@ -226,21 +232,23 @@ class SketchItem(QGraphicsPathItem):
         self._smooth: QPainterPath | None = None
         if element.kind == "pen":
             self._smooth = smooth_pen_path(element.points, canvas_w, canvas_h)
-            self._stroke_pen = QPen(QColor(element.color), element.stroke_width, Qt.PenStyle.SolidLine,
+            stroke = element.stroke_px(canvas_h)
+            self._stroke_pen = QPen(QColor(element.color), stroke, Qt.PenStyle.SolidLine,
                                     Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-            path, pad = self._smooth, element.stroke_width + 2.0
+            path, pad = self._smooth, stroke + 2.0
         else:
             path, pad = sketch_outline(element, canvas_w, canvas_h)
         self._pad = pad
         self._outline = path
         self._hit: QPainterPath | None = None
-        # Bounds come from the path's control points (C++ side, no call into shape()); two
-        # moveTo points pad them by half the stroke so round caps and arrowheads fit.
+        # Bounds come from the path's control points (C++ side, no call into shape()), padded by
+        # half the stroke so round caps and arrowheads fit.
         r = path.controlPointRect()
         half = pad / 2.0 + 1.0
         bounds = QPainterPath(path)
-        bounds.moveTo(r.left() - half, r.top() - half)
-        bounds.moveTo(r.right() + half, r.bottom() + half)
+        # A padded rectangle, not two bare moveTo points: QPainterPath replaces a moveTo that
+        # follows a moveTo, which dropped the top-left padding and cut thick strokes there.
+        bounds.addRect(r.adjusted(-half, -half, half, half))
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setPath(bounds)
         self.update()
@@ -291,14 +299,15 @@ def sketch_outline(e: SketchElement, canvas_w: int, canvas_h: int) -> tuple[QPai
     sp = SketchPainter(QPainter(), canvas_w, canvas_h, 1.0)
     pts = [sp.point(p) for p in e.points]
     path = QPainterPath()
-    pad = e.stroke_width + 2.0
+    stroke = e.stroke_px(canvas_h)
+    pad = stroke + 2.0
     if e.kind == "pen":
         path = smooth_pen_path(e.points, canvas_w, canvas_h)
     elif e.kind in ("line", "arrow"):
         path.moveTo(pts[0])
         path.lineTo(pts[1])
         if e.kind == "arrow":
-            head = sp.arrow_head(pts[0], pts[1], e.stroke_width)
+            head = sp.arrow_head(pts[0], pts[1], stroke)
             if head is not None:
                 path.addPolygon(head)
                 path.closeSubpath()
@@ -325,17 +334,18 @@ def hit_shape(e: SketchElement, outline: QPainterPath, pad: float) -> QPainterPa
     return hit.simplified() if e.kind != "pen" else hit
 
 
-def text_font(e: SketchElement, scale: float = 1.0) -> QFont:
-    """The QFont a text element is drawn with (pixel size = font_size x scale)."""
+def text_font(e: SketchElement, canvas_h: float, scale: float = 1.0) -> QFont:
+    """The QFont a text element is drawn with on a canvas ``canvas_h`` px tall
+    (pixel size = font_size percent of the height x scale)."""
     font = QFont(e.font_family)
-    font.setPixelSize(max(1, round(e.font_size * scale)))
+    font.setPixelSize(max(1, round(e.font_px(canvas_h) * scale)))
     return font
 
 
 def text_rect(e: SketchElement, canvas_w: int, canvas_h: int) -> QRectF:
     """Where a text element's glyphs land, canvas px (as SketchPainter lays them out)."""
     x, y = e.points[0][0] * canvas_w / 100.0, e.points[0][1] * canvas_h / 100.0
-    return QFontMetricsF(text_font(e)).boundingRect(QRectF(x, y, max(1.0, canvas_w - x), 1.0), TEXT_FLAGS,
+    return QFontMetricsF(text_font(e, canvas_h)).boundingRect(QRectF(x, y, max(1.0, canvas_w - x), 1.0), TEXT_FLAGS,
                                                     e.text or "")
 
 
@@ -486,7 +496,8 @@ class TextEditItem(QGraphicsTextItem):
         self.element_id = element_id
         self.setZValue(DRAFT_Z)
         self.document().setDocumentMargin(0)
-        self.setFont(text_font(element))
+        self.canvas_h = canvas_h
+        self.setFont(text_font(element, canvas_h))
         self.setDefaultTextColor(QColor(element.color))
         self.setPlainText(element.text or "")
         self.setPos(element.points[0][0] * canvas_w / 100.0, element.points[0][1] * canvas_h / 100.0)

@@ -63,6 +63,7 @@ class CanvasScene(SceneOperations, SceneGestures, QGraphicsScene):
 
     Signals:
         toolChanged(str), textEditingChanged(bool), guidesChanged(list[Guide]).
+        styleChanged(): ``style`` changed (apply_style); every control showing it re-reads it.
         gestureStarted(list[QGraphicsItem]): a drag began changing these items live (the
             view freezes everything else into cached layers until gestureFinished());
             gestureMoved() after each live change.
@@ -74,6 +75,7 @@ class CanvasScene(SceneOperations, SceneGestures, QGraphicsScene):
     gestureStarted = Signal(list)
     gestureMoved = Signal()
     gestureFinished = Signal()
+    styleChanged = Signal()
 
     def __init__(self, editor: CanvasEditor, undo_stack: QUndoStack, images: ImageLookup) -> None:
         super().__init__()

@@ -34,6 +34,7 @@ from .geometry import (
     union,
 )
 from .items import DRAFT_Z, PlacementItem, SketchItem, TextEditItem, text_font
+from .sketch_style import to_percent
 from .snapping import SNAP_DISTANCE_SCREEN_PX, Guide, Snapper
 
 PEN_SIMPLIFY_PX = 0.6
@@ -82,6 +83,10 @@ class SceneGestures:
             g.frame = item.frame_transform()
             g.inverse, _ = g.frame.inverted()
             g.w0, g.h0, g.rot0 = item.box_w, item.box_h, item.box_rotation
+            if g.kind == "resize" and item.has_image():
+                # An image is drawn "contain" in its box: start from the drawn image's size so the
+                # box (and the selection frame) stays on the image while it is resized.
+                g.w0, g.h0 = item.image_size()
             self._gesture = g
             event.accept()
             return
@@ -190,7 +195,10 @@ class SceneGestures:
     def _drag_resize(self, g: Gesture, pos: QPointF, shift: bool) -> None:
         self._started(g, [g.item])
         local = g.inverse.map(pos)
-        w, h, cdx, cdy = resize_box(g.w0, g.h0, g.handle, local.x(), local.y(), shift)
+        # Images keep their ratio (their box hugs the picture); shapes and placeholders resize
+        # freely, shift keeping the ratio.
+        keep = shift or g.item.has_image()
+        w, h, cdx, cdy = resize_box(g.w0, g.h0, g.handle, local.x(), local.y(), keep)
         centre = g.frame.map(QPointF(cdx, cdy))
         g.item.setPos(centre)
         g.item.set_geometry(w, h, g.rot0)
@@ -301,7 +309,8 @@ class SceneGestures:
             if too_small:
                 return
         element = SketchElement(
-            kind=self.tool, points=points, color=self.style.colour, stroke_width=self.style.stroke_width,
+            kind=self.tool, points=points, color=self.style.colour,
+            stroke_width=to_percent(self.style.stroke_width, self.editor.document.height),
             fill=self.style.fill_colour() if self.tool in ("rectangle", "ellipse") else None,
             z_index=self.editor.next_sketch_z_index())
         self._add_sketch_element(element)
@@ -363,7 +372,8 @@ class SceneGestures:
             self._sketches[element_id].setVisible(False)
         else:
             element = SketchElement(kind="text", points=[self._percent(pos or QPointF(0, 0))], text=" ",
-                                    color=self.style.colour, font_size=self.style.font_size,
+                                    color=self.style.colour,
+                                    font_size=to_percent(self.style.font_size, doc.height),
                                     font_family=self.style.font_family, z_index=self.editor.next_sketch_z_index())
         editor = TextEditItem(element, element_id, doc.width, doc.height)
         if element_id is None:
@@ -382,10 +392,11 @@ class SceneGestures:
         ed = self._text_edit
         if ed is None:
             return
-        e = ed.element.model_copy(update={"color": self.style.colour.upper(), "font_size": self.style.font_size,
+        font_size = to_percent(self.style.font_size, ed.canvas_h)
+        e = ed.element.model_copy(update={"color": self.style.colour.upper(), "font_size": font_size,
                                           "font_family": self.style.font_family})
         ed.element = e
-        ed.setFont(text_font(e))
+        ed.setFont(text_font(e, ed.canvas_h))
         ed.setDefaultTextColor(QColor(e.color))
 
     def _on_text_focus_out(self) -> None:

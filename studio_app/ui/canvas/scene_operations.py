@@ -29,6 +29,7 @@ from .commands import (
     copies_for_paste,
 )
 from .geometry import Box
+from .sketch_style import to_percent
 
 CLIPBOARD_MIME = "application/x-studio-canvas-items"
 """Clipboard format of copied canvas items: JSON {"placements": [...], "sketch_elements": [...]}."""
@@ -111,17 +112,18 @@ class SceneOperations:
     def apply_style(self, **fields) -> bool:  # noqa: ANN003 - SketchStyle fields
         """Change the style for new elements and restyle the selected sketch elements (one step)."""
         self.style = replace(self.style, **fields)
+        self.styleChanged.emit()  # the style bar's swatch follows, whoever changed the colour
         values: dict = {}
         if "colour" in fields:
             values["color"] = self.style.colour.upper()
         if "stroke_width" in fields:
-            values["stroke_width"] = self.style.stroke_width
+            values["stroke_width"] = to_percent(self.style.stroke_width, self.editor.document.height)
         if "fill" in fields or ("colour" in fields and self.style.fill):
             values["fill"] = self.style.fill_colour()
         if "font_family" in fields:
             values["font_family"] = self.style.font_family
         if "font_size" in fields:
-            values["font_size"] = self.style.font_size
+            values["font_size"] = to_percent(self.style.font_size, self.editor.document.height)
         if self._text_edit is not None:
             self._style_text_editor()
         _, sids, _ = self.selected_ids()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from .icons import swatch_icon
 from .scene import CanvasScene
+from .sketch_style import to_px
 
 
 class StyleBar(QWidget):
@@ -64,6 +65,9 @@ class StyleBar(QWidget):
         layout.addStretch(1)
         self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
         scene.selectionChanged.connect(self._from_selection)
+        # Easy Sketch and the brand kit's palette set the colour too: the swatch must show the
+        # ink that will be drawn (it showed red while drawing the kit's purple).
+        scene.styleChanged.connect(self._from_style)
 
     def _show(self, colour: str, width: float, fill: bool, family: str, size: float) -> None:
         blockers = [QSignalBlocker(w) for w in (self.width_spin, self.fill_button, self.font_combo, self.size_spin)]
@@ -74,6 +78,15 @@ class StyleBar(QWidget):
         self.size_spin.setValue(size)
         del blockers
 
+    def _from_style(self) -> None:
+        s = self.scene.style
+        self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
+
+    def shown_colour(self) -> str:
+        """The colour the swatch shows (``#RRGGBB``), read from its icon's pixels."""
+        image = self.colour_button.icon().pixmap(20, 20).toImage()
+        return image.pixelColor(image.width() // 2, image.height() // 2).name().upper()
+
     def _from_selection(self) -> None:
         _, sids, _ = self.scene.selected_ids()
         if len(sids) != 1:
@@ -82,9 +95,10 @@ class StyleBar(QWidget):
         if e is None:
             return
         s = self.scene.style
-        s.colour, s.stroke_width, s.fill = e.color, e.stroke_width, e.fill is not None
+        height = self.scene.editor.document.height
+        s.colour, s.stroke_width, s.fill = e.color, round(to_px(e.stroke_width, height), 1), e.fill is not None
         if e.kind == "text":
-            s.font_family, s.font_size = e.font_family, e.font_size
+            s.font_family, s.font_size = e.font_family, round(to_px(e.font_size, height))
         self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
 
     def set_colour(self, colour: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
     QPixmap,
     QRegion,
@@ -22,7 +23,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from .safe_zones import safe_zones
 from .scene import CanvasScene
@@ -37,6 +38,9 @@ NUDGE_PX, NUDGE_BIG_PX = 1.0, 10.0
 FIT_MARGIN_PX = 16
 """Screen px kept free around the canvas when fitting."""
 FREEZE_MIN_ITEMS = 40
+VIEW_BACKGROUND = QColor("#2B2B30")
+OUTSIDE_DIM = QColor(43, 43, 48, 190)
+"""Veil over content outside the canvas bounds: the view's background at 75 % opacity."""
 """Drags freeze the still items into two cached layers from this many content items on."""
 
 
@@ -114,11 +118,12 @@ class CanvasView(QGraphicsView):
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setBackgroundBrush(QColor("#2B2B30"))
+        self.setBackgroundBrush(VIEW_BACKGROUND)
         self.setMinimumSize(320, 200)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.show_safe_zones = False
+        self._dim = True
         self._fit_mode = True
         self._space = False
         self._pan_from: QPointF | None = None
@@ -281,6 +286,7 @@ class CanvasView(QGraphicsView):
         safe = self.show_safe_zones
         try:
             self.show_safe_zones = False
+            self._dim = False  # the veil is painted live over the layers, not baked into them
             self._fade([*live, *chrome, *above], None)
             below_pix = self._layer(dpr, opaque=True)
             above_pix = None
@@ -292,6 +298,7 @@ class CanvasView(QGraphicsView):
             self._fade([*live, *chrome], original)
         finally:
             self.show_safe_zones = safe
+            self._dim = True
         self._frozen_opacity = [(i, original[id(i)]) for i in still]
         full = below_pix
         if above_pix is not None:
@@ -423,6 +430,7 @@ class CanvasView(QGraphicsView):
         self.viewport().update()
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        self._dim_outside(painter, rect)
         if not self.show_safe_zones:
             return
         doc = self.canvas_scene.editor.document
@@ -447,8 +455,40 @@ class CanvasView(QGraphicsView):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(r)
             pad = 4 / max(self.zoom(), 1e-6)
-            painter.drawText(r.adjusted(pad, pad, -pad, -pad),
+            painter.drawText(self.safe_zone_label_rect(r, z.label, painter.fontMetrics().horizontalAdvance(z.label),
+                                                       painter.fontMetrics().height(), pad),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), z.label)
+        painter.restore()
+
+    def safe_zone_label_rect(self, zone: QRectF, label: str, text_w: float, text_h: float, pad: float) -> QRectF:
+        """Where a zone's label is drawn (canvas px): inside its top-left corner when it fits,
+        else just above the zone (below it at the canvas top), right-aligned to the zone and kept
+        inside the canvas, so a small zone such as YouTube's duration badge shows its whole name."""
+        w, h = text_w + 2 * pad, text_h + 2 * pad
+        if w <= zone.width() and h <= zone.height():
+            return QRectF(zone.left() + pad, zone.top() + pad, text_w + pad, text_h)
+        canvas = self.canvas_scene.sceneRect()
+        x = min(max(canvas.left(), zone.right() - w), canvas.right() - w)
+        y = zone.top() - h if zone.top() - h >= canvas.top() else zone.bottom()
+        return QRectF(x + pad, y + pad, text_w + pad, text_h)
+
+    def _dim_outside(self, painter: QPainter, rect: QRectF) -> None:
+        """Veil what lies outside the canvas: it is not exported or sent, so it must look it."""
+        canvas = self.canvas_scene.sceneRect()
+        if not self._dim or canvas.contains(rect):
+            return
+        outside = QPainterPath()
+        outside.addRect(rect)
+        inside = QPainterPath()
+        inside.addRect(canvas)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(OUTSIDE_DIM)
+        painter.drawPath(outside.subtracted(inside))
+        overlay = self.canvas_scene.overlay
+        if overlay.isVisible() and not canvas.contains(overlay.sceneBoundingRect()):
+            # Selection frames and handles stay bright over the veil: they must be seen to be grabbed.
+            overlay.paint(painter, QStyleOptionGraphicsItem(), None)
         painter.restore()
 
     # -- drops -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -78,21 +79,32 @@ class CoachPanel(QWidget):
         self.last_error: str | None = None
         self.result_actions = None
         self.last_menu: QMenu | None = None
+        self.file_dialogs = None  # a FileDialogs when the window sets one
 
         self.title = QLabel("<b>Prompt coach</b>")
         self.engine_label = QLabel()
         _muted(self.engine_label, small=True)
-        self.new_button = QPushButton("New")
-        self.history_button = QPushButton("History")
-        self.settings_button = QPushButton("⚙")
+        # Tool buttons: Fusion's 80 px minimum for push buttons left the title no room.
+        self.new_button = QToolButton()
+        self.new_button.setText("New")
+        self.new_button.setToolTip("Start a new coaching session")
+        self.history_button = QToolButton()
+        self.history_button.setText("History")
+        self.history_button.setToolTip("Earlier sessions")
+        self.settings_button = QToolButton()
+        self.settings_button.setText("⚙")
         self.settings_button.setToolTip("Coach settings: AI coach, model, turn limit, expiry")
-        self.settings_button.setFixedWidth(32)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addWidget(self.engine_label, 1)
-        top.addWidget(self.new_button)
-        top.addWidget(self.history_button)
-        top.addWidget(self.settings_button)
+        # The engine on its own line: beside the title and three buttons it was cut off in a narrow dock.
+        self.engine_label.setWordWrap(True)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.new_button)
+        head.addWidget(self.history_button)
+        head.addWidget(self.settings_button)
+        top = QVBoxLayout()
+        top.setSpacing(2)
+        top.addLayout(head)
+        top.addWidget(self.engine_label)
 
         self.start_form = StartSessionForm(canvas, coach.brand_kits)
         self.history = SessionHistory(coach)
@@ -200,10 +212,14 @@ class CoachPanel(QWidget):
         for pos in LOGO_POSITIONS:
             self.logo_position.addItem(pos.replace("-", " "), pos)
         self.logo_position.setCurrentIndex(LOGO_POSITIONS.index("bottom-right"))
-        gen_row = QHBoxLayout()
-        gen_row.addWidget(self.generate_button, 1)
-        gen_row.addWidget(self.logo_check)
-        gen_row.addWidget(self.logo_position)
+        # The logo choice on its own row: beside the button it pushed the combo out of a narrow dock.
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_check)
+        logo_row.addWidget(self.logo_position, 1)
+        gen_row = QVBoxLayout()
+        gen_row.setSpacing(4)
+        gen_row.addLayout(logo_row)
+        gen_row.addWidget(self.generate_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setTextVisible(True)
@@ -496,7 +512,11 @@ class CoachPanel(QWidget):
         if self.result_actions is not None:
             return self.result_actions.save_as(asset_id, path)
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save result", f"{asset_id[:8]}.png", "PNG images (*.png)")
+            if self.file_dialogs is not None:  # the platform dialog, in the folder used last time
+                path = self.file_dialogs.save_file(self, "result", "Save result", f"{asset_id[:8]}.png",
+                                                   "PNG images (*.png)")
+            else:
+                path, _ = QFileDialog.getSaveFileName(self, "Save result", f"{asset_id[:8]}.png", "PNG images (*.png)")
             if not path:
                 return None
         try:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from studio_app.services import provider_setup as ps
 from studio_app.services.coach import CoachService, CoachSettings
 
 ENGINES = (
@@ -30,8 +31,9 @@ ENGINES = (
     ("lmstudio", "LM Studio (local)"),
     ("custom", "Other OpenAI-compatible server"),
 )
-MODEL_HINTS = {"gemini": "gemini-2.5-flash", "openai": "gpt-4o-mini", "ollama": "llama3.2",
+MODEL_HINTS = {**{k: v for k, v in ps.CHAT_DEFAULT_MODELS.items() if v},
                "lmstudio": "the model id LM Studio lists", "custom": "the model id the server lists"}
+"""Placeholder per chat kind: the catalogue's current default, or what to type."""
 URL_HINTS = {"ollama": "http://localhost:11434/v1", "lmstudio": "http://localhost:1234/v1",
              "custom": "http://host:port/v1", "gemini": "(the public endpoint)", "openai": "(the public endpoint)"}
 

@@ -90,6 +90,10 @@ class StartSessionForm(QWidget):
         self.start_button.setMinimumHeight(32)
 
         form = QFormLayout()
+        # Fields under their labels: in a dock narrow enough for a 1366 px laptop the target's
+        # full name ("YouTube thumbnail (1280x720)") does not fit beside a label.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Asset", self.asset_type)
         form.addRow("Mood", self.mood)
         form.addRow("", self.custom_mood)
@@ -145,7 +149,8 @@ class StartSessionForm(QWidget):
             self.media_layout.addWidget(check)
             self.media_checks.append(check)
         if not self.media_checks:
-            empty = QCheckBox("(no media placed on the canvas)")
+            empty = QCheckBox("(none on the canvas)")
+            empty.setToolTip("Media placed on the canvas can be sent to the coach as reference images")
             empty.setEnabled(False)
             self.media_layout.addWidget(empty)
             self.media_checks.append(empty)

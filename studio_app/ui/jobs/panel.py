@@ -1,10 +1,12 @@
-"""JobsPanel: recent generation jobs with status, progress and error, and a Cancel per running job."""
+"""JobsPanel: generation jobs with status, progress and error, a Cancel per running job, a status
+filter and pages (newest first, like ``studio jobs list``)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,17 +30,33 @@ REFRESH_DELAY_MS = 80
 
 
 class JobsPanel(QWidget):
-    """The newest ``limit`` jobs from the database, kept current from GenerationService signals.
+    """One page of ``limit`` jobs from the database (newest first, optionally of one status),
+    kept current from GenerationService signals.
 
-    Progress updates change one cell; status changes reload the list once per
+    Progress updates change one cell; status changes reload the page once per
     REFRESH_DELAY_MS, and only while the panel is visible. Running and queued jobs of this
-    app get a Cancel button (GenerationService.cancel).
+    app get a Cancel button (GenerationService.cancel). The status filter and the
+    Newer/Older buttons page through all jobs (JobRepository.list and count).
     """
 
     def __init__(self, store: StudioStore, generation: GenerationService, *, limit: int = 50,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.generation, self.limit = store, generation, limit
+        self.offset = 0
+        self.total = 0
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All jobs", None)
+        for status in JobStatus:
+            self.status_filter.addItem(STATUS_TEXT.get(status, status.value), status.value)
+        self.status_filter.setToolTip("Show only jobs in this state")
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.go_to(0))
+        self.newer_button = QPushButton("‹ Newer")
+        self.newer_button.setToolTip("The previous page (newer jobs)")
+        self.newer_button.clicked.connect(lambda: self.go_to(self.offset - self.limit))
+        self.older_button = QPushButton("Older ›")
+        self.older_button.setToolTip("The next page (older jobs)")
+        self.older_button.clicked.connect(lambda: self.go_to(self.offset + self.limit))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -52,7 +70,10 @@ class JobsPanel(QWidget):
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
+        top.addWidget(self.status_filter)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.newer_button)
+        top.addWidget(self.older_button)
         top.addWidget(refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -86,17 +107,41 @@ class JobsPanel(QWidget):
         return widget if isinstance(widget, QPushButton) else None
 
     # -- updating -------------------------------------------------------------------------
+    @property
+    def status(self) -> JobStatus | None:
+        """The status filter (None: all jobs)."""
+        value = self.status_filter.currentData()
+        return JobStatus(value) if value else None
+
+    def set_status_filter(self, status: JobStatus | str | None) -> None:
+        """Show only jobs in ``status`` (None: all), from the first page."""
+        self.status_filter.setCurrentIndex(self.status_filter.findData(JobStatus(status).value if status else None))
+
+    def go_to(self, offset: int) -> None:
+        """Show the page starting ``offset`` jobs after the newest (clamped to the pages there are)."""
+        self.offset = max(0, offset)
+        self.refresh()
+
     def refresh(self) -> None:
-        """Reload the newest jobs from the database."""
+        """Reload the current page from the database."""
         self._timer.stop()
-        jobs = self.store.jobs.list(limit=self.limit)
+        status = self.status
+        self.total = self.store.jobs.count(status)
+        if self.offset >= self.total and self.total:
+            self.offset = (self.total - 1) // self.limit * self.limit
+        jobs = self.store.jobs.list(status=status, limit=self.limit, offset=self.offset)
         self.table.setRowCount(len(jobs))
         self._rows = {}
         for row, job in enumerate(jobs):
             self._rows[job.id] = row
             self._fill(row, job)
-        active = sum(1 for j in jobs if j.status in (JobStatus.QUEUED, JobStatus.PROCESSING))
-        self.summary.setText(f"{len(jobs)} recent jobs, {active} running or queued")
+        active = self.store.jobs.count(JobStatus.QUEUED) + self.store.jobs.count(JobStatus.PROCESSING)
+        which = f" {STATUS_TEXT[status].lower()}" if status else ""
+        shown = f"{self.offset + 1}–{self.offset + len(jobs)} of {self.total}{which} jobs" if jobs else \
+            f"No{which} jobs"
+        self.summary.setText(f"{shown} · {active} running or queued")
+        self.newer_button.setEnabled(self.offset > 0)
+        self.older_button.setEnabled(self.offset + len(jobs) < self.total)
 
     def _fill(self, row: int, job: GenerationJob) -> None:
         started = job.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")

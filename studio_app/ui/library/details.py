@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -61,7 +61,7 @@ class AssetDetails(QWidget):
 
         self.preview = QLabel("No asset selected")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(QSize(220, 180))
+        self.preview.setMinimumSize(QSize(180, 150))
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.preview.setStyleSheet("QLabel { background: #23252e; color: #aaa; border-radius: 4px; }")
 
@@ -73,10 +73,10 @@ class AssetDetails(QWidget):
         self.compare_group.idClicked.connect(self._choose_version)
         self.remove_bg_button = QPushButton("Remove background")
         self.remove_bg_button.clicked.connect(self._remove_background)
-        compare = QHBoxLayout()
+        # Two rows: a narrow library dock has no room for both choices and the button on one.
+        compare = QVBoxLayout()
         compare.addWidget(self.original_button)
         compare.addWidget(self.processed_button)
-        compare.addStretch(1)
         compare.addWidget(self.remove_bg_button)
 
         self.name_edit = QLineEdit()
@@ -105,9 +105,9 @@ class AssetDetails(QWidget):
         self.primary_button.clicked.connect(self._set_primary)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.deleteRequested)
-        actions = QHBoxLayout()
-        for b in (self.save_button, self.favorite_button, self.primary_button, self.delete_button):
-            actions.addWidget(b)
+        actions = QGridLayout()
+        for i, b in enumerate((self.save_button, self.favorite_button, self.primary_button, self.delete_button)):
+            actions.addWidget(b, i // 2, i % 2)
 
         self.where_used = QListWidget()
         self.where_used.setFixedHeight(60)

@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -90,13 +92,22 @@ class MediaLibraryPanel(QWidget):
         self._progress: QProgressDialog | None = None
         self._cancel: threading.Event | None = None
         self.setAcceptDrops(True)
+        self.file_dialogs = None  # a FileDialogs (remembers the last folder) when the window sets one
 
         # Import row
-        self.import_button = QPushButton("Import…")
+        # Tool buttons, not push buttons: Fusion gives a push button at least 80 px, three of
+        # them and the background choice then overflow a narrow library dock.
+        self.import_button = QToolButton()
+        self.import_button.setText("Import…")
+        self.import_button.setToolTip("Import image files")
         self.import_button.clicked.connect(self._import_dialog)
-        self.folder_button = QPushButton("Folder…")
+        self.folder_button = QToolButton()
+        self.folder_button.setText("Folder…")
+        self.folder_button.setToolTip("Import a folder with its subfolders")
         self.folder_button.clicked.connect(self._folder_dialog)
-        self.paste_button = QPushButton("Paste")
+        self.paste_button = QToolButton()
+        self.paste_button.setText("Paste")
+        self.paste_button.setToolTip("Import the image on the clipboard (Ctrl+V)")
         self.paste_button.clicked.connect(self.paste)
         self.background_mode = QComboBox()
         for label, value in (("Backgrounds: by type", None), ("Backgrounds: remove", True),
@@ -106,9 +117,11 @@ class MediaLibraryPanel(QWidget):
                                         "game skin; kept for the other types (the original is always kept)")
         import_row = QHBoxLayout()
         for w in (self.import_button, self.folder_button, self.paste_button):
+            w.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             import_row.addWidget(w)
-        import_row.addWidget(self.background_mode)
-        import_row.addStretch(1)
+        background_row = QHBoxLayout()
+        background_row.addWidget(self.background_mode, 1)
 
         # Filter row
         self.type_filter = QComboBox()
@@ -131,10 +144,11 @@ class MediaLibraryPanel(QWidget):
         self.favorites_check.toggled.connect(self.apply_filters)
         self.sort_combo.currentIndexChanged.connect(self.apply_filters)
         filter_row = QHBoxLayout()
-        filter_row.addWidget(self.type_filter)
-        filter_row.addWidget(self.favorites_check)
-        filter_row.addWidget(self.search_edit, 1)
-        filter_row.addWidget(self.sort_combo)
+        filter_row.addWidget(self.type_filter, 1)
+        filter_row.addWidget(self.sort_combo, 1)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.favorites_check)
 
         # Grid
         self.grid = QListView()
@@ -163,7 +177,11 @@ class MediaLibraryPanel(QWidget):
         details_scroll = QScrollArea()
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
-        details_scroll.setMinimumWidth(260)
+        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always shown: appearing late, the bar narrowed the viewport under already laid-out details.
+        details_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.details_scroll = details_scroll
+        self.fit_details_width()
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.grid)
@@ -179,6 +197,8 @@ class MediaLibraryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(import_row)
+        layout.addLayout(background_row)
+        layout.addLayout(search_row)
         layout.addLayout(filter_row)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count_label)
@@ -189,6 +209,16 @@ class MediaLibraryPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.refresh()
+
+    def fit_details_width(self) -> None:
+        """Give the details' scroll area room for their own minimum beside a vertical scroll bar
+        (a narrower viewport cut the buttons and the type combo on their right). Call again after
+        changing the details' widgets' sizes."""
+        for layout in self.details.findChildren(QLayout):
+            layout.invalidate()
+        scroll = self.details_scroll
+        scroll.setMinimumWidth(self.details.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth() + 2)
 
     # -- state ---------------------------------------------------------------------
 
@@ -265,12 +295,18 @@ class MediaLibraryPanel(QWidget):
         return self.background_mode.currentData()
 
     def _import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "", IMPORT_FILTER)
+        if self.file_dialogs is not None:
+            paths = self.file_dialogs.open_files(self, "import", "Import media", IMPORT_FILTER)
+        else:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "", IMPORT_FILTER)
         if paths:
             self.import_paths(paths)
 
     def _folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder (with its subfolders)")
+        if self.file_dialogs is not None:
+            folder = self.file_dialogs.folder(self, "import", "Import a folder (with its subfolders)")
+        else:
+            folder = QFileDialog.getExistingDirectory(self, "Import a folder (with its subfolders)")
         if folder:
             self.import_paths([folder])
 
@@ -325,10 +361,13 @@ class MediaLibraryPanel(QWidget):
             self._show_error("the clipboard holds no image")
 
     def _import_progress(self, done: int, total: int) -> None:
-        if self._progress is not None:
-            self._progress.setMaximum(total)
-            self._progress.setValue(done)
-            self._progress.setLabelText(f"Importing {done} of {total}…")
+        # A local reference: a modal QProgressDialog.setValue() processes events, so the import's
+        # done signal can run _close_progress() (and clear self._progress) in the middle of this.
+        progress = self._progress
+        if progress is not None:
+            progress.setMaximum(total)
+            progress.setLabelText(f"Importing {done} of {total}…")
+            progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self._progress is not None:

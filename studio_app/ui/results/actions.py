@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from studio_app.services.results import ResultError, ResultInfo, ResultsService
 
+from .export_dialog import ExportDialog
+
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("open", "Open in viewer"),
     ("save", "Save as…"),
@@ -35,25 +37,17 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 ACTION_TEXT = dict(ACTIONS)
 
 
-def open_export_dialog(parent: QWidget, asset_id: str, results: ResultsService) -> QWidget | None:
-    """Open "Export for platform…" for ``asset_id`` (window-modal); returns the dialog.
+def open_export_dialog(parent: QWidget, asset_id: str, results: ResultsService) -> QWidget:
+    """Open "Export for platform…" (the platform preset dialog, ``ExportDialog``) for
+    ``asset_id``, window-modal; returns the dialog.
 
-    The dialog and its presets live in ``ui/results/export_dialog.py``
-    (``ExportDialog(parent, asset_id, services...)``). Returns None after telling the streamer
-    when that dialog is not part of this build.
+    Raises:
+        ResultError: the result no longer exists.
     """
     try:
-        from .export_dialog import ExportDialog  # noqa: PLC0415 - optional until the presets land
-    except ImportError:
-        box = QMessageBox(QMessageBox.Icon.Information, "Export for platform",
-                          "Platform export presets are not available in this build yet. "
-                          "Use Save as… to keep the PNG at its exact target size.",
-                          QMessageBox.StandardButton.Ok, parent)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return None
-    dialog = ExportDialog(parent, asset_id, results.store)
+        dialog = ExportDialog(asset_id, results.store, parent)
+    except LookupError:  # the store's NotFoundError: deleted meanwhile
+        raise ResultError("That result no longer exists.") from None
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
@@ -188,7 +182,11 @@ class ResultActions(QObject):
         if self.info(asset_id) is None:
             self._error("Could not export the result", "That result no longer exists.")
             return None
-        return self.export_opener(self.parent_widget, asset_id, self.results)
+        try:
+            return self.export_opener(self.parent_widget, asset_id, self.results)
+        except ResultError as exc:
+            self._error("Could not export the result", str(exc))
+            return None
 
     def copy(self, asset_id: str) -> bool:
         """Put the full-size image on the clipboard (with its alpha)."""

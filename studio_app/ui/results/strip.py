@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu
@@ -64,8 +66,10 @@ class ResultsStrip(QListWidget):
         item = self.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def add_asset(self, asset: Asset) -> None:
-        """Put ``asset`` at the front of the strip (once: a result already shown stays put)."""
+    def add_asset(self, asset: Asset, notes: Sequence[str] = ()) -> None:
+        """Put ``asset`` at the front of the strip (once: a result already shown stays put);
+        ``notes`` (the result's notes: upscaled, background kept) mark it with "Note" and go in
+        its tooltip."""
         if self.item_for(asset.id) is not None:
             return
         image = QImage.fromData(self._load(asset))
@@ -74,10 +78,14 @@ class ResultsStrip(QListWidget):
         label = f"{asset.asset_type.value}\n{asset.width}x{asset.height}"
         if asset.is_preview:
             label += " · Preview"
+        if notes:
+            label += " · Note"
         item = QListWidgetItem(QIcon(pix), label)
         item.setData(Qt.ItemDataRole.UserRole, asset.id)
-        tip = self.actions.tooltip(asset.id) if self.actions else f"Asset {asset.id}"
-        item.setToolTip(("Offline preview (no AI).\n" if asset.is_preview else "") + tip)
+        lines = [self.actions.tooltip(asset.id)] if self.actions else [f"Asset {asset.id}", *notes]
+        if asset.is_preview:
+            lines.insert(0, "Offline preview (no AI).")
+        item.setToolTip("\n".join(lines))
         self.insertItem(0, item)
 
     def remove_asset(self, asset_id: str) -> bool:

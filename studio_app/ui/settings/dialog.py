@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.services import model_lists as ml
 from studio_app.services import provider_setup as ps
 from studio_app.services.context import StudioStore
 
@@ -39,9 +40,10 @@ DEFAULT_CHOICES = (
     ("", "Automatic (Gemini once a key is set, else offline)"),
     ("offline", "Offline preview (no AI)"),
     ("gemini", "Gemini (Nano Banana)"),
-    ("openai", "OpenAI (gpt-image-1)"),
+    ("openai", "OpenAI (GPT Image)"),
 )
 KEYED_PROVIDERS = (("gemini", "Gemini (Nano Banana)"), ("openai", "OpenAI"))
+MUTED_STYLE = "color: palette(mid);"
 DEFAULT_TIMEOUT_S = 180
 OK_STYLE = "color: #1b7f3b;"
 ERROR_STYLE = "color: #b3261e;"
@@ -87,13 +89,21 @@ class _Task(QRunnable):
 class ProviderBox(QGroupBox):
     """Model, address and key of one image provider, with Save key / Test connection / Remove key."""
 
-    def __init__(self, name: str, title: str, settings: ps.ProviderSettings) -> None:
+    def __init__(self, name: str, title: str, settings: ps.ProviderSettings,
+                 live: ml.CachedModelList | None = None, chosen: str = "") -> None:
         super().__init__(title)
         self.name = name
+        self.stored_model = (settings.models.get(name) or "").strip()
         self.model = QComboBox()
         self.model.setEditable(True)
-        self.model.addItems(list(ps.IMAGE_MODELS.get(name, ())))
-        self.model.setCurrentText(settings.model_for(name))
+        self.model.setMinimumContentsLength(26)
+        self.refresh = QPushButton("Refresh list")
+        self.refresh.setToolTip("Ask the service which models this key can use today")
+        self.model_note = QLabel()
+        self.model_note.setWordWrap(True)
+        self.live: ml.CachedModelList | None = None
+        self.set_models(live, chosen or settings.model_for(name))
+        self.model.currentTextChanged.connect(lambda _t: self._describe())
         self.base_url = QLineEdit(settings.base_urls.get(name, ""))
         self.base_url.setPlaceholderText(f"{ps.DEFAULT_BASE_URLS.get(name, '')} (default)")
         self.key = QLineEdit()
@@ -111,12 +121,53 @@ class ProviderBox(QGroupBox):
             buttons.addWidget(b)
         buttons.addStretch(1)
         form = QFormLayout(self)
-        form.addRow("Model", self.model)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(self.refresh)
+        form.addRow("Model", model_row)
+        form.addRow("", self.model_note)
         form.addRow("Address", self.base_url)
         form.addRow("API key", self.key)
         form.addRow("", self.key_status)
         form.addRow("", buttons)
         form.addRow("", self.result)
+
+    def set_models(self, live: ml.CachedModelList | None, current: str) -> None:
+        """Offer the service's live list (else the catalogue's known models) and select
+        ``current``, which stays shown even when the list lacks it (then marked unavailable)."""
+        self.live = live
+        ids = list(live.models) if live is not None and live.models else list(ps.IMAGE_MODELS.get(self.name, ()))
+        self.model.blockSignals(True)
+        self.model.clear()
+        for mid in ids:
+            self.model.addItem(mid)
+            self.model.setItemData(self.model.count() - 1, ps.model_capabilities(self.name, mid),
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.model.setCurrentText(current)
+        self.model.blockSignals(False)
+        self._describe()
+
+    @property
+    def unavailable(self) -> bool:
+        """True when the live list does not offer the model shown."""
+        return self.live is not None and bool(self.live.models) and \
+            self.model.currentText().strip() not in self.live.models
+
+    def _describe(self) -> None:
+        mid = self.model.currentText().strip()
+        if not mid:
+            self.model_note.clear()
+            return
+        if self.unavailable:
+            offered = ", ".join(ps.offered_instead(self.name, mid, self.live.models)[:4])  # type: ignore[union-attr]
+            self.model_note.setStyleSheet(ERROR_STYLE)
+            self.model_note.setText(f"{mid} is unavailable: the service no longer lists it (retired or not "
+                                    f"open to this key). Offered: {offered}.")
+            return
+        when = (f" · listed by the service {self.live.fetched_at.astimezone():%d %b %H:%M}"
+                if self.live is not None else " · not checked with the service yet")
+        self.model_note.setStyleSheet(MUTED_STYLE)
+        self.model_note.setText(f"{ps.model_capabilities(self.name, mid)}{when}")
 
     def show_result(self, ok: bool, text: str) -> None:
         """Show a test/save outcome in green (ok) or red."""
@@ -204,7 +255,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.keyring_banner)
         for name, title in KEYED_PROVIDERS:
-            box = ProviderBox(name, title, settings)
+            url = settings.base_url_for(name)
+            box = ProviderBox(name, title, settings, ml.cached_list(self.store, name, base_url=url),
+                              ps.resolved_model(self.store, name, base_url=url))
+            box.refresh.clicked.connect(lambda _=False, n=name: self.refresh_models(n))
             box.save_key.clicked.connect(lambda _=False, n=name: self.save_key(n))
             box.test.clicked.connect(lambda _=False, n=name: self.test_provider(n))
             box.remove_key.clicked.connect(lambda _=False, n=name: self.remove_key(n))
@@ -313,8 +367,34 @@ class SettingsDialog(QDialog):
     def _on_load(self, _name: str, ok: bool, value: object) -> None:
         if ok:
             self._show_state(value)  # type: ignore[arg-type]
+            for name, key in value.get("keys", {}).items():  # type: ignore[union-attr]
+                box = self.boxes[name]
+                if key.source and (box.live is None or box.live.is_stale()):
+                    self.refresh_models(name, quiet=True)
         else:
             self._error(f"Could not read the keyring: {value}")
+
+    # -- live model lists -------------------------------------------------------------------
+    def refresh_models(self, name: str, *, quiet: bool = False) -> None:
+        """Ask provider ``name`` for its models (worker thread) with the typed or saved key and
+        the typed address; the answer is cached and offered in the Model list."""
+        box = self.boxes[name]
+        key = box.key.text().strip() or None
+        base_url = box.base_url.text().strip() or None
+        if not quiet:
+            box.show_result(True, "Asking for the model list…")
+        self._run(f"listed:{name}", lambda: ml.refresh_image_models(self.store, name, api_key=key,
+                                                                     base_url=base_url))
+
+    def _on_listed(self, name: str, ok: bool, value: object) -> None:
+        box = self.boxes[name]
+        if not ok:
+            box.show_result(False, f"Could not read the model list: {value}")
+            return
+        live: ml.CachedModelList = value  # type: ignore[assignment]
+        box.set_models(live, box.model.currentText().strip())
+        if box.result.text().startswith("Asking"):
+            box.show_result(True, f"{len(live.models)} image models offered.")
 
     def save_key(self, name: str) -> None:
         """Store the key typed for ``name`` (worker thread), then clear the field."""
@@ -348,6 +428,8 @@ class SettingsDialog(QDialog):
             self.default_provider.setCurrentIndex(self.default_provider.findData(name))
         self._show_state(state)
         self.settingsChanged.emit()
+        if not self._closing:
+            self.refresh_models(name, quiet=True)  # what can this key use?
 
     def remove_key(self, name: str) -> None:
         """Forget ``name``'s key in the keyring and in memory (worker thread)."""
@@ -386,7 +468,12 @@ class SettingsDialog(QDialog):
             self.store, name, api_key=key, model=model, base_url=base_url, read_timeout_s=timeout))
 
     def _on_tested(self, name: str, ok: bool, value: object) -> None:
-        self.boxes[name].show_result(ok, str(value))
+        box = self.boxes[name]
+        box.show_result(ok, str(value))
+        url = box.base_url.text().strip() or ps.provider_settings(self.store).base_url_for(name)
+        live = ml.cached_list(self.store, name, base_url=url)  # the test refreshed it
+        if live is not None:
+            box.set_models(live, box.model.currentText().strip())
 
     def test_coach(self) -> None:
         """Check the chosen coach model with one cheap call."""
@@ -409,7 +496,10 @@ class SettingsDialog(QDialog):
         models = dict(current.models)
         base_urls = dict(current.base_urls)
         for name, box in self.boxes.items():
-            models[name] = box.model.currentText().strip()
+            shown = box.model.currentText().strip()
+            # An untouched default is not stored, so the default keeps following the live list.
+            if box.stored_model or shown != ps.resolved_model(self.store, name):
+                models[name] = shown
             url = box.base_url.text().strip()
             if url:
                 base_urls[name] = url

@@ -7,7 +7,7 @@ from PySide6.QtGui import QUndoStack
 
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.domain.sketch import SketchElement
+from studio_app.domain.sketch import DEFAULT_STROKE_PERCENT, SketchElement
 from studio_app.ui.canvas.commands import (
     AddPlacementCommand,
     AddSketchCommand,
@@ -46,7 +46,7 @@ def _doc() -> CanvasDocument:
 
 
 @pytest.fixture
-def editor() -> CanvasEditor:
+def editor(qapp) -> CanvasEditor:  # noqa: ANN001 - a target change measures text with Qt's fonts
     return CanvasEditor(_doc())
 
 
@@ -197,7 +197,7 @@ def test_style_and_text_edit(editor: CanvasEditor) -> None:
     def styled(d: CanvasDocument) -> None:
         s0, s1, s2 = d.sketch_elements
         assert s0.color == s1.color == s2.color == "#00AAFF"
-        assert s0.stroke_width == 9 and s1.stroke_width == 9 and s2.stroke_width == 4  # text has no stroke
+        assert s0.stroke_width == 9 and s1.stroke_width == 9 and s2.stroke_width == DEFAULT_STROKE_PERCENT  # text: none
         assert s1.fill is None and s0.fill is None  # fill only applies to shapes
 
     _round_trip(editor, StyleSketchCommand(editor, ["s0", "s1", "s2"], {"color": "#00AAFF", "stroke_width": 9,

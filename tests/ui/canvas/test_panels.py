@@ -146,13 +146,14 @@ def test_style_bar_restyles_the_selection_in_one_step_and_styles_new_elements(ca
     bar.fill_button.setChecked(True)
     assert canvas.doc.sketch_elements[1].fill == "#00AAFF66" and canvas.doc.sketch_elements[0].fill is None
     _type(bar.width_spin, 12)
-    assert all(e.stroke_width == 12 for e in canvas.doc.sketch_elements)
+    h = canvas.doc.height  # elements keep percent of the height; the bar shows px of this canvas
+    assert all(e.stroke_px(h) == pytest.approx(12) for e in canvas.doc.sketch_elements)
     assert canvas.stack.count() == count + 3
     canvas.scene.clearSelection()
     canvas.scene.set_tool("rectangle")
     drag(canvas.view, [QPointF(500, 300), QPointF(700, 500)])
     new = canvas.doc.sketch_elements[-1]
-    assert (new.color, new.stroke_width, new.fill) == ("#00AAFF", 12, "#00AAFF66")
+    assert (new.color, new.fill) == ("#00AAFF", "#00AAFF66") and new.stroke_px(h) == pytest.approx(12)
     # selecting one element shows its style
     canvas.scene.set_tool("select")
     canvas.scene.select_ids([], [elements[0].id])
@@ -175,7 +176,7 @@ def test_easy_sketch_uses_the_brand_kit_palette_and_big_tools(canvas: Canvas, qt
     bar.size_slider.setValue(2)
     drag(canvas.view, [QPointF(100, 100), QPointF(400, 300)])
     arrow = canvas.doc.sketch_elements[-1]
-    assert (arrow.kind, arrow.color, arrow.stroke_width) == ("arrow", "#00FFAA", 14.0)
+    assert (arrow.kind, arrow.color) == ("arrow", "#00FFAA") and arrow.stroke_px(canvas.doc.height) == pytest.approx(14)
     bar.tool_buttons["text"].click()
     canvas.view.setFocus()
     QTest.mouseClick(canvas.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
@@ -183,4 +184,4 @@ def test_easy_sketch_uses_the_brand_kit_palette_and_big_tools(canvas: Canvas, qt
     QTest.keyClicks(canvas.view, "Hi")
     QTest.keyClick(canvas.view, Qt.Key.Key_Escape)
     text = canvas.doc.sketch_elements[-1]
-    assert (text.text, text.color, text.font_size) == ("Hi", "#00FFAA", 110.0)
+    assert (text.text, text.color) == ("Hi", "#00FFAA") and text.font_px(canvas.doc.height) == pytest.approx(110)

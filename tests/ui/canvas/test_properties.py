@@ -59,7 +59,7 @@ def sketches(draw) -> SketchElement:  # noqa: ANN001
                          stroke_width=draw(st.floats(0.5, 40, allow_nan=False)),
                          fill=draw(st.one_of(st.none(), colour)) if kind in ("rectangle", "ellipse") else None,
                          text=draw(st.text(min_size=1, max_size=20)) if kind == "text" else None,
-                         font_size=draw(st.floats(4, 200, allow_nan=False)), z_index=draw(st.integers(0, 5)))
+                         font_size=draw(st.floats(0.5, 100, allow_nan=False)), z_index=draw(st.integers(0, 5)))
 
 
 @st.composite
