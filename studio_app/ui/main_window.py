@@ -836,9 +836,8 @@ class MainWindow(FirstHourMixin, QMainWindow):
             self.progress.setValue(percent)
 
     def _on_completed(self, job_id: str, asset_id: str) -> None:
-        try:
-            info = self.results_service.info(asset_id)
-        except ResultError:  # discarded from the staging area before this arrived
+        info = self.result_actions.info(asset_id)
+        if info is None:  # discarded from the staging area before this arrived
             return
         asset, notes = info.asset, list(info.notes)  # upscaled / background kept (issue 10), per candidate
         self.results.add_asset(asset, notes)

@@ -35,6 +35,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 )
 """(action id, menu text), in menu order; "open" is the double-click action."""
 ACTION_TEXT = dict(ACTIONS)
+INFO_CACHE_SIZE = 500
 
 
 def open_export_dialog(parent: QWidget, asset_id: str, results: ResultsService) -> QWidget:
@@ -90,14 +91,24 @@ class ResultActions(QObject):
         self.ask_save_path: Callable[[str, str], str | None] = self._save_dialog
         self.last_error: str | None = None
         self.viewers: list[QWidget] = []
+        self._infos: dict[str, ResultInfo] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def info(self, asset_id: str) -> ResultInfo | None:
-        """The result's facts, or None when it is gone."""
+        """The result's facts, or None when it is gone. Read once per result and kept (a
+        result's facts never change; a delete drops it), so the strips, the staging area and
+        the coach card showing one new result cost the GUI thread one database read."""
+        cached = self._infos.get(asset_id)
+        if cached is not None:
+            return cached
         try:
-            return self.results.info(asset_id)
+            info = self.results.info(asset_id)
         except ResultError:
             return None
+        self._infos[asset_id] = info
+        while len(self._infos) > INFO_CACHE_SIZE:
+            self._infos.pop(next(iter(self._infos)))
+        return info
 
     def tooltip(self, asset_id: str) -> str:
         """Prompt, model, provider, sizes requested and received, when made (one fact a line)."""
@@ -246,9 +257,12 @@ class ResultActions(QObject):
             return False
         try:
             self.results.delete(asset_id)
-        except ResultError as exc:
+        except ResultError as exc:  # deleted elsewhere meanwhile (another window, the CLI)
+            self._infos.pop(asset_id, None)
             self._error("Could not delete the result", str(exc))
+            self.deleted.emit(asset_id)
             return False
+        self._infos.pop(asset_id, None)
         self.deleted.emit(asset_id)
         return True
 
