@@ -154,7 +154,15 @@ SHOTS = {
     "library": lambda d: library_shot(d / "library.png"),
     "brand-kits": lambda d: _brand_kits(d / "brand-kits.png"),
     "coach": lambda d: _coach(d / "coach.png"),
+    "background-removal": lambda d: _background_removal(d / "background-removal.png"),
 }
+
+
+def _background_removal(out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # "packaging" is also a PyPI name
+    from background_sheet import render
+
+    render(out)
 
 
 def _brand_kits(out: Path) -> None:

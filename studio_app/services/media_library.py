@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 from pydantic import BaseModel
@@ -34,8 +34,9 @@ from studio_app.domain.media import (
     MediaAsset,
     MediaAssetType,
 )
+from studio_app.domain.segmentation_models import SEGMENTATION_MODELS, SHIPPED_MODEL_ID, SegmentationModelSpec
 from studio_app.library.decode import DecodedImage, ImageRejectedError, decode_image
-from studio_app.library.errors import BackgroundRemovalError
+from studio_app.library.errors import BackgroundRemovalError, ModelUnavailableError
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.library.thumbnails import make_thumbnail
 from studio_app.services.context import StudioStore
@@ -47,6 +48,9 @@ IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".gif"})
 BACKGROUND_MIN_WIDTH_PX = 1280
 """Default-type rule: an image at least this wide with no transparency is a "background"."""
 UPGRADE_MESSAGE = "The media library needs the pro or studio tier; change the tier in Settings > Library."
+
+if TYPE_CHECKING:
+    from studio_app.library.background import BackgroundRemoval
 
 OnDuplicate = Literal["reuse", "import"]
 
@@ -153,10 +157,6 @@ def parse_asset_type(value: str | MediaAssetType) -> MediaAssetType:
         raise LibraryError(f"unknown asset type {value!r}; use one of: {names}") from None
 
 
-def _png(image: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=6)
-    return buf.getvalue()
 
 
 def _clean_tags(tags: Iterable[str] | None) -> list[str]:
@@ -181,6 +181,7 @@ class MediaLibraryService:
 
     def __init__(self, store: StudioStore, settings: LibrarySettings | None = None) -> None:
         self.store = store
+        self._stored_settings = settings is None
         self.settings = settings or store.settings.section(SETTINGS_SECTION, LibrarySettings)
         self._lock = threading.RLock()
 
@@ -315,14 +316,12 @@ class MediaLibraryService:
             note.update(status="pending")
         elif want_bg:
             try:
-                from studio_app.library.background import remove_background_image  # NumPy/OpenCV: lazily
-
-                cut = remove_background_image(decoded.image)
-            except BackgroundRemovalError as exc:
+                result = self.cut_out(decoded.image)
+            except (BackgroundRemovalError, ModelUnavailableError) as exc:
                 note.update(status="failed", reason=str(exc))
             else:
-                processed, processed_thumb = _png(cut), make_thumbnail(cut)
-                note.update(status="done", method="border-model+grabcut")
+                processed, processed_thumb = result.png_bytes(), make_thumbnail(result.image)
+                note.update(status="done", **result.metadata())
         return _Prepared(decoded, digest, make_thumbnail(decoded.image), processed, processed_thumb, note, kind)
 
     def _commit(self, p: _Prepared, *, display_name: str, description: str | None, tags: list[str],
@@ -412,8 +411,14 @@ class MediaLibraryService:
         done = 0
         done_lock = threading.Lock()
 
+        share = max(1, (os.cpu_count() or 1) // workers)
+
         def one(path: Path) -> ImportOutcome:
             nonlocal done
+            if workers > 1 and remove_background is not False and not defer_background:
+                from studio_app.library.segmentation import limit_threads  # NumPy: lazily
+
+                limit_threads(share)  # this worker's share of the cores for the network
             if cancel is not None and cancel.is_set():
                 outcome = ImportOutcome(str(path), error="cancelled")
             else:
@@ -647,27 +652,65 @@ class MediaLibraryService:
                 raise LibraryError("this asset has no background-removed version")
             return self.store.media.update(asset_id, has_background_removed=bool(value))
 
-    def apply_background_removal(self, asset_id: str) -> MediaAsset:
+    def segmentation_model(self) -> tuple[SegmentationModelSpec, Path]:
+        """The segmentation model chosen in Settings > Library and the folder of fetched
+        models. An unknown id gives the shipped u2netp."""
+        # Settings > Library may have changed the choice since this service was built.
+        chosen = (self.store.settings.section(SETTINGS_SECTION, LibrarySettings).segmentation_model
+                  if self._stored_settings else self.settings.segmentation_model)
+        spec = SEGMENTATION_MODELS.get(chosen, SEGMENTATION_MODELS[SHIPPED_MODEL_ID])
+        return spec, self.store.paths.models
+
+    def cut_out(self, image: Image.Image | bytes, *,
+                progress: Callable[[float, str], None] | None = None) -> BackgroundRemoval:
+        """Background removal with the user's chosen model: the one function imports, the
+        "Remove background" action and generated alpha targets share
+        (``studio_app.library.background.remove_background_result``).
+
+        A chosen optional model that is missing or fails its checksum falls back to the shipped
+        u2netp; ``details["fallback"]`` of the result then says why.
+
+        Raises:
+            BackgroundRemovalError: the mask is empty or covers the whole image.
+            ModelUnavailableError: even the shipped model cannot be loaded (no onnxruntime).
+        """
+        from studio_app.library.background import remove_background_result  # NumPy/OpenCV: lazily
+
+        spec, models_dir = self.segmentation_model()
+        if spec.shipped:
+            return remove_background_result(image, progress=progress)
+        try:
+            return remove_background_result(image, model=spec, models_dir=models_dir, progress=progress)
+        except ModelUnavailableError as exc:
+            result = remove_background_result(image, progress=progress)
+            result.details["fallback"] = str(exc)
+            return result
+
+    def apply_background_removal(self, asset_id: str, *,
+                                 progress: Callable[[float, str], None] | None = None) -> MediaAsset:
         """Run background removal on an existing asset and keep the result as its
-        processed image (the original stays).
+        processed image (the original stays). Method, confidence and model go into the
+        asset's metadata (``background_removal``).
+
+        Args:
+            progress: ``progress(fraction, step)`` as the work goes on (worker thread).
 
         Raises:
             NotFoundError: unknown id.
-            BackgroundRemovalError: no subject found (nothing changed).
+            BackgroundRemovalError: the mask is empty or covers the whole image (nothing changed).
+            ModelUnavailableError: the segmentation model cannot be loaded (nothing changed).
         """
         asset = self.store.media.get(asset_id)
         with Image.open(io.BytesIO(self.image_bytes(asset, processed=False))) as img:
             img.seek(0)
-            from studio_app.library.background import remove_background_image  # NumPy/OpenCV: lazily
-
-            cut = remove_background_image(img)
-        processed, thumb = _png(cut), make_thumbnail(cut)
+            img.load()
+            result = self.cut_out(img, progress=progress)
+        processed, thumb = result.png_bytes(), make_thumbnail(result.image)
         with self._lock:
             ref = BlobStore.ref(self.store.blobs.put(processed))
             thumb_ref = BlobStore.ref(self.store.blobs.put(thumb))
             metadata = {**self.store.media.get(asset_id).metadata, "processed_thumbnail_url": thumb_ref,
-                        "background_removal": {"requested": True, "status": "done",
-                                               "method": "border-model+grabcut"}}
+                        "background_removal": {"requested": True, "status": "done", **result.metadata()}}
             return self.store.media.update(asset_id, processed_url=ref, processed_storage_path=ref,
                                            has_background_removed=True, metadata=metadata)
 
@@ -690,9 +733,12 @@ class MediaLibraryService:
         asset = self.store.media.get(asset_id)
         if not self.background_pending(asset):
             return asset
+        from studio_app.library.segmentation import limit_threads  # NumPy: lazily
+
+        limit_threads(max(1, (os.cpu_count() or 1) // 2))  # callers run several of these at once
         try:
             return self.apply_background_removal(asset_id)
-        except BackgroundRemovalError as exc:
+        except (BackgroundRemovalError, ModelUnavailableError) as exc:
             with self._lock:
                 current = self.store.media.get(asset_id)
                 note = {"requested": True, "status": "failed", "reason": str(exc)}

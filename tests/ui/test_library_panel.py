@@ -243,3 +243,50 @@ def test_screenshot_of_grid_and_details(panel, service, photos, qtbot, tmp_path)
     assert panel.grab().save(str(out))
     shot = QImage(str(out))
     assert (shot.width(), shot.height()) == (1000, 700)
+
+
+def _white_logo_on_blue_png() -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.zeros((256, 256, 3), np.uint8) + np.array([30, 80, 200], np.uint8)
+    img[60:200, 60:100] = 255
+    img[160:200, 60:190] = 255
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_white_logo_cut_out_is_visible_over_a_checkerboard(panel, service, qtbot) -> None:  # noqa: ANN001
+    """Remove background from the details pane (worker, progress on the button): the blue goes,
+    the white logo stays, and its tile and preview show a checkerboard where it is transparent."""
+    asset = service.import_bytes(_white_logo_on_blue_png(), "logo.png", asset_type="logo",
+                                 remove_background=False).asset
+    panel.refresh()
+    panel.select_ids([asset.id])
+    d = panel.details
+    progress_texts: list[str] = []
+    orig_set_text = d.remove_bg_button.setText
+    d.remove_bg_button.setText = lambda t: (progress_texts.append(t), orig_set_text(t))  # type: ignore[method-assign]
+    with qtbot.waitSignal(d.changed, timeout=60000):
+        d.remove_bg_button.click()
+    cut = service.get(asset.id)
+    assert service.uses_processed(cut)
+    note = cut.metadata["background_removal"]
+    assert note["status"] == "done" and note["method"] == "colour-key" and note["confidence"] > 0.9
+    assert any("%" in t for t in progress_texts)
+    assert "colour key" in d.info.text()
+    panel.refresh()
+    row = panel.model.row_of(asset.id)
+    qtbot.waitUntil(lambda: panel.model.data(panel.model.index(row), Qt.ItemDataRole.DecorationRole)
+                    is not panel.model._placeholder, timeout=10000)  # noqa: SLF001
+    tile: QImage = panel.model.data(panel.model.index(row), Qt.ItemDataRole.DecorationRole)
+    corner = tile.pixelColor(2, 2)
+    assert corner.red() == corner.green() == corner.blue() and corner.red() >= 200  # checkerboard grey, not blue
+    logo = tile.pixelColor(tile.width() * 80 // 256, tile.height() * 120 // 256)
+    assert (logo.red(), logo.green(), logo.blue()) == (255, 255, 255)
+    qtbot.waitUntil(lambda: d.preview.pixmap() is not None and not d.preview.pixmap().isNull(), timeout=5000)
+    shown = d.preview.pixmap().toImage().pixelColor(1, 1)
+    assert shown.red() == shown.green() == shown.blue()

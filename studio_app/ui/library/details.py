@@ -170,6 +170,13 @@ class AssetDetails(QWidget):
         bg_text = ""
         if bg.get("status") == "failed":
             bg_text = f" · background kept: {bg.get('reason')}"
+        elif bg.get("status") == "pending":
+            bg_text = " · removing background…"
+        elif bg.get("status") == "done" and bg.get("method"):
+            how = {"colour-key": "colour key", "model": f"model {bg.get('model', '')}".strip(),
+                   "existing-alpha": "own transparency"}.get(bg["method"], str(bg["method"]))
+            conf = bg.get("confidence")
+            bg_text = f" · cut-out: {how}" + (f", confidence {conf:.0%}" if isinstance(conf, int | float) else "")
         self.info.setText(
             f"{asset.width}x{asset.height} px · {asset.mime_type} · {_human_bytes(asset.file_size)} · "
             f"{asset.asset_type.value}{' (primary)' if asset.is_primary else ''} · used {asset.usage_count}×"
@@ -274,4 +281,11 @@ class AssetDetails(QWidget):
             self.remove_bg_button.setEnabled(True)
             self.error.emit(f"background removal: {message}")
 
-        self.runner.start(lambda _s: service.apply_background_removal(asset_id), done, failed)
+        def progress(done_pct: int, _total: int) -> None:
+            self.remove_bg_button.setText(f"Removing… {done_pct}%")
+
+        def work(signals) -> MediaAsset:  # noqa: ANN001 - JobSignals
+            return service.apply_background_removal(
+                asset_id, progress=lambda f, _step: signals.progress.emit(round(f * 100), 100))
+
+        self.runner.start(work, done, failed, progress)

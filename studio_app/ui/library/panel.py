@@ -8,6 +8,7 @@ synchronous and thread-safe.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QSize, Qt, QThreadPool, QTimer, Signal
@@ -90,6 +91,7 @@ class MediaLibraryPanel(QWidget):
         self.model = MediaGridModel(service, pool=self.thumb_pool, parent=self)
         self.last_outcomes: list[ImportOutcome] = []
         self._progress: QProgressDialog | None = None
+        self._last_progress_reload = 0.0
         self._cancel: threading.Event | None = None
         self.setAcceptDrops(True)
         self.file_dialogs = None  # a FileDialogs (remembers the last folder) when the window sets one
@@ -368,6 +370,12 @@ class MediaLibraryPanel(QWidget):
             progress.setMaximum(total)
             progress.setLabelText(f"Importing {done} of {total}…")
             progress.setValue(done)
+        # Show the originals as they land (every 0.3 s), not only when the whole batch is in.
+        now = time.monotonic()
+        if now - self._last_progress_reload >= 0.3 and done < total:
+            self._last_progress_reload = now
+            self.model.reload()
+            self._update_count()
 
     def _close_progress(self) -> None:
         if self._progress is not None:

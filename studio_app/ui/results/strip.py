@@ -9,6 +9,7 @@ from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu
 
 from studio_app.domain.asset import Asset
+from studio_app.ui.checkerboard import over_checkerboard
 
 from .actions import ResultActions
 
@@ -73,8 +74,8 @@ class ResultsStrip(QListWidget):
         if self.item_for(asset.id) is not None:
             return
         image = QImage.fromData(self._load(asset))
-        pix = QPixmap.fromImage(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        pix = QPixmap.fromImage(over_checkerboard(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                               Qt.TransformationMode.SmoothTransformation)))
         label = f"{asset.asset_type.value}\n{asset.width}x{asset.height}"
         if asset.is_preview:
             label += " · Preview"

@@ -36,6 +36,8 @@ from studio_app.services import model_lists as ml
 from studio_app.services import provider_setup as ps
 from studio_app.services.context import StudioStore
 
+from .library_page import LibraryPage
+
 DEFAULT_CHOICES = (
     ("", "Automatic (Gemini once a key is set, else offline)"),
     ("offline", "Offline preview (no AI)"),
@@ -207,6 +209,8 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_providers_page(providers), "Image providers")
         self.tabs.addTab(self._build_coach_page(coach), "Coach LLM")
+        self.library_page = LibraryPage(store)
+        self.tabs.addTab(self.library_page, "Library")
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -531,10 +535,14 @@ class SettingsDialog(QDialog):
         try:
             ps.save_provider_settings(self.store, self.provider_settings())
             ps.save_coach_llm_settings(self.store, self.coach_settings())
+            library_note = self.library_page.save()
         except (OSError, ValueError) as exc:
             self._error(f"Could not save the settings: {exc}")
             return
         self.settingsChanged.emit()
+        if library_note:
+            self._error(library_note)
+            return
         self.accept()
 
     def _error(self, message: str) -> None:
