@@ -161,15 +161,42 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Open the main window."""
-    from studio_app.app import run_gui
+    """Open the main window; first, one line instead of Qt's abort when the GUI cannot start."""
+    from studio_app.qt_platform import gui_import_problem, platform_problem
 
+    problem = platform_problem()
+    if problem:
+        return _fail(problem)
+    try:
+        from studio_app.app import run_gui
+    except ImportError as exc:  # Qt's own libraries need system ones (libGL, libEGL, ...)
+        return _fail(gui_import_problem(exc))
     return run_gui(args.data_dir)
+
+
+def cmd_desktop_entry(args: argparse.Namespace) -> int:
+    """``studio --install-desktop-entry`` / ``--uninstall-desktop-entry`` (Linux, current user)."""
+    from studio_app.desktop import install_desktop_entry, uninstall_desktop_entry
+
+    if args.uninstall_desktop_entry:
+        for path in uninstall_desktop_entry():
+            print(f"removed {path}")
+        return EXIT_OK
+    for path in install_desktop_entry():
+        print(path)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse tree of every subcommand."""
+    from studio_app import __version__
+
     parser = argparse.ArgumentParser(prog="studio", description="Streamer Studio")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add Streamer Studio to this user's application menu (Linux) and exit")
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="remove what --install-desktop-entry added and exit")
     parser.add_argument("--data-dir", help="data folder (default: $STUDIO_DATA_DIR or the platform's)")
     sub = parser.add_subparsers(dest="command")
 
@@ -224,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        func = cmd_desktop_entry
     if func is None:
         return cmd_gui(args)
     try:
