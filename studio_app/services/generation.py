@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
 
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
@@ -52,6 +53,24 @@ SNAPSHOT_CACHE_SIZE = 4
 THUMBNAIL_PX = 224
 """Longest side of the preview the worker makes for the results strips (2x their 112 px icons)."""
 THUMBNAIL_CACHE_SIZE = 200
+RESULT_CACHE_SIZE = 200
+"""Recent results and finished jobs kept in memory for the GUI (no database read per result)."""
+
+
+@dataclass(frozen=True)
+class GeneratedResult:
+    """A result as its worker delivered it, so the GUI shows it without SQL or a full decode.
+
+    Attributes:
+        asset: the stored Asset.
+        job: its job; ``parameters["candidates"]`` holds at least this result's own entry
+            (index, model, sizes in px, notes); once the batch ended, the final stored job.
+        thumbnail: the preview made on the worker (longest side THUMBNAIL_PX, RGBA8888).
+    """
+
+    asset: Asset
+    job: GenerationJob
+    thumbnail: QImage
 
 
 @dataclass
@@ -181,6 +200,10 @@ class GenerationService(QObject):
         self._db_write = threading.Lock()
         self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
         self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
+        # What the GUI shows of a result or an ended job, made on the worker (issue 14: the GUI
+        # thread does no SQL, decode or prompt building per result).
+        self._results: OrderedDict[str, GeneratedResult] = OrderedDict()
+        self._ended_jobs: OrderedDict[str, GenerationJob] = OrderedDict()
 
     # -- start-up -----------------------------------------------------------------
     def recover_interrupted(self) -> list[str]:
@@ -332,6 +355,7 @@ class GenerationService(QObject):
                                                         error_message=CANCELLED_MESSAGE)
             except (InvalidStateTransitionError, NotFoundError):
                 return True
+            self._keep_ended(job)
             self.jobStatusChanged.emit(job.id, job.status.value)
             self.jobFailed.emit(job.id, CANCELLED_MESSAGE)
         return True
@@ -362,6 +386,42 @@ class GenerationService(QObject):
             self.jobProgress.emit(batch.job.id, overall)
             if batch.progress:
                 batch.progress(overall)
+
+    def result(self, asset_id: str) -> GeneratedResult | None:
+        """The result ``asset_id`` as this service's worker delivered it (asset, job facts,
+        thumbnail), or None when it is not one of the last RESULT_CACHE_SIZE or was forgotten.
+        Filled before candidateFinished / jobCompleted are emitted. Thread-safe."""
+        with self._lock:
+            return self._results.get(asset_id)
+
+    def ended_job(self, job_id: str) -> GenerationJob | None:
+        """The stored final state of a job this service ended recently (before jobCompleted /
+        jobFailed are emitted), or None. Thread-safe."""
+        with self._lock:
+            return self._ended_jobs.get(job_id)
+
+    def thumbnail_image(self, asset_id: str) -> QImage | None:
+        """The worker's preview of a recent result as a QImage (longest side THUMBNAIL_PX), or None."""
+        found = self.result(asset_id)
+        return found.thumbnail if found is not None else None
+
+    def forget(self, asset_id: str) -> None:
+        """Drop what is kept in memory of ``asset_id`` (it was deleted)."""
+        with self._lock:
+            self._results.pop(asset_id, None)
+            self._thumbnails.pop(asset_id, None)
+
+    def _keep_result(self, result: GeneratedResult) -> None:
+        with self._lock:
+            self._results[result.asset.id] = result
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+
+    def _keep_ended(self, job: GenerationJob) -> None:
+        with self._lock:
+            self._ended_jobs[job.id] = job
+            while len(self._ended_jobs) > RESULT_CACHE_SIZE:
+                self._ended_jobs.popitem(last=False)
 
     def thumbnail_png(self, asset_id: str) -> bytes | None:
         """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated
@@ -407,16 +467,20 @@ class GenerationService(QObject):
             entry.ready.set()
         return entry.png
 
-    def _keep_thumbnail(self, asset_id: str, im: Image.Image) -> None:
+    def _keep_thumbnail(self, asset_id: str, im: Image.Image) -> QImage:
+        """Keep a small PNG of ``im`` and return the same preview as a QImage (RGBA8888)."""
         scale = THUMBNAIL_PX / max(im.size)
         size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
         thumb = im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if scale < 1 else im
         buf = io.BytesIO()
         thumb.save(buf, format="PNG", compress_level=1)
+        rgba = thumb.convert("RGBA")
+        image = QImage(rgba.tobytes(), rgba.width, rgba.height, rgba.width * 4, QImage.Format.Format_RGBA8888).copy()
         with self._lock:
             self._thumbnails[asset_id] = buf.getvalue()
             while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
                 self._thumbnails.popitem(last=False)
+        return image
 
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
@@ -490,7 +554,7 @@ class GenerationService(QObject):
             png = png_bytes(fitted)
             width, height = fitted.size
             asset_id = str(uuid.uuid4())
-            self._keep_thumbnail(asset_id, fitted)
+            thumbnail = self._keep_thumbnail(asset_id, fitted)
             self._progress(batch, index, 90)
             digest = self.store.blobs.put(png)
             asset = Asset(id=asset_id, job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
@@ -500,6 +564,10 @@ class GenerationService(QObject):
             token.raise_if_cancelled()
             with self._db_write:
                 self.store.assets.add(asset)
+            entry = {"index": index, "asset_id": asset.id, "error": None, "model": result.model,
+                     **batch.details[index]}  # this candidate's facts, as _finish_batch stores them
+            self._keep_result(GeneratedResult(asset, job.model_copy(
+                update={"parameters": {**job.parameters, "candidates": [entry]}}), thumbnail))
             return asset
         finally:
             for close in closers:
@@ -534,6 +602,11 @@ class GenerationService(QObject):
                     message = (f"{failed} of {count} candidates failed: {_one_line(errors[0])}" if errors
                                else f"Cancelled; {len(kept)} of {count} candidates kept.")
                 batch.final = self._set_status(self.store.jobs.get(job.id), status, progress=100, error=message)
+                self._keep_ended(batch.final)
+                for asset in kept:
+                    found = self.result(asset.id)
+                    if found is not None:
+                        self._keep_result(GeneratedResult(asset, batch.final, found.thumbnail))
                 for asset in kept:
                     self.jobCompleted.emit(job.id, asset.id)
             else:
@@ -560,6 +633,7 @@ class GenerationService(QObject):
             current = self._set_status(current, status, error=message)
         except InvalidStateTransitionError:
             return self.store.jobs.get(job.id)
+        self._keep_ended(current)
         self.jobFailed.emit(current.id, message)
         return current
 

@@ -187,6 +187,14 @@ class ResultsService:
         """
         return self._info(self.get(asset_id))
 
+    def info_for(self, asset: Asset, job: GenerationJob | None) -> ResultInfo:
+        """The facts of ``asset`` from its ``job`` as already read (no database access): for
+        results a worker delivered with their job (GenerationService.result)."""
+        return self._info(asset, job) if job is not None else ResultInfo(
+            asset=asset, prompt="", custom_prompt=None, provider=asset.provider, model=None,
+            requested_size=TARGET_SPECS[asset.asset_type].size, received_size=(asset.width, asset.height),
+            created_at=asset.created_at, candidate=1, candidates=1, upscale_factor=None, notes=())
+
     def _info(self, asset: Asset, job: GenerationJob | None = None) -> ResultInfo:
         if job is None:
             try:

@@ -46,7 +46,7 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationError, GenerationService
 from studio_app.services.media_library import MediaLibraryService, NotFoundError
 from studio_app.services.provider_setup import default_provider, provider_label
-from studio_app.services.results import ResultError, ResultsService
+from studio_app.services.results import ResultError, ResultInfo, ResultsService
 from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
@@ -273,6 +273,10 @@ class MainWindow(FirstHourMixin, QMainWindow):
         generation.jobCompleted.connect(self._on_completed)
         generation.jobFailed.connect(self._on_failed)
         generation.candidateFinished.connect(self.staging.candidate_finished)
+        # A new result's facts and preview come from the worker that made it (no SQL or decode here).
+        self.result_actions.find_facts = self._delivered_facts
+        self.staging.load_image = generation.thumbnail_image
+        self.results.load_image = self.generated.load_image = lambda a: generation.thumbnail_image(a.id)
         self.library_panel.assetsChanged.connect(self._library_changed)
         # The library changes behind this window too (studio import, a sync): refresh the pane.
         self.library_watcher = LibraryWatcher(store, self)
@@ -946,7 +950,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.generated.add_asset(asset, notes)
         if job_id == self._active_job:
             self._active_job = None
-            job = self.store.jobs.get(job_id)
+            job = self.generation.ended_job(job_id) or self.store.jobs.get(job_id)
             self.progress.setValue(100)
             count = int(job.parameters.get("count") or 1)
             kept = sum(1 for c in job.parameters.get("candidates", []) if c.get("asset_id"))
@@ -961,9 +965,14 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}"
                                      + (f". Note: {notes[0]}" if notes else ""), 12000 if notes else 6000)
 
+    def _delivered_facts(self, asset_id: str) -> ResultInfo | None:
+        found = self.generation.result(asset_id)
+        return self.results_service.info_for(found.asset, found.job) if found is not None else None
+
     def _on_failed(self, job_id: str, message: str) -> None:
+        ended = self.generation.ended_job(job_id)
         try:
-            cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
+            cancelled = (ended or self.store.jobs.get(job_id)).status == JobStatus.CANCELLED
         except NotFoundError:  # the job could not even be recorded
             cancelled = False
         if job_id == self._active_job:
@@ -1027,6 +1036,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
             return None
 
     def _result_deleted(self, asset_id: str) -> None:
+        self.generation.forget(asset_id)
         if self.generate_options.refine_asset_id == asset_id:
             self.generate_options.clear_refine()
         self.statusBar().showMessage("Result deleted", 4000)

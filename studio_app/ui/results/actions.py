@@ -92,6 +92,9 @@ class ResultActions(QObject):
         self.last_error: str | None = None
         self.viewers: list[QWidget] = []
         self._infos: dict[str, ResultInfo] = {}
+        # Facts a generation worker already delivered (asset id -> ResultInfo or None): asked
+        # before the database, so a new result costs the GUI thread no SQL.
+        self.find_facts: Callable[[str], ResultInfo | None] | None = None
 
     # -- reading ----------------------------------------------------------------------------
     def info(self, asset_id: str) -> ResultInfo | None:
@@ -101,10 +104,12 @@ class ResultActions(QObject):
         cached = self._infos.get(asset_id)
         if cached is not None:
             return cached
-        try:
-            info = self.results.info(asset_id)
-        except ResultError:
-            return None
+        info = self.find_facts(asset_id) if self.find_facts else None
+        if info is None:
+            try:
+                info = self.results.info(asset_id)
+            except ResultError:
+                return None
         self._infos[asset_id] = info
         while len(self._infos) > INFO_CACHE_SIZE:
             self._infos.pop(next(iter(self._infos)))

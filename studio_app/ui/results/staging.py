@@ -9,6 +9,8 @@ arrived is decided (or with "Keep all").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
@@ -86,10 +88,10 @@ class CandidateSlot(QFrame):
         layout.addWidget(self.preview)
         layout.addLayout(row)
 
-    def show_result(self, asset_id: str, png: bytes | None, tooltip: str) -> None:
-        """The candidate arrived."""
+    def show_result(self, asset_id: str, png: bytes | QImage | None, tooltip: str) -> None:
+        """The candidate arrived; ``png``: its preview, encoded or already a QImage."""
         self.asset_id = asset_id
-        image = QImage.fromData(png) if png else QImage()
+        image = png if isinstance(png, QImage) else QImage.fromData(png) if png else QImage()
         if image.isNull():
             self.preview.setText("(no preview)")
         else:
@@ -140,6 +142,8 @@ class CandidateStaging(QFrame):
     def __init__(self, actions: ResultActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actions = actions
+        # asset id -> the generation worker's preview QImage, or None to decode the PNG.
+        self.load_image: Callable[[str], QImage | None] | None = None
         self.job_id: str | None = None
         self.slots: list[CandidateSlot] = []
         self._ended = False
@@ -198,7 +202,9 @@ class CandidateStaging(QFrame):
             return
         slot = self.slots[index]
         if asset_id:
-            slot.show_result(asset_id, self.actions.preview_png(asset_id), self.actions.tooltip(asset_id))
+            image = self.load_image(asset_id) if self.load_image else None
+            slot.show_result(asset_id, image if image is not None and not image.isNull()
+                             else self.actions.preview_png(asset_id), self.actions.tooltip(asset_id))
         else:
             slot.show_failure(message)
 

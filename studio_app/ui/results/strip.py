@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
@@ -32,6 +32,8 @@ class ResultsStrip(QListWidget):
     def __init__(self, load_bytes) -> None:  # noqa: ANN001 - Callable[[Asset], bytes]
         super().__init__()
         self._load = load_bytes
+        # Asset -> a ready preview QImage (the generation worker's), or None to decode _load's bytes.
+        self.load_image: Callable[[Asset], QImage | None] | None = None
         self.actions: ResultActions | None = None
         self.last_menu: QMenu | None = None
         self.setViewMode(QListWidget.ViewMode.IconMode)
@@ -73,7 +75,9 @@ class ResultsStrip(QListWidget):
         its tooltip."""
         if self.item_for(asset.id) is not None:
             return
-        image = QImage.fromData(self._load(asset))
+        image = self.load_image(asset) if self.load_image else None
+        if image is None or image.isNull():
+            image = QImage.fromData(self._load(asset))
         pix = QPixmap.fromImage(over_checkerboard(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                                                Qt.TransformationMode.SmoothTransformation)))
         label = f"{asset.asset_type.value}\n{asset.width}x{asset.height}"
