@@ -605,6 +605,7 @@ class CoachService(QObject):
             job = self.generation.submit(gen)
         except GenerationError as exc:
             raise CoachError(_one_line(str(exc))) from exc
+        self.generation.wait_recorded(job.id)  # callers read the job row (prompt, session) at once
         self._jobs[job.id] = session.id
         self.generationStarted.emit(session.id, job.id)
         return job.id

@@ -13,7 +13,8 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -199,6 +200,9 @@ class GenerationService(QObject):
         # the GUI thread never sleeps behind a worker's progress update (issue 14: GUI stall).
         self._db_write = threading.Lock()
         self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
+        # Generate's prompt building and job row, off the GUI thread, in submit order.
+        self._intake = ThreadPoolExecutor(1, thread_name_prefix="generation-intake")
+        self._recorded: dict[str, Future] = {}
         self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
         # What the GUI shows of a result or an ended job, made on the worker (issue 14: the GUI
         # thread does no SQL, decode or prompt building per result).
@@ -284,17 +288,55 @@ class GenerationService(QObject):
         """Queue ``request`` on the thread pool (one runnable per candidate); returns the queued
         job at once.
 
+        Only the checks run on the calling (GUI) thread: the prompt (brand kit read, canvas
+        description, template) and the job row are made on the service's intake thread, which
+        then starts the candidates, so the GUI thread neither builds prompts nor waits for the
+        database (issue 14: GUI stall). jobStatusChanged(queued) is emitted once the row is
+        stored; the returned job carries the id, status and request fields but an empty prompt
+        (read the stored job for it). ``wait_recorded(job.id)`` waits for the row.
+
         Raises:
-            GenerationError: see ``create_job``.
+            GenerationError: see ``validate`` (nothing is recorded then).
         """
-        job = self.create_job(request)
+        self.validate(request)
+        job = GenerationJob(id=str(uuid.uuid4()), asset_type=request.asset_type, provider=request.provider,
+                            model=request.model, canvas_document_id=request.canvas.id if request.canvas else None,
+                            coach_session_id=request.coach_session_id,
+                            parameters={"custom_prompt": request.custom_prompt,
+                                        "media_asset_ids": request.media_asset_ids,
+                                        "canvas_mode": request.canvas_mode(), "count": request.count})
         batch = _Batch(job, request, CancelToken(), None)
         with self._lock:
             self._cancels[job.id] = batch.token
-        self.jobStatusChanged.emit(job.id, job.status.value)
-        for index in range(request.count):
-            self.pool.start(_CandidateRunnable(self, batch, index))
+            self._recorded[job.id] = self._intake.submit(self._record_and_start, batch)
         return job
+
+    def wait_recorded(self, job_id: str, timeout: float | None = 10.0) -> None:
+        """Wait until a job ``submit`` returned is stored (its candidates are then queued)."""
+        with self._lock:
+            future = self._recorded.get(job_id)
+        if future is not None:
+            futures_wait([future], timeout=timeout)
+
+    def _record_and_start(self, batch: _Batch) -> None:
+        """Intake thread: build the prompt, store the queued job, start its candidates."""
+        job_id = batch.job.id
+        try:
+            try:
+                batch.job = self.create_job(batch.request, job_id=job_id)
+            except Exception as exc:  # a bug or a full disk: the job must end visibly
+                log.exception("recording generation job %s failed", job_id)
+                with self._lock:
+                    self._cancels.pop(job_id, None)
+                    self._ended_early.discard(job_id)
+                self.jobFailed.emit(job_id, f"The job could not be recorded: {_one_line(str(exc))}")
+                return
+            self.jobStatusChanged.emit(job_id, batch.job.status.value)
+            for index in range(batch.request.count):
+                self.pool.start(_CandidateRunnable(self, batch, index))
+        finally:
+            with self._lock:
+                self._recorded.pop(job_id, None)
 
     def run(self, request: GenerateRequest, *, cancel: CancelToken | None = None,
             progress: Callable[[int], None] | None = None) -> tuple[GenerationJob, Asset | None]:
@@ -349,6 +391,7 @@ class GenerationService(QObject):
             if early:
                 self._ended_early.add(job_id)
         if early:
+            self.wait_recorded(job_id)  # the intake thread may still be storing the queued row
             try:
                 with self._db_write:
                     job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED,
