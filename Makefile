@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 K ?=
 
-.PHONY: run test lint bench screenshots clean
+DIST_VENV := build/dist-venv
+BUNDLE := dist/studio/studio
+
+.PHONY: run test lint bench screenshots clean dist dist-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +35,26 @@ test: $(DEPS_STAMP)
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(DEPS_STAMP)
+# The wheel, the sdist and the PyInstaller one-folder bundle (dist/studio/), built from the
+# installed wheel in a venv of its own (packaging/README.md).
+dist: $(DEPS_STAMP)
+	bash packaging/install-system-deps.sh dist
+	rm -rf dist build/pyinstaller
+	$(BIN)/python -m build -o dist .
+	$(PYTHON) -m venv --clear $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install -q "$$(ls dist/*.whl)[dist]"
+	cd packaging && ../$(DIST_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+		--distpath ../dist --workpath ../build/pyinstaller studio.spec
+	@echo "built: $$(ls dist/*.whl dist/*.tar.gz) $(BUNDLE)"
+
+$(BUNDLE):
+	$(MAKE) dist
+
+# The bundle's smoke test (slow: builds everything first); CI runs it after `make test`.
+dist-test: dist
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="-ra" tests/bundle
+
+bench: $(DEPS_STAMP) $(BUNDLE)
 	bash packaging/install-system-deps.sh bench
 	rm -f bench-results.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -o addopts="" -p no:cacheprovider -q -s $(if $(K),-k "$(K)")

@@ -86,12 +86,17 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """``studio generate CANVAS.json [--asset-type T] [--prompt TEXT] [--provider P] [--model M] [--media ID]...
+    [--count N]
     -o OUT.png``.
 
     The same path as the GUI's Generate: GenerationService with the providers, keys
     (keyring or GEMINI_API_KEY / OPENAI_API_KEY) and settings of the data dir; the provider
     defaults to the one chosen in Settings. Ctrl+C cancels the job (stored as ``cancelled``,
     no output written) and exits 130.
+
+    ``--count N`` (1-4) makes N candidates as one batch job, written to ``OUT-1.png`` ...
+    (numbered by candidate). A ``partial`` batch writes the candidates that succeeded, warns on
+    stderr and exits 0; a batch where none succeeded fails (exit 1).
     """
     from studio_app.domain.jobs import JobStatus
     from studio_app.providers.base import CancelToken
@@ -109,9 +114,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     token = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
     try:
-        job, asset = service.run(
+        job, assets = service.run_batch(
             GenerateRequest(asset_type=asset_type, canvas=doc, custom_prompt=args.prompt,
-                            provider=provider, model=args.model, media_asset_ids=list(args.media or [])),
+                            provider=provider, model=args.model, media_asset_ids=list(args.media or []),
+                            count=args.count),
             cancel=token,
         )
     finally:
@@ -119,35 +125,78 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if job.status == JobStatus.CANCELLED:
         print("studio: cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if asset is None:
+    if not assets:
         return _fail(job.error_message or "generation failed")
-    data = store.blobs.get(asset.content_hash)
-    atomic_write_bytes(Path(args.output), data)
-    result = {"job_id": job.id, "asset_id": asset.id, "status": job.status.value,
-              "asset_type": asset.asset_type.value, "width": asset.width, "height": asset.height,
-              "provider": asset.provider, "is_preview": asset.is_preview, "output": str(args.output),
-              "file_size": asset.file_size, "model": job.model, "requested_size": job.requested_size,
-              "received_size": job.received_size, "upscale_factor": job.upscale_factor, "notes": job.result_notes}
+    out = Path(args.output)
+    by_asset = {c.get("asset_id"): c for c in job.parameters.get("candidates", [])}
+    results = []
+    for asset in assets:
+        cand = by_asset.get(asset.id, {})
+        index = int(cand.get("index", 0))
+        path = out if args.count == 1 else out.with_name(f"{out.stem}-{index + 1}{out.suffix}")
+        atomic_write_bytes(path, store.blobs.get(asset.content_hash))
+        results.append({"job_id": job.id, "asset_id": asset.id, "status": job.status.value,
+                        "asset_type": asset.asset_type.value, "width": asset.width, "height": asset.height,
+                        "provider": asset.provider, "is_preview": asset.is_preview, "output": str(path),
+                        "file_size": asset.file_size, "model": job.model or cand.get("model"),
+                        "requested_size": cand.get("requested_size", job.requested_size),
+                        "received_size": cand.get("received_size", job.received_size),
+                        "upscale_factor": cand.get("upscale_factor", job.upscale_factor),
+                        "notes": cand.get("notes", job.result_notes)})
+    if job.status == JobStatus.PARTIAL:
+        print(f"studio: warning: {' '.join((job.error_message or '').split())}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result))
+        if args.count == 1:
+            print(json.dumps(results[0]))
+        else:
+            print(json.dumps({"job_id": job.id, "status": job.status.value, "error_message": job.error_message,
+                              "candidates": job.parameters.get("candidates", []), "results": results}))
     else:
-        label = " (offline preview, no AI)" if asset.is_preview else ""
-        print(f"{args.output}: {asset.width}x{asset.height} {asset.asset_type.value}{label}")
-        for note in job.result_notes:
-            print(f"note: {note}", file=sys.stderr)
+        for r in results:
+            label = " (offline preview, no AI)" if r["is_preview"] else ""
+            print(f"{r['output']}: {r['width']}x{r['height']} {r['asset_type']}{label}")
+            for note in r["notes"] or []:
+                print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Open the main window."""
-    from studio_app.app import run_gui
+    """Open the main window; first, one line instead of Qt's abort when the GUI cannot start."""
+    from studio_app.qt_platform import gui_import_problem, platform_problem
 
+    problem = platform_problem()
+    if problem:
+        return _fail(problem)
+    try:
+        from studio_app.app import run_gui
+    except ImportError as exc:  # Qt's own libraries need system ones (libGL, libEGL, ...)
+        return _fail(gui_import_problem(exc))
     return run_gui(args.data_dir)
+
+
+def cmd_desktop_entry(args: argparse.Namespace) -> int:
+    """``studio --install-desktop-entry`` / ``--uninstall-desktop-entry`` (Linux, current user)."""
+    from studio_app.desktop import install_desktop_entry, uninstall_desktop_entry
+
+    if args.uninstall_desktop_entry:
+        for path in uninstall_desktop_entry():
+            print(f"removed {path}")
+        return EXIT_OK
+    for path in install_desktop_entry():
+        print(path)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse tree of every subcommand."""
+    from studio_app import __version__
+
     parser = argparse.ArgumentParser(prog="studio", description="Streamer Studio")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add Streamer Studio to this user's application menu (Linux) and exit")
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="remove what --install-desktop-entry added and exit")
     parser.add_argument("--data-dir", help="data folder (default: $STUDIO_DATA_DIR or the platform's)")
     sub = parser.add_subparsers(dest="command")
 
@@ -170,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt")
     p.add_argument("--provider", help="offline, gemini or openai (default: the one chosen in Settings)")
     p.add_argument("--model", help="the provider's model id (default: the one chosen in Settings)")
+    p.add_argument("--count", type=int, default=1, metavar="N",
+                   help="variations: candidates of the same request, 1-4, as one batch job (default 1); "
+                        "with N > 1 the files are OUT-1.png ... OUT-N.png")
     p.add_argument("--media", action="append", metavar="ID",
                    help="a media library asset to send as a reference image (repeatable; logos go first)")
     p.add_argument("-o", "--output", required=True)
@@ -181,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     from studio_app.services.media_library_cli import add_library_commands
     from studio_app.services.models_cli import add_models_command
     from studio_app.services.results_cli import add_results_commands
+    from studio_app.services.results_list_cli import add_result_list_commands
     from studio_app.services.sync_cli import add_sync_commands
 
     add_jobs_commands(sub)
@@ -189,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_library_commands(sub)
     add_sync_commands(sub)
     add_models_command(sub)
+    add_result_list_commands(sub)
     return parser
 
 
@@ -197,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        func = cmd_desktop_entry
     if func is None:
         return cmd_gui(args)
     try:

@@ -124,3 +124,26 @@ class GenerationJob(BaseModel):
             if target == JobStatus.COMPLETED:
                 update["progress"] = 100
         return self.model_copy(update=update)
+
+
+MAX_BATCH_CANDIDATES = 4
+"""Variations: one batch job makes 1 to 4 candidates of the same request."""
+
+
+def batch_status(succeeded: int, total: int, *, cancelled: bool = False) -> JobStatus:
+    """The terminal status of a batch job of ``total`` candidates, ``succeeded`` of which gave
+    an asset (the seed's state machine: ``processing -> partial`` is for batch jobs).
+
+    ``completed`` when all succeeded, ``partial`` when some did, ``failed`` when none did
+    (``cancelled`` instead when the streamer cancelled and none were kept).
+
+    Raises:
+        ValueError: ``total`` < 1 or ``succeeded`` outside 0..total.
+    """
+    if total < 1 or not 0 <= succeeded <= total:
+        raise ValueError(f"invalid batch outcome {succeeded} of {total}")
+    if succeeded == total:
+        return JobStatus.COMPLETED
+    if succeeded:
+        return JobStatus.PARTIAL
+    return JobStatus.CANCELLED if cancelled else JobStatus.FAILED

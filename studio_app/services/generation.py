@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -22,7 +23,13 @@ from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.jobs import GenerationJob, InvalidStateTransitionError, JobStatus
+from studio_app.domain.jobs import (
+    MAX_BATCH_CANDIDATES,
+    GenerationJob,
+    InvalidStateTransitionError,
+    JobStatus,
+    batch_status,
+)
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
 from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
@@ -65,6 +72,8 @@ class GenerateRequest:
         input_image: extra input image bytes (e.g. "Refine this" of an earlier result).
         use_canvas_snapshot: the GUI's canvas-mode switch; False keeps the canvas out of the
             request (no snapshot, no description) even when it has content.
+        count: variations: how many candidates of this same request one batch job makes
+            (1 to MAX_BATCH_CANDIDATES); they run side by side on the pool.
     """
 
     asset_type: AssetType
@@ -78,6 +87,7 @@ class GenerateRequest:
     prompt_override: str | None = None
     input_image: bytes | None = None
     use_canvas_snapshot: bool = True
+    count: int = 1
 
     def canvas_mode(self) -> bool:
         """The seed's canvas mode: the 2x snapshot and its description go with the prompt.
@@ -128,10 +138,20 @@ class _JobSignals(QObject):
 class GenerationService(QObject):
     """Creates, runs, cancels and records generation jobs.
 
+    A job makes ``request.count`` candidates (variations, 1-4) of one request: a batch job
+    with one progress (the mean of its candidates'). It ends ``completed`` when every
+    candidate gave an asset, ``partial`` when some did (error_message says how many failed
+    and the first reason), ``failed`` when none did; each candidate's outcome is stored in
+    ``parameters["candidates"]`` as ``{"index", "asset_id", "error", "model", "requested_size",
+    "received_size", "upscale_factor", "notes"}`` (``model``: the model the provider's answer
+    named; the sizes in px as ``[w, h]``; the job's own size fields hold the last candidate's).
+
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
         jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
-        jobCompleted(job_id, asset_id), jobFailed(job_id, message). jobFailed is emitted once
-        for every job that ends without an asset, failed or cancelled (message "Cancelled.";
+        candidateFinished(job_id, index, asset_id or "", one-line error or "") as each
+        candidate ends; then, once the job's final status is stored, jobCompleted(job_id,
+        asset_id) for every asset kept (completed or partial), or jobFailed(job_id, message)
+        once for a job that ends without an asset, failed or cancelled (message "Cancelled.";
         the stored status tells them apart).
     """
 
@@ -139,6 +159,7 @@ class GenerationService(QObject):
     jobProgress = Signal(str, int)
     jobCompleted = Signal(str, str)
     jobFailed = Signal(str, str)
+    candidateFinished = Signal(str, int, str, str)
 
     def __init__(self, store: StudioStore, *, providers: ProviderRegistry | None = None,
                  prompt_engine: PromptEngine | None = None, pool: QThreadPool | None = None,
@@ -197,6 +218,8 @@ class GenerationService(QObject):
         """
         if request.provider not in self.providers.names():
             self.providers.create(request.provider)  # raises the readable error
+        if not 1 <= request.count <= MAX_BATCH_CANDIDATES:
+            raise GenerationError(f"A batch makes 1 to {MAX_BATCH_CANDIDATES} candidates, not {request.count}.")
         limit = reference_limit(self.store)
         if len(dict.fromkeys(request.media_asset_ids)) > limit:
             raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings, Library).")
@@ -213,36 +236,60 @@ class GenerationService(QObject):
                 "custom_prompt": request.custom_prompt,
                 "media_asset_ids": request.media_asset_ids,
                 "canvas_mode": request.canvas_mode(),
+                "count": request.count,
             },
         )
         self.store.jobs.add(job)
         return job
 
     def submit(self, request: GenerateRequest) -> GenerationJob:
-        """Queue ``request`` on the thread pool; returns the queued job at once."""
+        """Queue ``request`` on the thread pool (one runnable per candidate); returns the queued
+        job at once.
+
+        Raises:
+            GenerationError: see ``create_job``.
+        """
         job = self.create_job(request)
-        token = CancelToken()
+        batch = _Batch(job, request, CancelToken(), None)
         with self._lock:
-            self._cancels[job.id] = token
+            self._cancels[job.id] = batch.token
         self.jobStatusChanged.emit(job.id, job.status.value)
-        self.pool.start(_JobRunnable(self, job, request, token))
+        for index in range(request.count):
+            self.pool.start(_CandidateRunnable(self, batch, index))
         return job
 
-    def run(self, request: GenerationJob | GenerateRequest, *, cancel: CancelToken | None = None,
+    def run(self, request: GenerateRequest, *, cancel: CancelToken | None = None,
             progress: Callable[[int], None] | None = None) -> tuple[GenerationJob, Asset | None]:
-        """Create (if given a request) and run a job on the calling thread (CLI, tests).
+        """Create and run a job, waiting for it (CLI, tests).
 
-        Returns the final job and its asset (None unless completed).
+        Returns the final job and its first asset (None when none was kept).
         """
-        if isinstance(request, GenerateRequest):
-            job = self.create_job(request)
-            req = request
-        else:
-            raise TypeError("run() takes a GenerateRequest")
-        token = cancel or CancelToken()
+        job, assets = self.run_batch(request, cancel=cancel, progress=progress)
+        return job, (assets[0] if assets else None)
+
+    def run_batch(self, request: GenerateRequest, *, cancel: CancelToken | None = None,
+                  progress: Callable[[int], None] | None = None) -> tuple[GenerationJob, list[Asset]]:
+        """Create and run a batch job of ``request.count`` candidates, waiting for it: one
+        candidate runs on the calling thread, several run side by side on their own threads.
+
+        Returns the final job and the assets kept, in candidate order.
+
+        Raises:
+            GenerationError: see ``create_job`` (nothing is recorded then).
+        """
+        if not isinstance(request, GenerateRequest):
+            raise TypeError("run_batch() takes a GenerateRequest")
+        job = self.create_job(request)
+        batch = _Batch(job, request, cancel or CancelToken(), progress)
         with self._lock:
-            self._cancels[job.id] = token
-        return self._execute(job, req, token, progress)
+            self._cancels[job.id] = batch.token
+        if request.count == 1:
+            self._run_candidate(batch, 0)
+        else:
+            with ThreadPoolExecutor(request.count, thread_name_prefix="candidate") as ex:
+                list(ex.map(lambda i: self._run_candidate(batch, i), range(request.count)))
+        batch.done.wait()
+        return batch.final or self.store.jobs.get(job.id), [a for a, _ in batch.outcomes if a is not None]
 
     def cancel(self, job_id: str) -> bool:
         """Ask a queued or running job to stop; safe from any thread.
@@ -284,11 +331,18 @@ class GenerationService(QObject):
         self.jobStatusChanged.emit(job.id, job.status.value)
         return job
 
-    def _progress(self, job_id: str, percent: int, extra: Callable[[int], None] | None) -> None:
-        self.store.jobs.set_progress(job_id, percent)
-        self.jobProgress.emit(job_id, percent)
-        if extra:
-            extra(percent)
+    def _progress(self, batch: _Batch, index: int, percent: int) -> None:
+        """Record candidate ``index`` at ``percent``; the job shows the candidates' mean."""
+        with batch.lock:  # held while reporting, so the figures reported only ever grow
+            batch.percent[index] = max(batch.percent[index], percent)
+            overall = sum(batch.percent) // len(batch.percent)
+            if overall <= batch.reported:
+                return
+            batch.reported = overall
+            self.store.jobs.set_progress(batch.job.id, overall)
+            self.jobProgress.emit(batch.job.id, overall)
+            if batch.progress:
+                batch.progress(overall)
 
     def thumbnail_png(self, asset_id: str) -> bytes | None:
         """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated
@@ -354,28 +408,51 @@ class GenerationService(QObject):
             images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
-    def _execute(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
-                 progress: Callable[[int], None] | None) -> tuple[GenerationJob, Asset | None]:
-        closers: list[Callable[[], None]] = []
+    def _run_candidate(self, batch: _Batch, index: int) -> None:
+        """Make candidate ``index`` of ``batch``; the last candidate to end ends the job."""
+        job, token = batch.job, batch.token
         with self._lock:
-            if job.id in self._ended_early:  # cancelled while it waited: already recorded
-                self._ended_early.discard(job.id)
-                self._cancels.pop(job.id, None)
-                return self.store.jobs.get(job.id), None
-            self._started.add(job.id)
+            skip = job.id in self._ended_early  # cancelled while it waited: already recorded
+            if not skip:
+                self._started.add(job.id)
+        if skip:
+            self._candidate_done(batch, index, None, CANCELLED_MESSAGE)
+            return
+        asset: Asset | None = None
+        error: str | None = None
         try:
             token.raise_if_cancelled()
-            job = self._set_status(job, JobStatus.PROCESSING, progress=5)
+            with batch.lock:
+                first, batch.started = not batch.started, True
+            if first:
+                batch.job = self._set_status(job, JobStatus.PROCESSING, progress=5)
+            asset = self._make_candidate(batch, index)
+        except GenerationCancelledError:
+            error = CANCELLED_MESSAGE
+        except GenerationError as exc:
+            error = str(exc) or "generation failed"
+        except Exception as exc:  # a bug or an OS error must still end the job visibly
+            log.exception("generation job %s candidate %d crashed", job.id, index)
+            error = f"Unexpected error: {exc}"
+        self._candidate_done(batch, index, asset, error)
+
+    def _make_candidate(self, batch: _Batch, index: int) -> Asset:
+        """One provider call, fitted to the exact target size and stored as an Asset."""
+        job, request, token = batch.job, batch.request, batch.token
+        closers: list[Callable[[], None]] = []
+        try:
+            self._progress(batch, index, 5)
             provider = self.providers.create(job.provider)
             closers.append(provider.close)
             inputs = self._input_images(request)
-            self._progress(job.id, 20, progress)
+            self._progress(batch, index, 20)
             result = provider.generate(
                 ImageRequest(prompt=job.prompt, asset_type=job.asset_type, input_images=inputs, model=job.model),
                 cancel=token,
-                progress=lambda p: self._progress(job.id, 20 + int(p * 0.6), progress),
+                progress=lambda p: self._progress(batch, index, 20 + int(p * 0.6)),
             )
             token.raise_if_cancelled()
+            batch.models[index] = result.model
             spec = TARGET_SPECS[job.asset_type]
             ready = prepare_result(result, job.asset_type, is_preview=result.is_preview or provider.is_preview)
             log.info("job %s: requested %s, received %s, upscale x%.2f", job.id, ready.requested_size,
@@ -383,6 +460,10 @@ class GenerationService(QObject):
             job = self.store.jobs.record_result(
                 job.id, model=job.model or getattr(provider, "model", None), requested_size=ready.requested_size,
                 received_size=ready.received_size, upscale_factor=ready.upscale_factor, result_notes=ready.notes)
+            batch.details[index] = {  # the job record keeps the last candidate's; each candidate keeps its own
+                "requested_size": list(ready.requested_size) if ready.requested_size else None,
+                "received_size": list(ready.received_size), "upscale_factor": ready.upscale_factor,
+                "notes": list(ready.notes)}
             try:
                 fitted = fit_image(ready.data, spec.width, spec.height, keep_alpha=spec.wants_alpha)
             except ImageDecodeError as exc:
@@ -391,7 +472,7 @@ class GenerationService(QObject):
             width, height = fitted.size
             asset_id = str(uuid.uuid4())
             self._keep_thumbnail(asset_id, fitted)
-            self._progress(job.id, 90, progress)
+            self._progress(batch, index, 90)
             digest = self.store.blobs.put(png)
             asset = Asset(id=asset_id, job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
                           content_hash=digest, width=width, height=height, file_size=len(png),
@@ -399,24 +480,56 @@ class GenerationService(QObject):
                           coach_session_id=job.coach_session_id)
             token.raise_if_cancelled()
             self.store.assets.add(asset)
-            mark_used(self.store, request.media_asset_ids)
-            job = self._set_status(job, JobStatus.COMPLETED, progress=100)
-            self.jobCompleted.emit(job.id, asset.id)
-            return job, asset
-        except GenerationCancelledError:
-            job = self._finish_failed(job, JobStatus.CANCELLED, CANCELLED_MESSAGE)
-            return job, None
-        except GenerationError as exc:
-            return self._finish_failed(job, JobStatus.FAILED, str(exc)), None
-        except Exception as exc:  # a bug or an OS error must still end the job visibly
-            log.exception("generation job %s crashed", job.id)
-            return self._finish_failed(job, JobStatus.FAILED, f"Unexpected error: {exc}"), None
+            return asset
         finally:
             for close in closers:
                 close()
+
+    def _candidate_done(self, batch: _Batch, index: int, asset: Asset | None, error: str | None) -> None:
+        with batch.lock:
+            batch.outcomes[index] = (asset, error)
+            left = sum(1 for o in batch.outcomes if o is None)
+        self.candidateFinished.emit(batch.job.id, index, asset.id if asset else "", "" if asset else (error or ""))
+        if left:
+            self._progress(batch, index, 100)
+        if left == 0:
+            self._finish_batch(batch)
+
+    def _finish_batch(self, batch: _Batch) -> None:
+        job, count = batch.job, len(batch.outcomes)
+        try:
+            kept = [a for a, _ in batch.outcomes if a is not None]
+            errors = [e for a, e in batch.outcomes if a is None and e and e != CANCELLED_MESSAGE]
+            cancelled = batch.token.cancelled
+            self.store.jobs.merge_parameters(job.id, {"candidates": [
+                {"index": i, "asset_id": a.id if a else None, "error": None if a else e, "model": batch.models[i],
+                 **batch.details[i]}
+                for i, (a, e) in enumerate(batch.outcomes)]})
+            status = batch_status(len(kept), count, cancelled=cancelled and not errors)
+            if kept:
+                mark_used(self.store, batch.request.media_asset_ids)  # once per job, not per candidate
+                message = None
+                if status == JobStatus.PARTIAL:
+                    failed = count - len(kept)
+                    message = (f"{failed} of {count} candidates failed: {_one_line(errors[0])}" if errors
+                               else f"Cancelled; {len(kept)} of {count} candidates kept.")
+                batch.final = self._set_status(self.store.jobs.get(job.id), status, progress=100, error=message)
+                for asset in kept:
+                    self.jobCompleted.emit(job.id, asset.id)
+            else:
+                message = errors[0] if errors else CANCELLED_MESSAGE
+                if count > 1 and errors:
+                    message = f"All {count} candidates failed: {_one_line(errors[0])}"
+                batch.final = self._finish_failed(job, status, message)
+        except Exception:  # the job must never stay "processing" behind a bug
+            log.exception("finishing generation job %s failed", job.id)
+            batch.final = self._finish_failed(job, JobStatus.FAILED, "Unexpected error while finishing the job")
+        finally:
             with self._lock:
                 self._cancels.pop(job.id, None)
                 self._started.discard(job.id)
+                self._ended_early.discard(job.id)
+            batch.done.set()
 
     def _finish_failed(self, job: GenerationJob, status: JobStatus, message: str) -> GenerationJob:
         """Move the job to ``status`` and emit jobFailed, unless it already ended."""
@@ -431,6 +544,10 @@ class GenerationService(QObject):
         return current
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 @dataclass
 class _Snapshot:
     """A snapshot being rendered or rendered (``png`` None until ``ready`` is set)."""
@@ -439,12 +556,28 @@ class _Snapshot:
     png: bytes | None = None
 
 
-class _JobRunnable(QRunnable):
-    def __init__(self, service: GenerationService, job: GenerationJob, request: GenerateRequest,
-                 token: CancelToken) -> None:
+class _Batch:
+    """One batch job while it runs: its candidates' progress and outcomes (under ``lock``)."""
+
+    def __init__(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
+                 progress: Callable[[int], None] | None) -> None:
+        self.lock = threading.Lock()
+        self.job, self.request, self.token, self.progress = job, request, token, progress
+        self.started = False
+        self.percent = [0] * request.count
+        self.reported = 0
+        self.outcomes: list[tuple[Asset | None, str | None] | None] = [None] * request.count
+        self.models: list[str | None] = [None] * request.count  # the model each answer names
+        self.details: list[dict] = [{} for _ in range(request.count)]  # sizes and notes of each answer
+        self.final: GenerationJob | None = None
+        self.done = threading.Event()
+
+
+class _CandidateRunnable(QRunnable):
+    def __init__(self, service: GenerationService, batch: _Batch, index: int) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._service, self._job, self._request, self._token = service, job, request, token
+        self._service, self._batch, self._index = service, batch, index
 
     def run(self) -> None:
-        self._service._execute(self._job, self._request, self._token, None)
+        self._service._run_candidate(self._batch, self._index)

@@ -366,6 +366,23 @@ class JobRepository:
                 ids.append(row.id)
         return ids
 
+    def merge_parameters(self, job_id: str, changes: dict[str, Any]) -> GenerationJob:
+        """Merge ``changes`` into the job's ``parameters`` JSON (e.g. a batch's per-candidate
+        outcomes) without touching its status; one transaction, so concurrent candidates of a
+        batch never lose each other's keys.
+
+        Raises:
+            NotFoundError: no such job.
+        """
+        with self.db.session() as s:
+            row = s.get(GenerationJobRow, job_id)
+            if row is None:
+                raise NotFoundError(f"job {job_id} not found")
+            row.parameters = {**(row.parameters or {}), **changes}
+            row.updated_at = _now()
+            s.flush()
+            return _job_from_row(row)
+
 
 def _asset_from_row(row: AssetRow) -> Asset:
     a = Asset.model_validate(row, from_attributes=True)
@@ -402,6 +419,34 @@ class AssetRepository:
             q = q.where(AssetRow.coach_session_id == coach_session_id)
         with self.db.session() as s:
             return [_asset_from_row(r) for r in s.scalars(q.limit(limit))]
+
+    def soft_delete(self, asset_id: str) -> Asset:
+        """Tombstone one generated asset (``deleted_at`` set, so sync publishes the delete).
+
+        Returns the asset as it was. Raises NotFoundError when missing or already deleted.
+        """
+        now = _now()
+        with self.db.session() as s:
+            row = s.get(AssetRow, asset_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError(f"asset {asset_id} not found")
+            before = _asset_from_row(row)
+            row.deleted_at = now
+            row.updated_at = now
+            return before
+
+    def blob_in_use(self, digest: str) -> bool:
+        """True when a live generated asset, or any media asset row (tombstoned media keep
+        their blobs for undo and sync), still references blob ``digest``."""
+        ref = f"blob:{digest}"
+        with self.db.session() as s:
+            live_asset = s.scalar(select(exists().where(AssetRow.content_hash == digest,
+                                                        AssetRow.deleted_at.is_(None))))
+            media = s.scalar(select(exists().where(or_(
+                MediaAssetRow.content_hash == digest, MediaAssetRow.url == ref, MediaAssetRow.storage_path == ref,
+                MediaAssetRow.thumbnail_url == ref, MediaAssetRow.processed_url == ref,
+                MediaAssetRow.processed_storage_path == ref))))
+            return bool(live_asset or media)
 
 
 class BrandKitRepository:

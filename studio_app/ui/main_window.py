@@ -42,9 +42,10 @@ from studio_app.services.canvas_files import (
 )
 from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
-from studio_app.services.generation import GenerateRequest, GenerationService
+from studio_app.services.generation import GenerateRequest, GenerationError, GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import default_provider, provider_label
+from studio_app.services.results import ResultError, ResultsService
 from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
@@ -57,6 +58,9 @@ from .file_dialogs import FileDialogs
 from .first_hour import FirstHourMixin
 from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
+from .results.actions import ResultActions
+from .results.generate_options import GenerateOptions
+from .results.staging import CandidateStaging
 from .results.strip import ResultsStrip
 from .settings.dialog import SettingsDialog
 from .sync.settings_panel import SyncSettingsPanel
@@ -168,6 +172,16 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.progress.setTextVisible(True)
         self.progress.setMinimumWidth(120)
         self.results = ResultsStrip(self._asset_bytes)
+        self.results_service = ResultsService(store, library)
+        self.result_actions = ResultActions(self.results_service, self, load_preview=generation.thumbnail_png)
+        for strip in (self.results, self.generated):
+            strip.set_actions(self.result_actions)
+        self.coach_panel.set_result_actions(self.result_actions)
+        self.generate_options = GenerateOptions(self.results_service.settings().variations)
+        self.generate_options.countChanged.connect(self._variations_changed)
+        self.staging = CandidateStaging(self.result_actions)
+        self.staging.closed.connect(self.results.show)
+        self._connect_result_actions()
 
         bottom = QHBoxLayout()
         bottom.setContentsMargins(6, 4, 6, 0)
@@ -186,8 +200,11 @@ class MainWindow(FirstHourMixin, QMainWindow):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(self.workspace, 1)
+        self.generate_options.layout().setContentsMargins(6, 0, 6, 0)
+        cl.addWidget(self.generate_options)
         cl.addLayout(bottom)
         cl.addLayout(progress_row)
+        cl.addWidget(self.staging)
         cl.addWidget(self.results)
         self.setCentralWidget(centre)
 
@@ -242,6 +259,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
         generation.jobProgress.connect(self._on_progress)
         generation.jobCompleted.connect(self._on_completed)
         generation.jobFailed.connect(self._on_failed)
+        generation.candidateFinished.connect(self.staging.candidate_finished)
         self.library_panel.assetsChanged.connect(self._library_changed)
         self._active_job: str | None = None
         for asset in reversed(store.assets.list(limit=60)):
@@ -749,16 +767,28 @@ class MainWindow(FirstHourMixin, QMainWindow):
     def generate(self) -> str:
         """Queue a generation of the current canvas; returns the job id."""
         doc = self.editor.document
-        prompt = self.coach_panel.prompt() or None
+        custom, full = self.generate_options.prompt()
+        prompt = full or (None if custom else self.coach_panel.prompt() or None)
+        count = self.generate_options.count()
+        refine = self._refine_input()
         request = GenerateRequest(asset_type=doc.asset_type, canvas=doc.for_snapshot(), prompt_override=prompt,
-                                  provider=self.provider_name, use_canvas_snapshot=self.use_canvas_snapshot(),
+                                  custom_prompt=custom, provider=self.provider_name,
+                                  use_canvas_snapshot=self.use_canvas_snapshot(), count=count, input_image=refine,
                                   media_asset_ids=self.generation.references_for(
                                       doc, self.library_panel.selected_ids()))
-        job = self.generation.submit(request)
+        try:
+            job = self.generation.submit(request)
+        except GenerationError as exc:
+            self._show_error("Could not generate", str(exc))
+            return ""
         self._active_job = job.id
         self.progress.setValue(0)
-        self.progress.setFormat("Generating… %p%")
+        self.progress.setFormat("Generating… %p%" if count == 1 else f"Generating {count} candidates… %p%")
         self._set_running(True)
+        self.progress.setToolTip("")
+        if count > 1:
+            self.staging.begin(job.id, count)
+            self.results.hide()  # the candidates show in the staging area instead
         return job.id
 
     def _set_running(self, running: bool) -> None:
@@ -806,15 +836,26 @@ class MainWindow(FirstHourMixin, QMainWindow):
             self.progress.setValue(percent)
 
     def _on_completed(self, job_id: str, asset_id: str) -> None:
-        asset = self.store.assets.get(asset_id)
-        notes = self.store.jobs.get(job_id).result_notes  # upscaled / background kept (issue 10)
+        info = self.result_actions.info(asset_id)
+        if info is None:  # discarded from the staging area before this arrived
+            return
+        asset, notes = info.asset, list(info.notes)  # upscaled / background kept (issue 10), per candidate
         self.results.add_asset(asset, notes)
         self.generated.add_asset(asset, notes)
         if job_id == self._active_job:
             self._active_job = None
+            job = self.store.jobs.get(job_id)
             self.progress.setValue(100)
-            self.progress.setFormat("Done" + (" (offline preview)" if asset.is_preview else ""))
+            count = int(job.parameters.get("count") or 1)
+            kept = sum(1 for c in job.parameters.get("candidates", []) if c.get("asset_id"))
+            done = "Done" if job.status == JobStatus.COMPLETED else f"{kept} of {count} kept"
+            self.progress.setFormat(done + (" (offline preview)" if asset.is_preview else ""))
+            self.progress.setToolTip(job.error_message or "")
             self._set_running(False)
+            self.staging.job_ended(job_id, f"{done}. {job.error_message}" if job.error_message else done)
+            if job.status == JobStatus.PARTIAL:
+                self.statusBar().showMessage(job.error_message or "Some candidates failed", 10000)
+                return
         self.statusBar().showMessage(f"Generated {asset.asset_type.value} {asset.width}x{asset.height}"
                                      + (f". Note: {notes[0]}" if notes else ""), 12000 if notes else 6000)
 
@@ -825,10 +866,71 @@ class MainWindow(FirstHourMixin, QMainWindow):
             self.progress.setValue(0)
             self.progress.setFormat("Cancelled" if cancelled else "Failed")
             self._set_running(False)
+            self.staging.job_ended(job_id, "Cancelled" if cancelled else f"Failed: {message}")
         if cancelled:
             self.statusBar().showMessage("Generation cancelled; nothing was saved.", 6000)
         else:
             self._show_error("Generation failed", message)
+
+    # -- results ---------------------------------------------------------------------------------
+    def _connect_result_actions(self) -> None:
+        acts = self.result_actions
+        acts.placeRequested.connect(self.place_result)
+        acts.showRequested.connect(self.show_generated_asset)
+        acts.reusePromptRequested.connect(self._reuse_prompt)
+        acts.refineRequested.connect(self.refine_result)
+        acts.deleted.connect(self._result_deleted)
+        acts.saved.connect(lambda _aid, path: self.statusBar().showMessage(f"Saved {path}", 6000))
+
+    def place_result(self, media_asset_id: str) -> list[str]:
+        """Place a result (already in the media library) at the canvas centre; one undo step."""
+        self.library_panel.refresh()
+        doc = self.editor.document
+        ids = self.place_media([media_asset_id], QPointF(doc.width / 2, doc.height / 2))
+        if ids:
+            self.statusBar().showMessage("Placed the result on the canvas (it is in the media library too)", 6000)
+        return ids
+
+    def _reuse_prompt(self, text: str, full: bool) -> None:
+        self.generate_options.set_prompt(text, full=full)
+        self.generate_options.prompt_edit.setFocus()
+        self.statusBar().showMessage("The prompt is back in the prompt field; Generate uses it", 6000)
+
+    def refine_result(self, asset_id: str) -> None:
+        """Use ``asset_id`` as the input image of the next generation: through its coach
+        session when that session is open and active, else the next Generate."""
+        try:
+            asset = self.results_service.get(asset_id)
+        except ResultError:
+            return
+        panel = self.coach_panel
+        if asset.coach_session_id and asset.coach_session_id == panel.session_id and \
+                panel.pages.currentWidget() is panel.chat_page and not panel.prompt_box.isReadOnly():
+            panel.refine(asset_id)
+            return
+        self.generate_options.set_refine(asset_id, self.result_actions.preview_png(asset_id))
+        self.statusBar().showMessage("The next Generate refines this result", 6000)
+
+    def _refine_input(self) -> bytes | None:
+        asset_id = self.generate_options.refine_asset_id
+        if not asset_id:
+            return None
+        try:
+            return self.results_service.png(asset_id)
+        except ResultError:
+            self.generate_options.clear_refine()
+            return None
+
+    def _result_deleted(self, asset_id: str) -> None:
+        if self.generate_options.refine_asset_id == asset_id:
+            self.generate_options.clear_refine()
+        self.statusBar().showMessage("Result deleted", 4000)
+
+    def _variations_changed(self, count: int) -> None:
+        try:
+            self.results_service.save_settings(variations=count)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not store the Variations setting: {exc.strerror or exc}", 6000)
 
     def _asset_bytes(self, asset) -> bytes:  # noqa: ANN001
         # The worker's small preview when there is one: no full-size decode on the GUI thread.

@@ -16,8 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from .theme_files import load_palette
 
 THEMES = ("dark", "light", "system")
 """The choices of View → Theme, in menu order."""
@@ -43,48 +45,10 @@ class AppearanceSettings(BaseModel):
     last_folders: dict[str, str] = {}
 
 
-# (role, colour) of the dark palette; disabled text is dimmed separately.
-_DARK = {
-    QPalette.ColorRole.Window: "#2B2B30",
-    QPalette.ColorRole.WindowText: "#E6E6EA",
-    QPalette.ColorRole.Base: "#1F1F23",
-    QPalette.ColorRole.AlternateBase: "#27272C",
-    QPalette.ColorRole.ToolTipBase: "#3A3A42",
-    QPalette.ColorRole.ToolTipText: "#F0F0F4",
-    QPalette.ColorRole.PlaceholderText: "#8A8A94",
-    QPalette.ColorRole.Text: "#E6E6EA",
-    QPalette.ColorRole.Button: "#35353C",
-    QPalette.ColorRole.ButtonText: "#E6E6EA",
-    QPalette.ColorRole.BrightText: "#FF5C5C",
-    QPalette.ColorRole.Light: "#4A4A52",
-    QPalette.ColorRole.Midlight: "#3E3E46",
-    QPalette.ColorRole.Mid: "#8A8A94",
-    QPalette.ColorRole.Dark: "#1A1A1E",
-    QPalette.ColorRole.Shadow: "#0E0E10",
-    QPalette.ColorRole.Highlight: "#9146FF",
-    QPalette.ColorRole.HighlightedText: "#FFFFFF",
-    QPalette.ColorRole.Link: "#B48CFF",
-    QPalette.ColorRole.LinkVisited: "#C9A8FF",
-}
-_DARK_DISABLED = {
-    QPalette.ColorRole.WindowText: "#77777F",
-    QPalette.ColorRole.Text: "#77777F",
-    QPalette.ColorRole.ButtonText: "#77777F",
-    QPalette.ColorRole.Base: "#26262B",
-    QPalette.ColorRole.Button: "#2F2F35",
-    QPalette.ColorRole.Highlight: "#4A4A52",
-    QPalette.ColorRole.HighlightedText: "#B0B0B8",
-}
-
-
 def dark_palette() -> QPalette:
-    """The dark Fusion palette (window #2B2B30, text #E6E6EA, highlight Twitch purple #9146FF)."""
-    pal = QPalette()
-    for role, hex_ in _DARK.items():
-        pal.setColor(QPalette.ColorGroup.All, role, QColor(hex_))
-    for role, hex_ in _DARK_DISABLED.items():
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(hex_))
-    return pal
+    """The dark Fusion palette of ``resources/themes/dark.json`` (window #2B2B30, text #E6E6EA,
+    highlight Twitch purple #9146FF)."""
+    return load_palette("dark")
 
 
 def light_palette() -> QPalette:

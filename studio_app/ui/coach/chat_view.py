@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -207,12 +208,56 @@ class TextBubble(_BubbleFrame):
             self._render()
 
 
+class _PreviewLabel(QLabel):
+    """The card's picture: at most PREVIEW_MAX_PX, narrower when the coach column is narrow
+    (so the card's buttons always fit); double-click opens the viewer."""
+
+    doubleClicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._image = QImage()
+        self._shown_width = 0
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(48)
+
+    def set_image(self, image: QImage) -> None:
+        """Show ``image`` scaled to the label's width (PREVIEW_MAX_PX at most)."""
+        self._image = image
+        self._shown_width = 0
+        self._rescale(PREVIEW_MAX_PX)
+
+    def _rescale(self, width: int) -> None:
+        side = max(48, min(PREVIEW_MAX_PX, width))
+        if self._image.isNull() or side == self._shown_width:
+            return
+        self._shown_width = side
+        self.setPixmap(QPixmap.fromImage(self._image.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().resizeEvent(event)
+        self._rescale(self.width())
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        self.doubleClicked.emit()
+        super().mouseDoubleClickEvent(event)
+
+
 class AssetBubble(_BubbleFrame):
-    """A generated asset in the chat: preview, caption, Save as…, Show in library, Refine this."""
+    """A generated asset in the chat (the coach's result card): preview, caption, Save as…,
+    Show in library, Refine this, and "More ▾" with every result action; double-click opens it.
+
+    Signals:
+        saveRequested, showRequested, refineRequested, openRequested, menuRequested
+        (asset id each; menuRequested also carries the button to anchor the menu to).
+    """
 
     saveRequested = Signal(str)
     showRequested = Signal(str)
     refineRequested = Signal(str)
+    openRequested = Signal(str)
+    menuRequested = Signal(str, QWidget)
 
     def __init__(self, message: CoachMessage, png: bytes | None, *, theme: ChatTheme | None = None) -> None:
         theme = theme or ChatTheme.from_palette(QPalette())
@@ -223,15 +268,14 @@ class AssetBubble(_BubbleFrame):
         self.setPalette(palette)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        self.preview = QLabel()
+        self.preview = _PreviewLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.doubleClicked.connect(lambda: self.openRequested.emit(self.asset_id))
         image = QImage.fromData(png) if png else QImage()
         if image.isNull():
             self.preview.setText("(image missing)")
         else:
-            self.preview.setPixmap(QPixmap.fromImage(image.scaled(
-                PREVIEW_MAX_PX, PREVIEW_MAX_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation)))
+            self.preview.set_image(image)
         layout.addWidget(self.preview)
         caption = QLabel(message.content or "Generated asset")
         font = caption.font()
@@ -239,19 +283,34 @@ class AssetBubble(_BubbleFrame):
         caption.setFont(font)
         caption.setWordWrap(True)
         layout.addWidget(caption)
-        row = QHBoxLayout()
+        grid = QGridLayout()  # two by two: the card stays whole in a narrow coach column
+        grid.setSpacing(4)
         self.save_button = QPushButton("Save as…")
         self.show_button = QPushButton("Show in library")
         self.refine_button = QPushButton("Refine this")
-        for button, signal in ((self.save_button, self.saveRequested), (self.show_button, self.showRequested),
-                               (self.refine_button, self.refineRequested)):
+        self.more_button = QPushButton("More ▾")
+        self.more_button.setToolTip("All actions: open, export, copy, place on canvas, reuse prompt, delete…")
+        for n, (button, signal) in enumerate(((self.save_button, self.saveRequested),
+                                              (self.show_button, self.showRequested),
+                                              (self.refine_button, self.refineRequested))):
             button.clicked.connect(lambda _=False, s=signal: s.emit(self.asset_id))
-            row.addWidget(button)
-        layout.addLayout(row)
+            grid.addWidget(button, n // 2, n % 2)
+        self.more_button.clicked.connect(lambda: self.menuRequested.emit(self.asset_id, self.more_button))
+        grid.addWidget(self.more_button, 1, 1)
+        layout.addLayout(grid)
+        self.deleted = False
+
+    def mark_deleted(self) -> None:
+        """The result was deleted: say so and disable its actions."""
+        self.deleted = True
+        self.preview.clear()
+        self.preview.setText("(result deleted)")
+        for b in (self.save_button, self.show_button, self.refine_button, self.more_button):
+            b.setEnabled(False)
 
     def set_read_only(self, read_only: bool) -> None:
         """Ended sessions cannot refine; saving and showing still work."""
-        self.refine_button.setEnabled(not read_only)
+        self.refine_button.setEnabled(not read_only and not self.deleted)
 
 
 class ChatView(QScrollArea):
@@ -267,10 +326,13 @@ class ChatView(QScrollArea):
     saveRequested = Signal(str)
     showInLibraryRequested = Signal(str)
     refineRequested = Signal(str)
+    openRequested = Signal(str)
+    menuRequested = Signal(str, QWidget)
 
     def __init__(self, load_png: Callable[[str], bytes | None]) -> None:
         super().__init__()
         self._load_png = load_png
+        self.describe: Callable[[str], str] | None = None  # asset id -> the result's facts (tooltips)
         self.theme = ChatTheme.from_palette(self.palette())
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -326,7 +388,11 @@ class ChatView(QScrollArea):
             bubble.saveRequested.connect(self.saveRequested)
             bubble.showRequested.connect(self.showInLibraryRequested)
             bubble.refineRequested.connect(self.refineRequested)
+            bubble.openRequested.connect(self.openRequested)
+            bubble.menuRequested.connect(self.menuRequested)
             bubble.set_read_only(self._read_only)
+            if self.describe is not None and bubble.asset_id:
+                bubble.preview.setToolTip(self.describe(bubble.asset_id) + "\n\nDouble-click to open in the viewer.")
         else:
             bubble = TextBubble(message.role, message.content, theme=self.theme)
         return self._wrap(bubble, message.role)
@@ -391,6 +457,13 @@ class ChatView(QScrollArea):
         self._stick = False
         self.widget().adjustSize()
         bar.setValue(bar.maximum() - from_bottom)
+
+    def asset_deleted(self, asset_id: str) -> None:
+        """Mark the result cards of ``asset_id`` as deleted."""
+        for row in self._rows:
+            bubble = row.bubble  # type: ignore[attr-defined]
+            if isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id:
+                bubble.mark_deleted()
 
     def set_read_only(self, read_only: bool) -> None:
         """Disable Refine this on every asset bubble (ended or expired sessions)."""

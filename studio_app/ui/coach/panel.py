@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -76,6 +77,8 @@ class CoachPanel(QWidget):
         self._job_id: str | None = None
         self._setting_prompt = False
         self.last_error: str | None = None
+        self.result_actions = None
+        self.last_menu: QMenu | None = None
         self.file_dialogs = None  # a FileDialogs when the window sets one
 
         self.title = QLabel("<b>Prompt coach</b>")
@@ -483,8 +486,31 @@ class CoachPanel(QWidget):
         if asset_id:
             self.input.setFocus()
 
+    def set_result_actions(self, actions) -> None:  # noqa: ANN001 - ui.results.actions.ResultActions
+        """Give the result cards the shared result actions (menu, viewer, Save as…, delete)."""
+        self.result_actions = actions
+        self.chat.describe = actions.tooltip
+        self.chat.openRequested.connect(actions.open_viewer)
+        self.chat.menuRequested.connect(self._result_menu)
+        actions.deleted.connect(self.chat.asset_deleted)
+
+    def result_menu(self, asset_id: str) -> QMenu | None:
+        """The shared result menu of a card (what its "⋯" button opens)."""
+        if self.result_actions is None:
+            return None
+        self.last_menu = self.result_actions.menu(asset_id, self)
+        return self.last_menu
+
+    def _result_menu(self, asset_id: str, anchor: QWidget) -> None:
+        menu = self.result_menu(asset_id)
+        if menu is not None:
+            menu.popup(anchor.mapToGlobal(anchor.rect().bottomLeft()))
+
     def save_asset(self, asset_id: str, path: str | Path | None = None) -> Path | None:
-        """Save a result as a PNG (asks for a file when ``path`` is None)."""
+        """Save a result as a PNG (asks for a file when ``path`` is None); through the shared
+        result actions when the window gave them."""
+        if self.result_actions is not None:
+            return self.result_actions.save_as(asset_id, path)
         if path is None:
             if self.file_dialogs is not None:  # the platform dialog, in the folder used last time
                 path = self.file_dialogs.save_file(self, "result", "Save result", f"{asset_id[:8]}.png",
