@@ -90,6 +90,10 @@ class CustomSizeRule:
         w, h = w * shrink, h * shrink
         m = self.multiple
         rw, rh = max(m, round(w / m) * m), max(m, round(h / m) * m)
+        # Rounding both sides to the multiple can push a 3:1 size just past 3:1 (1216x3680):
+        # grow the short side, then the limits below shrink the long side.
+        while max(rw, rh) > self.max_ratio * min(rw, rh):
+            rw, rh = (rw + m, rh) if rw < rh else (rw, rh + m)
         while rw * rh > self.max_pixels or max(rw, rh) > self.max_long_px:
             rw, rh = (rw - m, rh) if rw >= rh else (rw, rh - m)
         return rw, rh
