@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The fixtures and helpers under tests/ are imported as ``tests.…``: run from any directory.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio_app.app import build_main_window  # noqa: E402
@@ -125,6 +125,7 @@ def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
     win.canvas_view.fit()
     app.processEvents()
     win.grab().save(str(out))
+    win.unsaved_prompt = lambda _parent, _name: "discard"  # a staged canvas: nothing to keep
     win.close()
     store.close()
 
@@ -146,6 +147,46 @@ def settings_shot(out: Path) -> None:
     store.close()
 
 
+def settings_page_shot(out: Path, page: str, size: tuple[int, int]) -> None:
+    """Settings → ``page`` ("Library" or "Sync") over the main window sized to a ``size`` screen,
+    the dialog where it opens (centred on the window)."""
+    from PySide6.QtGui import QPainter
+
+    app = app_instance()
+    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
+    win = build_main_window(store)
+    photos = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"})
+    win.library.import_files(photos, remove_background=False)
+    win.library_panel.refresh()
+    for width, height in (size,):
+        win.resize(width, height)
+        win.show()
+        app.processEvents()
+        dialog = win.open_settings(page)
+        if page == "Sync":
+            panel = dialog.sync_page.panel
+            panel.endpoint.setText("https://s3.eu-central-003.backblazeb2.com")
+            panel.region.setText("eu-central-003")
+            panel.bucket.setText("my-stream-assets")
+            panel.access_key.setText("003a1b2c3d4e5f60000000001")
+            panel.message.setText("Connected: my-stream-assets is reachable; uploads and conditional writes work.")
+        wait(app, lambda d=dialog: d.pending == 0 and not d.library_page.segmentation.busy, 20)
+        app.processEvents()
+        shot = win.grab().toImage()
+        painter = QPainter(shot)
+        pos = dialog.geometry().topLeft() - win.geometry().topLeft()
+        if not shot.rect().contains(dialog.geometry().translated(-win.geometry().topLeft())):
+            pos = QPoint(max(0, (width - dialog.width()) // 2), max(0, (height - dialog.height()) // 2))
+        painter.drawImage(pos, dialog.grab().toImage())
+        painter.end()
+        shot.save(str(out))
+        dialog.reject()
+        app.processEvents()
+    win.close()
+    store.close()
+
+
 SHOTS = {
     "main-window": lambda d: main_window_shot(d / "main-window.png", (1920, 1080)),
     "main-window-1366": lambda d: main_window_shot(d / "main-window-1366.png", (1366, 768)),
@@ -155,6 +196,9 @@ SHOTS = {
     "brand-kits": lambda d: _brand_kits(d / "brand-kits.png"),
     "coach": lambda d: _coach(d / "coach.png"),
     "background-removal": lambda d: _background_removal(d / "background-removal.png"),
+    **{f"settings-{page.lower()}-{w}x{h}": (lambda d, page=page, w=w, h=h: settings_page_shot(
+        d / f"settings-{page.lower()}-{w}x{h}.png", page, (w, h)))
+       for page in ("Library", "Sync") for w, h in ((1366, 768), (1920, 1080))},
 }
 
 

@@ -72,7 +72,7 @@ def run_gui(data_dir: str | None = None) -> int:
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
         return _startup_probe(app, window, store)
-    window.offer_recovery()  # a recovery file means the last session did not close cleanly
+    window.restore_session()  # after a crash: offer the autosave; else reopen the last document
     code = app.exec()
     store.close()
     return int(code)

@@ -46,3 +46,17 @@ def _clear_clipboard_after_test():
     app = QApplication.instance()
     if app is not None:
         app.clipboard().clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unsaved_changes_answer_discard():
+    """A window closed with unsaved edits asks Save / Discard / Cancel in a modal box, which
+    would wait forever offscreen: tests answer "discard" unless they set
+    ``window.unsaved_prompt`` themselves (tests/ui/test_nothing_lost.py checks every answer,
+    and the real box). Session-wide, so module-scoped windows closing at the end are covered."""
+    from studio_app.ui.main_window import MainWindow
+
+    original = MainWindow.__dict__["unsaved_prompt"]
+    MainWindow.unsaved_prompt = staticmethod(lambda _parent, _name: "discard")
+    yield
+    MainWindow.unsaved_prompt = original

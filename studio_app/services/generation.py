@@ -174,6 +174,11 @@ class GenerationService(QObject):
         self._started: set[str] = set()
         self._ended_early: set[str] = set()
         self._lock = threading.Lock()
+        # Job and asset rows are written from the GUI thread (submit) and from every worker.
+        # SQLite makes a writer that finds the file locked sleep in steps of up to 100 ms
+        # (busy_timeout); taking turns on this lock instead hands over in microseconds, so
+        # the GUI thread never sleeps behind a worker's progress update (issue 14: GUI stall).
+        self._db_write = threading.Lock()
         self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
         self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
 
@@ -210,8 +215,8 @@ class GenerationService(QObject):
         return choose_references(self.store, list(selected or []), canvas)
 
     # -- jobs ---------------------------------------------------------------------
-    def create_job(self, request: GenerateRequest) -> GenerationJob:
-        """Record a queued job for ``request`` (validates the provider name first).
+    def validate(self, request: GenerateRequest) -> None:
+        """Refuse a request before any job exists.
 
         Raises:
             GenerationError: unknown provider, or more reference images than allowed.
@@ -222,9 +227,18 @@ class GenerationService(QObject):
             raise GenerationError(f"A batch makes 1 to {MAX_BATCH_CANDIDATES} candidates, not {request.count}.")
         limit = reference_limit(self.store)
         if len(dict.fromkeys(request.media_asset_ids)) > limit:
-            raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings, Library).")
+            raise GenerationError(f"At most {limit} media assets can go with one prompt (Settings → Library).")
+
+    def create_job(self, request: GenerateRequest, *, job_id: str | None = None) -> GenerationJob:
+        """Record a queued job for ``request`` (validates it first); ``job_id`` fixes its id.
+
+        Raises:
+            GenerationError: unknown provider, or more reference images than allowed.
+        """
+        self.validate(request)
         _, kit_id = self.brand_context(request.brand_kit_id)
         job = GenerationJob(
+            id=job_id or str(uuid.uuid4()),
             asset_type=request.asset_type,
             prompt=self.build_prompt(request),
             provider=request.provider,
@@ -239,7 +253,8 @@ class GenerationService(QObject):
                 "count": request.count,
             },
         )
-        self.store.jobs.add(job)
+        with self._db_write:
+            self.store.jobs.add(job)
         return job
 
     def submit(self, request: GenerateRequest) -> GenerationJob:
@@ -312,7 +327,9 @@ class GenerationService(QObject):
                 self._ended_early.add(job_id)
         if early:
             try:
-                job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED, error_message=CANCELLED_MESSAGE)
+                with self._db_write:
+                    job = self.store.jobs.update_status(job_id, JobStatus.CANCELLED,
+                                                        error_message=CANCELLED_MESSAGE)
             except (InvalidStateTransitionError, NotFoundError):
                 return True
             self.jobStatusChanged.emit(job.id, job.status.value)
@@ -327,7 +344,8 @@ class GenerationService(QObject):
     # -- worker -------------------------------------------------------------------
     def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
                     error: str | None = None) -> GenerationJob:
-        job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
+        with self._db_write:
+            job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
         self.jobStatusChanged.emit(job.id, job.status.value)
         return job
 
@@ -339,7 +357,8 @@ class GenerationService(QObject):
             if overall <= batch.reported:
                 return
             batch.reported = overall
-            self.store.jobs.set_progress(batch.job.id, overall)
+            with self._db_write:
+                self.store.jobs.set_progress(batch.job.id, overall)
             self.jobProgress.emit(batch.job.id, overall)
             if batch.progress:
                 batch.progress(overall)
@@ -479,7 +498,8 @@ class GenerationService(QObject):
                           provider=job.provider, is_preview=result.is_preview or provider.is_preview,
                           coach_session_id=job.coach_session_id)
             token.raise_if_cancelled()
-            self.store.assets.add(asset)
+            with self._db_write:
+                self.store.assets.add(asset)
             return asset
         finally:
             for close in closers:

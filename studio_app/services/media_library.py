@@ -30,7 +30,6 @@ from pydantic import BaseModel
 
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.media import (
-    BG_REMOVAL_DEFAULT_TYPES,
     MediaAsset,
     MediaAssetType,
 )
@@ -47,7 +46,7 @@ IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".gif"})
 """Extensions picked up when importing a folder (files named explicitly are tried whatever their name)."""
 BACKGROUND_MIN_WIDTH_PX = 1280
 """Default-type rule: an image at least this wide with no transparency is a "background"."""
-UPGRADE_MESSAGE = "The media library needs the pro or studio tier; change the tier in Settings > Library."
+UPGRADE_MESSAGE = "The media library needs the pro or studio tier; choose it in Settings → Library."
 
 if TYPE_CHECKING:
     from studio_app.library.background import BackgroundRemoval
@@ -101,17 +100,18 @@ class MediaAccess(BaseModel):
 
     has_access: bool
     tier: str
-    total_limit: int
+    total_limit: int | None
     max_per_prompt: int
     upgrade_message: str | None
 
 
 class LibrarySummary(BaseModel):
-    """Counts: ``total`` live assets, ``total_limit``, ``remaining`` and ``by_type`` (all 14 types)."""
+    """Counts: ``total`` live assets, ``total_limit`` and ``remaining`` (None: no limit) and
+    ``by_type`` (all 14 types)."""
 
     total: int
-    total_limit: int
-    remaining: int
+    total_limit: int | None
+    remaining: int | None
     by_type: dict[str, int]
 
 
@@ -193,7 +193,7 @@ class MediaLibraryService:
         self.settings = settings
 
     def access(self) -> MediaAccess:
-        """The seed's access answer: tier, total_limit, max_per_prompt, upgrade message."""
+        """The seed's access answer: tier, total_limit (None: no limit), max_per_prompt, upgrade message."""
         s = self.settings
         ok = s.has_access
         return MediaAccess(
@@ -230,7 +230,8 @@ class MediaLibraryService:
         Args:
             asset_type: one of the 14 MediaAssetTypes; default by ``default_asset_type``.
             display_name: default: the file name without extension.
-            remove_background: None = the seed default (on for BG_REMOVAL_DEFAULT_TYPES).
+            remove_background: None = the default for the type (Settings → Library; the seed's
+                BG_REMOVAL_DEFAULT_TYPES unless changed).
             defer_background: store the original now and mark background removal
                 ``pending`` in the asset's metadata instead of running it here; the caller
                 runs ``run_pending_background_removal`` later (the GUI does, in workers), so
@@ -309,7 +310,8 @@ class MediaLibraryService:
     def _prepare(self, decoded: DecodedImage, digest: str, kind: MediaAssetType | None,
                  remove_background: bool | None, defer_background: bool = False) -> _Prepared:
         kind = kind or default_asset_type(decoded.width, decoded.has_alpha)
-        want_bg = remove_background if remove_background is not None else kind in BG_REMOVAL_DEFAULT_TYPES
+        want_bg = (remove_background if remove_background is not None
+                   else self.settings.removes_background_by_default(kind))
         processed = processed_thumb = None
         note: dict[str, Any] = {"requested": bool(want_bg)}
         if want_bg and defer_background:
@@ -335,9 +337,10 @@ class MediaLibraryService:
                     raise _Duplicate(again)
             count = self.store.media.count()
             limit = self.settings.total_asset_limit
-            if count >= limit:
+            if limit is not None and count >= limit:
                 raise LibraryFullError(
-                    f"library is full ({count} of {limit} assets); delete some or raise the limit in Settings"
+                    f"library is full ({count} of {limit} assets); delete some or raise the limit in "
+                    "Settings → Library"
                 )
             payloads = [p.decoded.stored_bytes, p.thumbnail]
             if p.processed is not None and p.processed_thumbnail is not None:
@@ -469,13 +472,14 @@ class MediaLibraryService:
         by_type = {t.value: counts.get(t.value, 0) for t in MediaAssetType}
         total = sum(counts.values())
         limit = self.settings.total_asset_limit
-        return LibrarySummary(total=total, total_limit=limit, remaining=max(0, limit - total), by_type=by_type)
+        remaining = None if limit is None else max(0, limit - total)
+        return LibrarySummary(total=total, total_limit=limit, remaining=remaining, by_type=by_type)
 
     def types(self) -> list[MediaTypeInfo]:
         """The 14 MediaAssetTypes in seed order with labels and background-removal defaults."""
         return [
             MediaTypeInfo(asset_type=t, label=t.value.replace("_", " ").capitalize(),
-                          removes_background_by_default=t in BG_REMOVAL_DEFAULT_TYPES)
+                          removes_background_by_default=self.settings.removes_background_by_default(t))
             for t in MediaAssetType
         ]
 

@@ -155,7 +155,8 @@ def _cmd_primary(args: argparse.Namespace, store: StudioStore) -> int:
 
 def _cmd_summary(args: argparse.Namespace, store: StudioStore) -> int:
     summary = MediaLibraryService(store).summary()
-    lines = [f"{summary.total} of {summary.total_limit} assets"]
+    lines = [f"{summary.total} assets" if summary.total_limit is None
+             else f"{summary.total} of {summary.total_limit} assets"]
     lines += [f"  {t:<13} {n}" for t, n in summary.by_type.items() if n]
     _emit(args, summary.model_dump(mode="json"), "\n".join(lines))
     return 0

@@ -144,6 +144,15 @@ class MediaAssetRepository:
         with self.db.session() as s:
             return int(s.scalar(q) or 0)
 
+    def change_marker(self) -> tuple:
+        """A cheap value that differs whenever the library's rows changed: (rows including
+        tombstones, live rows, latest updated_at, latest created_at). One query; the GUI compares
+        it to know whether another process (``studio import``, a sync) changed the library."""
+        q = select(func.count(), func.count(MediaAssetRow.deleted_at), func.max(MediaAssetRow.updated_at),
+                   func.max(MediaAssetRow.created_at)).select_from(MediaAssetRow)
+        with self.db.session() as s:
+            return tuple(s.execute(q).one())
+
     def counts_by_type(self) -> dict[str, int]:
         """Live asset count per asset_type."""
         q = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import shiboken6
@@ -43,7 +44,7 @@ from studio_app.services.canvas_files import (
 from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationError, GenerationService
-from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.media_library import MediaLibraryService, NotFoundError
 from studio_app.services.provider_setup import default_provider, provider_label
 from studio_app.services.results import ResultError, ResultsService
 from studio_app.services.sync_service import SyncService
@@ -52,19 +53,21 @@ from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.autosave import RECENT_SECTION, Autosave, RecentFiles
 from .canvas.commands import AddPlacementCommand, ChangeAssetTypeCommand
 from .canvas.resize_dialog import add_design_menu, resize_open_design
+from .canvas.session import SESSION_SECTION, LastSession, UnsavedChoice, ask_unsaved_changes
 from .canvas.workspace import CanvasWorkspace
 from .coach.panel import CoachPanel
 from .file_dialogs import FileDialogs
 from .first_hour import FirstHourMixin
 from .jobs.panel import JobsPanel
 from .library.panel import MediaLibraryPanel
+from .library.watcher import LibraryWatcher
 from .results.actions import ResultActions
 from .results.generate_options import GenerateOptions
 from .results.staging import CandidateStaging
 from .results.strip import ResultsStrip
 from .settings.dialog import SettingsDialog
 from .sync.settings_panel import SyncSettingsPanel
-from .sync.status_widget import SyncStatusWidget
+from .sync.status_widget import SyncStatusWidget, report_text
 from .theme import APPEARANCE_SECTION, THEME_LABELS, THEMES, AppearanceSettings, apply_theme
 from .window_layout import WindowLayout
 
@@ -97,8 +100,13 @@ class MainWindow(FirstHourMixin, QMainWindow):
     """The studio window. Built by app.py with the opened store and services.
 
     The canvas (CanvasWorkspace) sits in the middle; its inspector, layers and undo
-    history are docks on the right. Documents autosave to StudioPaths.recovery.
+    history are docks on the right. Documents autosave to StudioPaths.recovery within 2 s
+    of an edit; quitting, closing or opening another document with unsaved edits asks
+    ``unsaved_prompt(window, name) -> UnsavedChoice`` (Save / Discard / Cancel; tests
+    replace it).
     """
+
+    unsaved_prompt = staticmethod(ask_unsaved_changes)
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
                  *, provider_name: str = "offline", provider_label: str = "Offline preview",
@@ -242,13 +250,18 @@ class MainWindow(FirstHourMixin, QMainWindow):
             sm = self.menuBar().addMenu("S&ync")
             now = sm.addAction("&Sync now")
             now.setShortcut(QKeySequence("F5"))
-            now.triggered.connect(self.sync_status.sync_now)
+            now.triggered.connect(self.sync_now)
+            self.sync_now_action = now
+            self.sync_status.setupRequested.connect(lambda: self.open_settings("Sync"))
+            sync.finished.connect(self._sync_finished)
+            sync.failed.connect(self._sync_failed)
             sm.addAction("&Conflicts…").triggered.connect(self.sync_status.open_conflicts)
             sm.addSeparator()
             sm.addAction("Bucket &settings…").triggered.connect(self.open_sync_settings)
 
         self.autosave = Autosave(self.editor, self.undo_stack, store.paths.recovery, lambda: self.file_path,
                                  parent=self)
+        self._closed = False
         self.autosave.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
         self.editor.changed.connect(self._document_changed)
@@ -261,6 +274,9 @@ class MainWindow(FirstHourMixin, QMainWindow):
         generation.jobFailed.connect(self._on_failed)
         generation.candidateFinished.connect(self.staging.candidate_finished)
         self.library_panel.assetsChanged.connect(self._library_changed)
+        # The library changes behind this window too (studio import, a sync): refresh the pane.
+        self.library_watcher = LibraryWatcher(store, self)
+        self.library_watcher.changed.connect(self._library_changed_elsewhere)
         self._active_job: str | None = None
         for asset in reversed(store.assets.list(limit=60)):
             self.generated.add_asset(asset)
@@ -489,6 +505,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
         ids = [(o.asset or o.duplicate_of).id for o in outcomes if (o.asset or o.duplicate_of)]
         errors = [f"{Path(str(o.path)).name}: {o.error}" for o in outcomes if o.error]
         self.library_panel.refresh()
+        self.library_watcher.seen()
         if ids:
             self.place_media(ids, scene_pos)
         if errors:
@@ -497,6 +514,27 @@ class MainWindow(FirstHourMixin, QMainWindow):
     def _library_changed(self) -> None:
         self.generation.images.clear()
         self.scene.refresh_images()
+        if hasattr(self, "library_watcher"):
+            self.library_watcher.seen()
+
+    def _library_changed_elsewhere(self) -> None:
+        self.library_panel.refresh()
+
+    # -- sync ---------------------------------------------------------------------------
+    def sync_now(self) -> bool:
+        """Sync now (F5): start a run, or with no bucket set open Settings → Sync. True when a
+        run started."""
+        if self.sync_status is None:
+            return False
+        return self.sync_status.sync_now()
+
+    def _sync_finished(self, report) -> None:  # noqa: ANN001 - SyncReport
+        self.statusBar().showMessage(report_text(report), 10000)
+        if report.downloaded or report.deleted:
+            self.library_watcher.check_soon()
+
+    def _sync_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Sync failed: {message}. Press F5 or click Retry to try again.", 15000)
 
     def _asset_type_chosen(self) -> None:
         value = self.asset_type_combo.currentData()
@@ -545,17 +583,25 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self._document_changed()
         self._update_title()
 
-    def new_document(self) -> None:
-        """Start an empty canvas (same target as the current one)."""
+    def new_document(self) -> bool:
+        """Start an empty canvas (same target as the current one); False when the streamer
+        cancelled the unsaved-changes question."""
+        if not self.confirm_unsaved_changes():
+            return False
         self._replace_document(CanvasDocument(asset_type=self.editor.document.asset_type), None)
         self.autosave.discard()
+        self._remember_session()
+        return True
 
     def open_document(self, path: str | Path | None = None) -> bool:
-        """Open a ``.json`` canvas document (asks for a file when ``path`` is None)."""
+        """Open a ``.json`` canvas document (asks for a file when ``path`` is None, then whether
+        to save unsaved edits of the open one)."""
         if not path:
             path = self.file_dialogs.open_file(self, "canvas", "Open canvas", "Canvas documents (*.json)")
             if not path:
                 return False
+        if not self.confirm_unsaved_changes():
+            return False
         try:
             doc = read_canvas_file(path)
             doc = resolve_placements(doc, self.store, self.library, base_dir=Path(path).parent)
@@ -616,6 +662,34 @@ class MainWindow(FirstHourMixin, QMainWindow):
         except OSError as exc:
             self.statusBar().showMessage(f"Could not update recent files: {exc.strerror or exc}", 6000)
         self._rebuild_recent_menu()
+        self._remember_session()
+
+    def _remember_session(self) -> None:
+        """Record the open file (None: untitled) so the next start reopens it."""
+        last = str(self.file_path.resolve()) if self.file_path else None
+        if self.store.settings.section(SESSION_SECTION, LastSession).last_document == last:
+            return
+        try:
+            self.store.settings.save_section(SESSION_SECTION, LastSession(last_document=last))
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not remember the open canvas: {exc.strerror or exc}", 6000)
+
+    def document_label(self) -> str:
+        """How the open document is named to the streamer: its file name, else its name."""
+        return self.file_path.name if self.file_path else self.editor.document.name
+
+    def confirm_unsaved_changes(self) -> bool:
+        """Before the open document is dropped: with unsaved edits ask Save / Discard / Cancel.
+        True when it may go (saved, discarded, or nothing unsaved); False to keep it open."""
+        if self.undo_stack.isClean():
+            return True
+        choice = UnsavedChoice(self.unsaved_prompt(self, self.document_label()))
+        if choice is UnsavedChoice.SAVE:
+            return self.save_document()
+        if choice is UnsavedChoice.DISCARD:
+            self.autosave.discard()
+            return True
+        return False
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -642,8 +716,13 @@ class MainWindow(FirstHourMixin, QMainWindow):
             self._show_error("Could not restore the autosaved canvas", str(exc))
             self.autosave.discard()
             return False
-        where = f" (from {original})" if original else ""
-        message = f"Streamer Studio did not close cleanly. Restore the unsaved canvas “{doc.name}”{where}?"
+        if original:
+            label, where = Path(original).name, f" in {Path(original).parent}"
+        else:
+            label, where = doc.name, " (never saved)"
+        when = datetime.fromtimestamp(self.autosave.path.stat().st_mtime).strftime("%H:%M:%S")
+        message = (f"Streamer Studio did not close cleanly. Restore the unsaved changes to “{label}”{where}, "
+                   f"autosaved at {when}?")
         if ask is None:
             answer = QMessageBox.question(self, "Restore canvas", message,
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
@@ -660,13 +739,32 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.statusBar().showMessage("Restored the autosaved canvas; save it to keep it", 8000)
         return True
 
+    def restore_session(self, ask=None) -> str:  # noqa: ANN001 - Callable[[str], bool] | None
+        """At start: offer the recovery file after a crash, else reopen the last open document.
+
+        ``ask`` as for ``offer_recovery``. Returns "restored", "reopened" or "" (nothing).
+        """
+        if self.offer_recovery(ask):
+            return "restored"
+        last = self.store.settings.section(SESSION_SECTION, LastSession).last_document
+        if last and Path(last).is_file() and self.open_document(last):
+            return "reopened"
+        if last:
+            self.statusBar().showMessage(f"The last canvas, {last}, is no longer there", 8000)
+        return ""
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Closing with unsaved edits keeps them in the recovery file (offered at the next start)."""
-        if self.undo_stack.isClean():
+        """Closing with unsaved edits asks Save / Discard / Cancel; a clean close leaves no
+        recovery file, so the next start never reports a crash."""
+        if not self._closed:
+            if not self.confirm_unsaved_changes():
+                event.ignore()
+                return
+            self._closed = True
+            self._remember_session()
             self.autosave.discard()
-        else:
-            self.autosave.save_now()
         self.autosave.detach()
+        self.library_watcher.stop()
         self.window_layout.save()
         if self.sync is not None:
             self.sync.stop()
@@ -814,11 +912,15 @@ class MainWindow(FirstHourMixin, QMainWindow):
         """Ctrl+J: show the Jobs panel, or hide it when it is shown."""
         self.jobs_toggle_action.trigger()
 
-    def open_settings(self) -> SettingsDialog:
-        """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers)."""
-        dialog = SettingsDialog(self.store, parent=self)
+    def open_settings(self, page: str | None = None) -> SettingsDialog:
+        """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers),
+        at ``page`` ("Library", "Sync", ...) when given."""
+        dialog = SettingsDialog(self.store, library=self.library, sync=self.sync, parent=self)
         dialog.settingsChanged.connect(self.apply_provider_settings)
+        dialog.settingsChanged.connect(self.library_panel.refresh)
         dialog.finished.connect(dialog.deleteLater)
+        if page:
+            dialog.show_page(page)
         self.settings_dialog = dialog
         dialog.open()
         return dialog
@@ -860,7 +962,10 @@ class MainWindow(FirstHourMixin, QMainWindow):
                                      + (f". Note: {notes[0]}" if notes else ""), 12000 if notes else 6000)
 
     def _on_failed(self, job_id: str, message: str) -> None:
-        cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
+        try:
+            cancelled = self.store.jobs.get(job_id).status == JobStatus.CANCELLED
+        except NotFoundError:  # the job could not even be recorded
+            cancelled = False
         if job_id == self._active_job:
             self._active_job = None
             self.progress.setValue(0)

@@ -176,7 +176,11 @@ def test_generation_pool_wall_time_and_gui_stall(qapp, qtbot, tmp_path, server_u
     bench_record("generation_pool_8_jobs_4_threads_500ms_wall", wall, "s", "<= 1.3 s (ideal 1.0 s)",
                  met=wall <= 1.3, runs=[round(w, 3) for w in walls], jobs=JOBS, pool=POOL, server_delay_s=DELAY_S,
                  process_cpu_s=[round(c, 3) for c in cpus], cpu_cores_usable=round(usable_cores(), 2))
-    bench_record("generation_pool_gui_longest_stall", stall, "ms", "< 50 ms", met=stall < 50,
+    # Issue 14: under 16 ms (one frame at 60 Hz); about 26 ms before Generate's prompt and job row
+    # moved to the intake thread and job writes stopped sleeping in SQLite's busy handler. The
+    # figure includes time the OS gives other processes: on a shared machine read it beside
+    # cpu_cores_usable of the wall-time entry.
+    bench_record("generation_pool_gui_longest_stall", stall, "ms", "< 16 ms", met=stall < 16,
                  runs=[round(s, 1) for s in stalls], tick_ms=TICK_MS)
     window.close()
     pool.waitForDone(10000)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MediaAssetType
+from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, TOTAL_ASSET_LIMIT, MediaAssetType
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.library.settings import LibrarySettings
 from studio_app.services.context import StudioStore
@@ -42,7 +42,7 @@ def add(lib: MediaLibraryService, name: str, colour=(10, 20, 30), **kw):
 def test_access_follows_the_tier_and_settings(store: StudioStore) -> None:
     lib = MediaLibraryService(store)
     a = lib.access()
-    assert (a.has_access, a.tier, a.total_limit, a.max_per_prompt, a.upgrade_message) == (True, "studio", 25, 2, None)
+    assert (a.has_access, a.tier, a.total_limit, a.max_per_prompt, a.upgrade_message) == (True, "studio", None, 2, None)
     lib.save_settings(LibrarySettings(tier="free", total_asset_limit=500))
     reopened = MediaLibraryService(store)  # read back from settings.json
     a = reopened.access()
@@ -59,18 +59,34 @@ def test_total_asset_limit_refuses_the_next_import(store: StudioStore) -> None:
         add(lib, f"a{i}", (i * 40, 10, 10))
     outcome = lib.import_bytes(png((200, 1, 1)), "fourth.png", remove_background=False)
     assert outcome.asset is None and outcome.error == (
-        "library is full (3 of 3 assets); delete some or raise the limit in Settings")
+        "library is full (3 of 3 assets); delete some or raise the limit in Settings → Library")
     assert store.media.count() == 3
     # A duplicate of an existing asset is reused, so it needs no room.
     again = lib.import_bytes(png((0, 10, 10)), "again.png")
     assert again.asset is not None and again.duplicate_of is not None
 
 
-def test_seed_default_limit_is_25(store: StudioStore) -> None:
-    lib = MediaLibraryService(store)
+def test_a_limit_set_to_the_seeds_25_refuses_the_26th(store: StudioStore) -> None:
+    lib = MediaLibraryService(store, LibrarySettings(total_asset_limit=TOTAL_ASSET_LIMIT))
     results = [lib.import_bytes(png((i, 2 * i, 3)), f"p{i}.png", remove_background=False) for i in range(26)]
     assert [r.error is None for r in results] == [True] * 25 + [False]
     assert lib.summary().remaining == 0
+
+
+def test_by_default_there_is_no_limit(store: StudioStore) -> None:
+    lib = MediaLibraryService(store)
+    results = [lib.import_bytes(png((i, 2 * i, 3)), f"p{i}.png", remove_background=False) for i in range(40)]
+    assert all(r.error is None for r in results)
+    s = lib.summary()
+    assert (s.total, s.total_limit, s.remaining) == (40, None, None)
+
+
+def test_background_removal_defaults_are_a_setting(store: StudioStore) -> None:
+    lib = MediaLibraryService(store, LibrarySettings(background_removal_types=[MediaAssetType.BACKGROUND]))
+    assert {t.asset_type for t in lib.types() if t.removes_background_by_default} == {MediaAssetType.BACKGROUND}
+    logo = lib.import_bytes(png((9, 9, 9)), "logo.png", asset_type="logo").asset
+    assert logo.metadata["background_removal"] == {"requested": False}
+    assert LibrarySettings().removes_background_by_default(MediaAssetType.LOGO)
 
 
 def test_parallel_imports_never_pass_the_limit(store: StudioStore) -> None:
@@ -183,7 +199,7 @@ def test_summary_types_primary_get(library: MediaLibraryService) -> None:
     l2 = add(library, "l2", (2, 0, 0), asset_type="logo")
     f1 = add(library, "f1", (3, 0, 0), asset_type="face")
     s = library.summary()
-    assert (s.total, s.total_limit, s.remaining) == (3, 25, 22)
+    assert (s.total, s.total_limit, s.remaining) == (3, None, None)
     assert s.by_type["logo"] == 2 and s.by_type["face"] == 1 and len(s.by_type) == 14
     types = library.types()
     assert [t.asset_type.value for t in types][:3] == ["logo", "face", "character"] and len(types) == 14

@@ -147,11 +147,11 @@ def test_autosave_and_recovery_after_a_crash(window, data_path, qtbot) -> None: 
     e = _sketch(window, kind="arrow", points=[(10, 10), (60, 40)])
     assert window.autosave.pending and not recovery.exists()
     window.autosave._app_state(Qt.ApplicationState.ApplicationInactive)  # focus loss
+    window.autosave.flush()
     assert recovery.exists()
     saved = json.loads(recovery.read_text())
     assert saved["document"]["sketch_elements"][0]["id"] == e.id and saved["file_path"] is None
-    # the timer saves later edits on its own
-    window.autosave.timer.setInterval(50)
+    # the debounce timer saves later edits on its own
     _sketch(window, kind="line", points=[(1, 1), (2, 2)])
     qtbot.waitUntil(lambda: len(json.loads(recovery.read_text())["document"]["sketch_elements"]) == 2,
                     timeout=3000)
@@ -258,19 +258,23 @@ def test_easy_sketch_takes_the_active_brand_kit_colours(window) -> None:  # noqa
     assert not window.workspace.easy_sketch and window.scene.tool == "select"
 
 
-def test_closing_with_unsaved_edits_keeps_them_recoverable(data_path, qtbot) -> None:  # noqa: ANN001
+def test_closing_with_unsaved_edits_asks_and_a_clean_close_is_no_crash(data_path, qtbot) -> None:  # noqa: ANN001
     store = StudioStore.open(data_path)
     win = build_main_window(store)
     qtbot.addWidget(win)
+    asked = []
+    win.unsaved_prompt = lambda _parent, name: asked.append(name) or "cancel"
     _sketch(win, kind="ellipse", points=[(10, 10), (40, 40)])
-    win.close()
+    win.show()
+    assert not win.close() and win.isVisible() and asked == ["Untitled canvas"]  # Cancel keeps it open
+    win.unsaved_prompt = lambda _parent, _name: "discard"
+    assert win.close()
     store.close()
     store = StudioStore.open(data_path)
     again = build_main_window(store)
     qtbot.addWidget(again)
-    assert again.offer_recovery(lambda _q: True)
-    assert again.editor.document.sketch_elements[0].kind == "ellipse"
-    again.undo_stack.setClean()
+    assert not again.offer_recovery(lambda _q: pytest.fail("a clean quit was reported as a crash"))
+    assert again.editor.document.sketch_elements == []
     again.close()
     store.close()
 

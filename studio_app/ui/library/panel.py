@@ -246,7 +246,8 @@ class MediaLibraryPanel(QWidget):
 
     def _update_count(self) -> None:
         s = self.service.summary()
-        self.count_label.setText(f"{s.total} of {s.total_limit} assets")
+        self.count_label.setText(f"{s.total} asset{'' if s.total == 1 else 's'}" if s.total_limit is None
+                                 else f"{s.total} of {s.total_limit} assets")
 
     def selected_ids(self) -> list[str]:
         """Ids of the selected assets, in grid order."""

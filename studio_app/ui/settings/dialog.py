@@ -35,8 +35,11 @@ from PySide6.QtWidgets import (
 from studio_app.services import model_lists as ml
 from studio_app.services import provider_setup as ps
 from studio_app.services.context import StudioStore
+from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.sync_service import SyncService
 
-from .library_page import LibraryPage
+from .library_page import LibrarySettingsPage
+from .sync_page import SyncSettingsPage
 
 DEFAULT_CHOICES = (
     ("", "Automatic (Gemini once a key is set, else offline)"),
@@ -194,6 +197,7 @@ class SettingsDialog(QDialog):
     settingsChanged = Signal()
 
     def __init__(self, store: StudioStore, *, pool: QThreadPool | None = None,
+                 library: MediaLibraryService | None = None, sync: SyncService | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -209,8 +213,11 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_providers_page(providers), "Image providers")
         self.tabs.addTab(self._build_coach_page(coach), "Coach LLM")
-        self.library_page = LibraryPage(store)
+        # Library and Sync pages: every "Settings → Library/Sync" message points here.
+        self.library_page = LibrarySettingsPage(store, library)
         self.tabs.addTab(self.library_page, "Library")
+        self.sync_page = SyncSettingsPage(sync if sync is not None else SyncService(store, parent=self))
+        self.tabs.addTab(self.sync_page, "Sync")
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -233,6 +240,19 @@ class SettingsDialog(QDialog):
         self.resize(640, 560)
         self._update_busy()
         self._run("load", self._load_state)
+
+    # -- pages ------------------------------------------------------------------------------
+    def page_titles(self) -> list[str]:
+        """The pages' titles, in tab order ("Image providers", "Coach LLM", "Library", "Sync")."""
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def show_page(self, title: str) -> bool:
+        """Bring the page named ``title`` to the front; False when there is none."""
+        for i, name in enumerate(self.page_titles()):
+            if name.lower() == title.lower():
+                self.tabs.setCurrentIndex(i)
+                return True
+        return False
 
     # -- building ---------------------------------------------------------------------------
     def _build_providers_page(self, settings: ps.ProviderSettings) -> QWidget:
@@ -523,6 +543,9 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         """Save keys still typed in (worker), then the settings; close when all is stored."""
+        if self.sync_page.is_modified() and not self.sync_page.save():
+            self.show_page("Sync")  # the panel shows which field is wrong
+            return
         self._closing = True
         for name, box in self.boxes.items():
             if box.key.text().strip():

@@ -1,29 +1,198 @@
-"""Settings > Library page: the media library's settings. Holds the background-removal model
-choice (``segmentation_model.py``); the library's limits join it as they get a page."""
+"""Settings → Library: how many assets the library holds (no limit by default), the largest
+image and file accepted, assets per prompt, which media types have their background removed
+on import, and the background-removal model for photos (segmentation_model.py). Stored in
+the ``library`` section of settings.json (LibrarySettings)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTION_ASSETS, MediaAssetType
+from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.services.context import StudioStore
+from studio_app.services.media_library import MediaLibraryService
 
 from .segmentation_model import SegmentationModelWidget
 
+PAGE_TITLE = "Library"
+MEGAPIXEL = 1_000_000
+MEGABYTE = 1024 * 1024
+MAX_REFERENCES = 10
+"""The most library images the page offers per prompt (models take at most 3 to 14)."""
+TIERS = (("studio", "Studio (desktop)"), ("pro", "Pro"), ("free", "Free (no media library)"))
 
-class LibraryPage(QWidget):
-    """The Library tab of the Settings dialog.
+
+def type_label(kind: MediaAssetType) -> str:
+    """``facecam_frame`` → ``Facecam frame``."""
+    return kind.value.replace("_", " ").capitalize()
+
+
+class LibrarySettingsPage(QWidget):
+    """The Library page of the Settings dialog.
 
     Args:
-        store: the opened data dir.
+        store: the opened data dir (settings.json).
+        library: the running MediaLibraryService, so a saved limit applies at once; None reads
+            and writes settings.json only.
+
+    The "Background removal" group ends with the model choice for photos
+    (``segmentation``, a SegmentationModelWidget: download of the larger model, progress,
+    checksum), in ``model_slot``.
     """
 
-    def __init__(self, store: StudioStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StudioStore, library: MediaLibraryService | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.store, self.library = store, library
+        s = library.settings if library is not None else store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        self._loaded = s
+
+        self.limit_on = QCheckBox("Limit the number of assets")
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 1_000_000)
+        self.limit.setSuffix(" assets")
+        self.limit.setValue(s.total_asset_limit or 1000)
+        self.limit_on.setChecked(s.total_asset_limit is not None)
+        self.limit.setEnabled(self.limit_on.isChecked())
+        self.limit_on.toggled.connect(self.limit.setEnabled)
+        limit_row = QHBoxLayout()
+        limit_row.addWidget(self.limit_on)
+        limit_row.addWidget(self.limit)
+        limit_row.addStretch(1)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: palette(mid);")
+        self.max_pixels = QSpinBox()
+        self.max_pixels.setRange(1, 1000)
+        self.max_pixels.setSuffix(" megapixels")
+        self.max_pixels.setValue(max(1, round(s.max_image_pixels / MEGAPIXEL)))
+        self.max_pixels.setToolTip("Larger images are refused on import (a guard against decompression bombs)")
+        self.max_file = QSpinBox()
+        self.max_file.setRange(1, 4096)
+        self.max_file.setSuffix(" MB")
+        self.max_file.setValue(max(1, round(s.max_file_bytes / MEGABYTE)))
+        self.per_prompt = QSpinBox()
+        self.per_prompt.setRange(0, MAX_REFERENCES)
+        self.per_prompt.setValue(s.max_per_prompt)
+        self.per_prompt.setToolTip(f"Library images sent with one prompt (the seed's default is "
+                                   f"{MAX_PROMPT_INJECTION_ASSETS}; the model's own limit applies on top)")
+        self.tier = QComboBox()
+        for value, label in TIERS:
+            self.tier.addItem(label, value)
+        self.tier.setCurrentIndex(max(0, self.tier.findData(s.tier)))
+        for spin in (self.max_pixels, self.max_file, self.per_prompt):
+            spin.setMaximumWidth(220)
+        self.tier.setMaximumWidth(260)
+        form = QFormLayout()
+        form.addRow("Library size", limit_row)
+        form.addRow("", self.count)
+        form.addRow("Largest image", self.max_pixels)
+        form.addRow("Largest file", self.max_file)
+        form.addRow("Images per prompt", self.per_prompt)
+        form.addRow("Access tier", self.tier)
+
+        self.background = QGroupBox("Background removal")
+        bg = QVBoxLayout(self.background)
+        intro = QLabel("Remove the background on import for these media types (the original is always kept):")
+        intro.setWordWrap(True)
+        bg.addWidget(intro)
+        grid = QGridLayout()
+        self.type_checks: dict[MediaAssetType, QCheckBox] = {}
+        for i, kind in enumerate(MediaAssetType):
+            check = QCheckBox(type_label(kind))
+            check.setChecked(s.removes_background_by_default(kind))
+            self.type_checks[kind] = check
+            grid.addWidget(check, i // 4, i % 4)
+        bg.addLayout(grid)
+        self.reset_types = QPushButton("Restore defaults")
+        self.reset_types.clicked.connect(self._reset_types)
+        reset_row = QHBoxLayout()
+        reset_row.addStretch(1)
+        reset_row.addWidget(self.reset_types)
+        bg.addLayout(reset_row)
+        self.model_slot = QVBoxLayout()
+        bg.addLayout(self.model_slot)
         self.segmentation = SegmentationModelWidget(store, parent=self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.segmentation)
+        self.model_slot.addWidget(self.segmentation)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(form)
+        layout.addWidget(self.background)
         layout.addStretch(1)
+        scroll = QScrollArea()  # a short dialog (1366x768 laptop) scrolls the page instead of clipping it
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.library is None:
+            self.count.hide()
+            return
+        total = self.library.summary().total
+        self.count.setText(f"The library holds {total} asset{'' if total == 1 else 's'} now.")
+
+    def _reset_types(self) -> None:
+        for kind, check in self.type_checks.items():
+            check.setChecked(kind in BG_REMOVAL_DEFAULT_TYPES)
+
+    def form_settings(self) -> LibrarySettings:
+        """The page as LibrarySettings (other fields, such as the segmentation model, as stored now)."""
+        chosen = [k for k, c in self.type_checks.items() if c.isChecked()]
+        types = None if set(chosen) == set(BG_REMOVAL_DEFAULT_TYPES) else chosen
+        pixels = self.max_pixels.value() * MEGAPIXEL
+        if pixels == round(self._loaded.max_image_pixels / MEGAPIXEL) * MEGAPIXEL:
+            pixels = self._loaded.max_image_pixels  # unchanged: keep the exact value (Pillow's default)
+        file_bytes = self.max_file.value() * MEGABYTE
+        if file_bytes == round(self._loaded.max_file_bytes / MEGABYTE) * MEGABYTE:
+            file_bytes = self._loaded.max_file_bytes
+        stored = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        return stored.model_copy(update={
+            "tier": self.tier.currentData() or "studio",
+            "total_asset_limit": self.limit.value() if self.limit_on.isChecked() else None,
+            "max_per_prompt": self.per_prompt.value(), "max_image_pixels": pixels, "max_file_bytes": file_bytes,
+            "background_removal_types": types,
+        })
 
     def save(self) -> str | None:
-        """Store the page's choices; returns a one-line note when something was not stored."""
-        return self.segmentation.save()
+        """Store the page (and apply it to the running library), then the model choice.
+
+        Returns:
+            None when all is stored, else a one-line reason the model choice was not.
+        Raises:
+            OSError: settings.json could not be written.
+        """
+        settings = LibrarySettings.model_validate(self.form_settings().model_dump())
+        if self.library is not None:
+            self.library.save_settings(settings)
+        else:
+            self.store.settings.save_section(SETTINGS_SECTION, settings)
+        self._loaded = settings
+        note = self.segmentation.save()
+        if self.library is not None:  # the model choice is stored by the widget: use it at once
+            self.library.settings = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        return note
+
+
+LibraryPage = LibrarySettingsPage
+"""The name the dialog used first (issue 12); one page."""
+
+
+__all__ = ["LibraryPage", "LibrarySettingsPage", "PAGE_TITLE"]
