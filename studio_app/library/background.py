@@ -91,9 +91,10 @@ class BackgroundRemoval:
     details: dict[str, Any] = field(default_factory=dict)
 
     def png_bytes(self) -> bytes:
-        """The cut-out as RGBA PNG bytes."""
+        """The cut-out as RGBA PNG bytes (zlib level 1: a 512 px cut-out encodes in ~0.02 CPU-s
+        instead of ~0.12 s at level 6, for a file ~12 % larger)."""
         buf = io.BytesIO()
-        self.image.save(buf, format="PNG", compress_level=6)
+        self.image.save(buf, format="PNG", compress_level=1)
         return buf.getvalue()
 
     def metadata(self) -> dict[str, Any]:
@@ -191,7 +192,7 @@ def remove_background_result(
 
         net = shipped_model() if model is None else load_model(model, models_dir)
         report(0.15, "segmenting")
-        saliency = net.predict_averaged(rgb, passes=3 if net.spec.input_size_px <= 512 else 1)
+        saliency = net.predict_averaged(rgb, passes=2 if net.spec.input_size_px <= 512 else 1)
         report(0.6, "refining edges")
         alpha = refine_saliency(rgb, saliency)
         _check_share(alpha)
@@ -356,13 +357,12 @@ def refine_saliency(rgb: np.ndarray, saliency: np.ndarray) -> np.ndarray:
     The map is scaled up bilinearly, made to follow the photo's edges with a colour guided
     filter (radius about 1/100 of the longer side), then given a contrast curve so the inside
     is opaque and the outside clear while edges stay soft."""
-    cv2 = _cv2()
-    from .matting import guided_filter
+    from .matting import guided_upsample
 
     h, w = rgb.shape[:2]
-    up = cv2.resize(saliency.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     radius = max(2, round(max(h, w) / 100))
-    guide = rgb.astype(np.float32) / 255.0
-    subsample = max(1, round(max(h, w) / 512))  # coefficients at about 512 px: the map has 320
-    refined = guided_filter(guide, up, radius, 1e-3, subsample=subsample)
-    return np.clip((refined - 0.1) / 0.4, 0.0, 1.0).astype(np.float32)
+    # Coefficients at about 512 px (the map has 320), applied to the full-resolution photo.
+    refined = guided_upsample(rgb, saliency, radius, 1e-3, work_px=512)
+    refined -= 0.1
+    refined *= 1.0 / 0.4
+    return np.clip(refined, 0.0, 1.0, out=refined)

@@ -10,6 +10,7 @@ and WebP animations keep their first frame.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,18 @@ FORMAT_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "W
                "GIF": "image/gif"}
 _DISPLAY_MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA"}
 
-Image.init()  # register plugins once, before worker threads open files
+_plugins_lock = threading.Lock()
+_plugins_ready = False
+
+
+def _register_plugins() -> None:
+    """Register Pillow's plugins once, under a lock, before the first file is opened (on the first
+    decode, not at start-up: ``Image.init()`` imports every plugin, ~25 ms)."""
+    global _plugins_ready
+    with _plugins_lock:
+        if not _plugins_ready:
+            Image.init()
+            _plugins_ready = True
 
 
 class ImageRejectedError(ValueError):
@@ -73,6 +85,7 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImag
         raise ImageRejectedError("empty file (0 bytes)")
     if len(data) > max_bytes:
         raise ImageRejectedError(f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    _register_plugins()
     try:
         img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
     except UnidentifiedImageError:

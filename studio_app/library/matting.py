@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["decontaminate", "estimate_foreground", "guided_filter"]
+__all__ = ["decontaminate", "estimate_foreground", "guided_filter", "guided_upsample"]
 
 
 def _cv2():  # noqa: ANN202 - imported on first use (start-up time)
@@ -52,7 +52,15 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float, *
         guide = cv2.resize(guide, size, interpolation=cv2.INTER_AREA)
         src = cv2.resize(src, size, interpolation=cv2.INTER_AREA)
         radius = max(1, round(radius / subsample))
-    r = max(1, int(radius))
+    coefs = _coefficients(guide, src, max(1, int(radius)), eps)
+    if subsample > 1:
+        coefs = [cv2.resize(c, (w, h), interpolation=cv2.INTER_LINEAR) for c in coefs]
+    g = full_guide
+    return (coefs[0] * g[..., 0] + coefs[1] * g[..., 1] + coefs[2] * g[..., 2] + coefs[3]).astype(np.float32)
+
+
+def _coefficients(guide: np.ndarray, src: np.ndarray, r: int, eps: float) -> list[np.ndarray]:
+    """The guided filter's box-averaged linear coefficients (a_r, a_g, a_b, b), each (h, w) float32."""
     mean_i = _box(guide, r)
     mean_p = _box(src, r)
     corr_ip = _box(guide * src[..., None], r)
@@ -78,11 +86,37 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float, *
     a1 = (i_rg * c0 + i_gg * c1 + i_gb * c2) / det
     a2 = (i_rb * c0 + i_gb * c1 + i_bb * c2) / det
     b = mean_p - a0 * mean_i[..., 0] - a1 * mean_i[..., 1] - a2 * mean_i[..., 2]
-    coefs = [_box(a0, r), _box(a1, r), _box(a2, r), _box(b, r)]
+    return [_box(a0, r), _box(a1, r), _box(a2, r), _box(b, r)]
+
+
+def guided_upsample(rgb8: np.ndarray, coarse: np.ndarray, radius: int, eps: float, *,
+                    work_px: int = 512) -> np.ndarray:
+    """``coarse`` (any size, float32) scaled to ``rgb8``'s size (h, w) and made to follow the
+    edges of ``rgb8`` (h, w, 3) uint8: the fast guided filter (He and Sun, 2015) with the
+    coefficients computed at a working resolution whose longer side is about ``work_px`` px.
+
+    Only the four coefficient planes are scaled up to full resolution and applied to the
+    full-resolution image, so the cost at full resolution is four resizes and a weighted sum,
+    whatever the radius. ``radius`` (px) is at full resolution. Returns float32 (h, w), not
+    clipped; for an image no larger than ``work_px`` this equals ``guided_filter``.
+    """
+    cv2 = _cv2()
+    h, w = rgb8.shape[:2]
+    subsample = max(1, round(max(h, w) / work_px))
+    size = (max(1, w // subsample), max(1, h // subsample))
+    small = rgb8 if subsample == 1 else cv2.resize(rgb8, size, interpolation=cv2.INTER_AREA)
+    guide = small.astype(np.float32) * np.float32(1.0 / 255.0)
+    interp = cv2.INTER_AREA if coarse.shape[1] > size[0] else cv2.INTER_LINEAR
+    src = cv2.resize(coarse.astype(np.float32), size, interpolation=interp)
+    a0, a1, a2, b = _coefficients(guide, src, max(1, round(radius / subsample)), eps)
+    k = np.float32(1.0 / 255.0)
     if subsample > 1:
-        coefs = [cv2.resize(c, (w, h), interpolation=cv2.INTER_LINEAR) for c in coefs]
-    g = full_guide
-    return (coefs[0] * g[..., 0] + coefs[1] * g[..., 1] + coefs[2] * g[..., 2] + coefs[3]).astype(np.float32)
+        a0, a1, a2, b = (cv2.resize(c, (w, h), interpolation=cv2.INTER_LINEAR) for c in (a0, a1, a2, b))
+    out = b
+    for c, a in enumerate((a0, a1, a2)):
+        a *= k
+        out += a * rgb8[..., c]
+    return out.astype(np.float32, copy=False)
 
 
 def _blur_fusion(image: np.ndarray, fg: np.ndarray, bg: np.ndarray, alpha: np.ndarray,
@@ -129,9 +163,45 @@ def decontaminate(rgb8: np.ndarray, alpha: np.ndarray, background: np.ndarray | 
     pad = 8
     y0, y1 = max(0, ys.min() - pad), min(alpha.shape[0], ys.max() + pad + 1)
     x0, x1 = max(0, xs.min() - pad), min(alpha.shape[1], xs.max() + pad + 1)
-    crop = rgb8[y0:y1, x0:x1].astype(np.float32) / 255.0
-    f = estimate_foreground(crop, alpha[y0:y1, x0:x1])
     e = edge[y0:y1, x0:x1]
+    f = _foreground_on_edges(rgb8[y0:y1, x0:x1], alpha[y0:y1, x0:x1], e)
     region = out[y0:y1, x0:x1]
-    region[e] = np.clip(np.round(f[e] * 255.0), 0, 255).astype(np.uint8)
+    region[e] = np.clip(np.round(f * 255.0), 0, 255).astype(np.uint8)
     return out
+
+
+def _foreground_on_edges(rgb8: np.ndarray, alpha: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    """``estimate_foreground``'s colours (n, 3) float32 in [0, 1] at the ``edge`` pixels only.
+
+    Same two-pass blur fusion, computed cheaply: the first pass's wide box averages (radius
+    ~6 % of the image) are smooth, so they are taken at a resolution reduced by radius / 8 and
+    scaled back; the per-pixel formulas run on the edge pixels alone (where alpha is 1 the
+    first pass's estimate is the pixel itself, where it is 0 it carries no weight)."""
+    cv2 = _cv2()
+    h, w = alpha.shape
+    r1 = int(np.clip(0.06 * max(h, w), 6, 90))
+    r2 = max(2, r1 // 15)
+    img = rgb8.astype(np.float32) * np.float32(1.0 / 255.0)
+    a3 = alpha[..., None]
+    k = max(1, r1 // 8)
+    if k > 1:
+        size = (max(1, w // k), max(1, h // k))
+        img_s = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        a_s = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+    else:
+        img_s, a_s = img, alpha
+    rs = max(1, round(r1 / k))
+    ba = _box(a_s, rs)[..., None]
+    bf = _box(img_s * a_s[..., None], rs) / (ba + 1e-5)
+    bb = _box(img_s * (1.0 - a_s[..., None]), rs) / ((1.0 - ba) + 1e-5)
+    if k > 1:
+        bf = cv2.resize(bf, (w, h), interpolation=cv2.INTER_LINEAR)
+        bb = cv2.resize(bb, (w, h), interpolation=cv2.INTER_LINEAR)
+    ae = alpha[edge][:, None]
+    ie = img[edge]
+    f1 = img.copy()
+    f1[edge] = np.clip(bf[edge] + ae * (ie - ae * bf[edge] - (1.0 - ae) * bb[edge]), 0.0, 1.0)
+    ba2 = _box(alpha, r2)[edge][:, None]
+    bf2 = _box(f1 * a3, r2)[edge] / (ba2 + 1e-5)
+    bb2 = _box(bb * (1.0 - a3), r2)[edge] / ((1.0 - ba2) + 1e-5)
+    return np.clip(bf2 + ae * (ie - ae * bf2 - (1.0 - ae) * bb2), 0.0, 1.0)

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 KNOWN_PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "width",  # target width, px (from TARGET_SPECS)
@@ -112,6 +110,8 @@ def parse_template(text: str, *, expected_name: str | None = None, expected_vers
             that does not match the file, an unknown placeholder, a stray brace, or a placeholder
             list that differs from the slots ``base_prompt`` uses.
     """
+    import yaml  # on the first template read, not at start-up
+
     where = str(source) if source else "prompt template"
     try:
         data: Any = yaml.safe_load(text)

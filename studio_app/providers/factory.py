@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import ImageProvider
 from .catalogue import CHAT_PROVIDERS as CHAT_SPECS
 from .catalogue import IMAGE_PROVIDERS as IMAGE_SPECS
-from .chat import (
-    LM_STUDIO_BASE_URL,
-    OLLAMA_BASE_URL,
-    ChatProvider,
-    GeminiChatProvider,
-    OpenAICompatibleChatProvider,
-)
-from .gemini import GeminiImageProvider
 from .offline import OfflinePreviewProvider
-from .openai_images import OpenAIImageProvider
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:  # the network providers (and httpx) are imported when one is built, not at start-up
+    from .chat import ChatProvider
 
 IMAGE_PROVIDERS: dict[str, tuple[str, ...]] = {name: spec.models for name, spec in IMAGE_SPECS.items()}
 """Image provider name -> known model ids, the default first (a view of providers/catalogue)."""
@@ -42,8 +36,12 @@ def create_image_provider(name: str, *, api_key: str | None = None, model: str |
         ValueError: unknown provider name (one line listing the valid names).
     """
     if name == "gemini":
+        from .gemini import GeminiImageProvider
+
         return GeminiImageProvider(api_key, model=model, base_url=base_url, retry=retry, **kwargs)
     if name == "openai":
+        from .openai_images import OpenAIImageProvider
+
         return OpenAIImageProvider(api_key, model=model, base_url=base_url, retry=retry, **kwargs)
     if name == "offline":
         return OfflinePreviewProvider()
@@ -61,6 +59,8 @@ def create_chat_provider(kind: str, *, api_key: str | None = None, model: str | 
         ValueError: unknown kind, or a kind that needs a model/base URL without one.
         AuthenticationError: ``openai`` without a key.
     """
+    from .chat import LM_STUDIO_BASE_URL, OLLAMA_BASE_URL, GeminiChatProvider, OpenAICompatibleChatProvider
+
     chosen = model or CHAT_PROVIDERS.get(kind, "")
     if kind == "gemini":
         return GeminiChatProvider(api_key, model=chosen, base_url=base_url, retry=retry, **kwargs)

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
@@ -65,7 +66,6 @@ from studio_app.prompting.placement_formatter import PlacementFormatter
 from studio_app.prompting.prompt_draft import PromptDraft
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.base import CancelToken
-from studio_app.providers.chat import ChatMessage, chat_messages_from_coach
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
 from studio_app.store.blobs import atomic_write_bytes
 from studio_app.store.repositories import NotFoundError
@@ -89,6 +89,9 @@ from .coach_models import (
     TurnLimitError,
 )
 from .context import StudioStore
+
+if TYPE_CHECKING:  # providers.chat (and httpx) load on the first coach turn, not at start-up
+    from studio_app.providers.chat import ChatMessage
 from .generation import GenerateRequest, GenerationService
 
 log = logging.getLogger(__name__)
@@ -860,6 +863,8 @@ class CoachService(QObject):
 
     # -- internals: streaming -------------------------------------------------------------------------------
     def _history(self, session: CoachSession) -> list[ChatMessage]:
+        from studio_app.providers.chat import chat_messages_from_coach
+
         return chat_messages_from_coach(session.messages)
 
     def _start_stream(self, session: CoachSession, engine: ChatEngine) -> None:

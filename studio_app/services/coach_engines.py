@@ -16,21 +16,18 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from studio_app.providers.base import CancelToken
-from studio_app.providers.chat import (
-    LM_STUDIO_BASE_URL,
-    OLLAMA_BASE_URL,
-    ChatMessage,
-    ChatProvider,
-    ChatStream,
-)
 from studio_app.providers.factory import CHAT_PROVIDERS, SECRET_FOR_PROVIDER, create_chat_provider
 from studio_app.store.secrets import ENV_VARS, SecretStore
 
 from .coach import ChatEngine, CoachError, CoachSettings
 from .context import StudioStore
 from .provider_setup import ProviderSettings
+
+if TYPE_CHECKING:  # providers.chat (and httpx) load when a chat engine is built, not at start-up
+    from studio_app.providers.chat import ChatMessage, ChatProvider, ChatStream
 
 SERVICE_NAMES = {"gemini": "Gemini", "openai": "OpenAI", "ollama": "Ollama", "lmstudio": "LM Studio",
                  "custom": "Chat server"}
@@ -127,6 +124,8 @@ def build_chat_engine(settings: CoachSettings, store: StudioStore,
     if kind == "custom" and not base_url:
         raise CoachError("Give the address of the OpenAI-compatible server in Settings "
                          "(e.g. http://localhost:8080/v1).")
+    from studio_app.providers.chat import LM_STUDIO_BASE_URL, OLLAMA_BASE_URL
+
     if kind == "ollama":
         base_url = base_url or OLLAMA_BASE_URL
     if kind == "lmstudio":

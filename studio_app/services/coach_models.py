@@ -8,7 +8,7 @@ at session start and at generation time), seeds/coach-inline-generation-design.m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -19,9 +19,11 @@ from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.base import CancelToken
-from studio_app.providers.chat import ChatMessage
 
 from .brand_kits import LOGO_POSITIONS  # one list of logo positions for the coach and brand kits
+
+if TYPE_CHECKING:  # providers.chat (and httpx) load with the first chat engine, not at start-up
+    from studio_app.providers.chat import ChatMessage
 
 DEFAULT_TURN_LIMIT = 10
 """Default turns per session. A guided session needs 4-5 answers; 10 leaves room for as many

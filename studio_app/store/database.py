@@ -33,8 +33,9 @@ def _alembic_config(engine: Engine) -> Config:
 class Database:
     """One SQLite file (WAL journal, foreign keys on) at ``path``.
 
-    Opening runs every pending Alembic migration, so an empty file gets the whole
-    schema and an old one is upgraded. Use ``session()`` as a unit of work.
+    Opening runs every pending Alembic migration, so an old file is upgraded; an empty file
+    gets the whole head schema from the migrated-head snapshot (:mod:`.schema_snapshot`),
+    identical to what the migrations make, without importing Alembic. Use ``session()`` as a unit of work.
 
     Raises:
         sqlalchemy.exc.OperationalError: the file is not a database or not writable.
@@ -55,7 +56,7 @@ class Database:
             cur.close()
 
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate and self.stored_revision() != SCHEMA_HEAD:
+        if migrate and self.stored_revision() != SCHEMA_HEAD and not self._create_from_snapshot():
             self.upgrade()
 
     def upgrade(self, revision: str = "head") -> None:
@@ -63,6 +64,32 @@ class Database:
         from alembic import command
 
         command.upgrade(_alembic_config(self.engine), revision)
+
+    def _create_from_snapshot(self) -> bool:
+        """Give a file without any table the head schema from :mod:`.schema_snapshot` (no Alembic
+        import, one transaction); False, and nothing done, when the file has tables or the
+        snapshot is not of SCHEMA_HEAD."""
+        from studio_app.store import _schema_head
+        from studio_app.store.schema_snapshot import create_statements
+
+        if _schema_head.REVISION != SCHEMA_HEAD:
+            return False
+        raw = self.engine.raw_connection()
+        con = raw.driver_connection
+        try:
+            con.execute("BEGIN IMMEDIATE")  # a second process opening the same new file waits here
+            if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                con.rollback()
+                return False
+            for statement in create_statements(list(_schema_head.STATEMENTS), SCHEMA_HEAD):
+                con.execute(statement)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            raw.close()
+        return True
 
     def stored_revision(self) -> str | None:
         """The revision recorded in ``alembic_version`` (None for an empty file), read with

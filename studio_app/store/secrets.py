@@ -24,13 +24,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
-from keyring.backends.chainer import ChainerBackend
+if TYPE_CHECKING:  # keyring itself is imported on the first keyring call, not at start-up
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +76,9 @@ def keyring_problem(backend: KeyringBackend) -> str | None:
     (disabled), and ``keyrings.alt`` file keyrings (plain text or a console password
     prompt). A ChainerBackend is judged by its members.
     """
+    from keyring.backends import fail, null
+    from keyring.backends.chainer import ChainerBackend
+
     module = type(backend).__module__
     name = type(backend).__name__
     if isinstance(backend, ChainerBackend):
@@ -210,6 +210,8 @@ class SecretStore:
         self._memory.pop(name, None)
 
         def remove() -> None:
+            import keyring.errors
+
             try:
                 self._get_backend().delete_password(self.service, name)
             except keyring.errors.PasswordDeleteError:
@@ -223,6 +225,8 @@ class SecretStore:
     # -- keyring access -----------------------------------------------------------------
 
     def _get_backend(self) -> KeyringBackend:
+        import keyring
+
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if not self._checked:
             self._checked = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPointF, Qt, QTimer
@@ -65,11 +66,13 @@ from .results.actions import ResultActions
 from .results.generate_options import GenerateOptions
 from .results.staging import CandidateStaging
 from .results.strip import ResultsStrip
-from .settings.dialog import SettingsDialog
 from .sync.settings_panel import SyncSettingsPanel
 from .sync.status_widget import SyncStatusWidget, report_text
 from .theme import APPEARANCE_SECTION, THEME_LABELS, THEMES, AppearanceSettings, apply_theme
 from .window_layout import WindowLayout
+
+if TYPE_CHECKING:  # built on first open (its pages import more), not at start-up
+    from .settings.dialog import SettingsDialog
 
 DEFAULT_PLACEMENT_WIDTH_PERCENT = 30.0
 EXPORT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
@@ -919,6 +922,8 @@ class MainWindow(FirstHourMixin, QMainWindow):
     def open_settings(self, page: str | None = None) -> SettingsDialog:
         """Open the Settings dialog (non-modal to the event loop: keyring work runs in workers),
         at ``page`` ("Library", "Sync", ...) when given."""
+        from .settings.dialog import SettingsDialog
+
         dialog = SettingsDialog(self.store, library=self.library, sync=self.sync, parent=self)
         dialog.settingsChanged.connect(self.apply_provider_settings)
         dialog.settingsChanged.connect(self.library_panel.refresh)

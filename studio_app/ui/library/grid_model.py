@@ -32,7 +32,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from studio_app.domain.media import MediaAsset
 from studio_app.services.media_library import MediaLibraryService
-from studio_app.ui.checkerboard import DARK, LIGHT
+from studio_app.ui.checkerboard import over_checkerboard
 
 ASSET_IDS_MIME = "application/x-studio-media-asset-ids"
 """Drag payload: JSON list of media asset ids (the canvas view reads it)."""
@@ -44,20 +44,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 class _ThumbSignals(QObject):
     loaded = Signal(str, QImage)
-
-
-def on_checkerboard(image: QImage, cell: int = 8) -> QImage:
-    """``image`` drawn over the checkerboard (same tones as ui/checkerboard.py): a black cut-out
-    stays visible on the dark theme's grid. QImage only, so it runs in the thumbnail worker."""
-    out = QImage(image.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    out.fill(DARK)
-    p = QPainter(out)
-    for y in range(0, out.height(), cell):
-        for x in range((y // cell) % 2 * cell, out.width(), 2 * cell):
-            p.fillRect(x, y, cell, cell, LIGHT)
-    p.drawImage(0, 0, image)
-    p.end()
-    return out
 
 
 class _ThumbJob(QRunnable):
@@ -77,7 +63,7 @@ class _ThumbJob(QRunnable):
                 image = image.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
                                      Qt.TransformationMode.SmoothTransformation)
                 if image.hasAlphaChannel():
-                    image = on_checkerboard(image)
+                    image = over_checkerboard(image)
         except Exception:  # noqa: BLE001 - a missing/corrupt thumbnail shows the broken tile
             image = QImage()
         self.signals.loaded.emit(self.key, image)
