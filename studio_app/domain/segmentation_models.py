@@ -56,7 +56,7 @@ class SegmentationModelSpec(BaseModel):
 
 U2NETP = SegmentationModelSpec(
     id="u2netp",
-    label="U²-Net small (u2netp, shipped)",
+    label="U²-Net small (u2netp)",
     file_name="u2netp.onnx",
     size_bytes=4_574_861,
     sha256="309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
