@@ -387,6 +387,47 @@ def resolve_coach_kind(store: StudioStore, engine: str) -> str | None:
     return name if name in SECRET_FOR_PROVIDER else None
 
 
+def refresh_chat_models(store: StudioStore, engine: str, *, base_url: str | None = None,
+                        cancel: CancelToken | None = None) -> list[str]:
+    """Ask the coach's chat server which models it has (Gemini ``GET /v1beta/models``;
+    OpenAI, Ollama, LM Studio and other OpenAI-compatible servers ``GET /v1/models``, Ollama's
+    ids with their ``:tag``) and cache the answer with a time stamp (``chat:<kind>`` in the
+    ``model_lists`` section). Worker thread: reads the keyring and the network.
+
+    Returns:
+        the model ids, as the server lists them ([] for the offline coach).
+    Raises:
+        GenerationError: the server or key does not work (one line); the old cache is kept.
+        ValueError: an unknown kind.
+    """
+    kind = resolve_coach_kind(store, engine)
+    if kind is None:
+        return []
+    if kind not in CHAT_PROVIDERS:
+        raise ValueError(f"Unknown chat provider {kind!r}.")
+    secret = SECRET_FOR_PROVIDER.get(kind)
+    key = store.secrets.get(secret) if secret else None
+    url = None if engine == "auto" else (base_url or None)
+    provider = create_chat_provider(kind, api_key=key, base_url=url, retry=RetryPolicy(max_retries=0))
+    try:
+        models = provider.list_models(cancel=cancel)
+    finally:
+        provider.close()
+    model_lists.save_list(store, kind, models, kind="chat", base_url=url)
+    return list(models)
+
+
+def cached_chat_models(store: StudioStore, engine: str, *, base_url: str | None = None) -> list[str]:
+    """The chat models last listed by the coach's server for ``engine`` at ``base_url``
+    ([] when none was listed yet). Cheap: reads settings.json only."""
+    kind = resolve_coach_kind(store, engine)
+    if kind is None:
+        return []
+    url = None if engine == "auto" else (base_url or None)
+    entry = model_lists.cached_list(store, kind, kind="chat", base_url=url)
+    return list(entry.models) if entry is not None else []
+
+
 def check_chat_provider(store: StudioStore, engine: str, *, model: str | None = None,
                        base_url: str | None = None, read_timeout_s: float | None = None,
                        cancel: CancelToken | None = None) -> str:

@@ -272,3 +272,49 @@ def test_a_retired_stored_model_is_shown_unavailable_with_the_offered_ones(tmp_p
     box.model.setCurrentText("gemini-3-pro-image")
     assert not box.unavailable and "1K/2K/4K" in box.model_note.text()
     store.close()
+
+
+def test_coach_page_offers_the_servers_own_model_list_and_keeps_it(tmp_path, qtbot) -> None:  # noqa: ANN001
+    """The Coach page's Models menu lists what the chat server lists (GET /v1/models, Ollama's
+    name:tag ids), caches it with a time stamp for the next dialog, and a pick fills the field."""
+    from studio_app.services import model_lists
+
+    store = open_store(tmp_path / "data", keys=False)
+    with OpenAIServer(require_auth=False, models=("llama3.2:latest", "qwen2.5:7b")) as local:
+        dialog = open_dialog(store, qtbot)
+        dialog.tabs.setCurrentIndex(1)
+        dialog.coach_engine.setCurrentIndex(dialog.coach_engine.findData("ollama"))
+        dialog.coach_base_url.setText(local.base_url + "/v1")
+        assert dialog.coach_models.isEnabled()
+        before = len(local.calls("/v1/models"))
+        dialog.refresh_coach_models()
+        finish(dialog, qtbot)
+        assert len(local.calls("/v1/models")) == before + 1
+        offered = [a.text() for a in dialog.coach_models_menu.actions() if a.isEnabled() and a.text()]
+        assert offered == ["Refresh list", "llama3.2:latest", "qwen2.5:7b"]
+        assert dialog.coach_model.completer().model().stringList() == ["llama3.2:latest", "qwen2.5:7b"]
+        next(a for a in dialog.coach_models_menu.actions() if a.text() == "qwen2.5:7b").trigger()
+        assert dialog.coach_model.text() == "qwen2.5:7b"
+        entry = model_lists.cached_list(store, "ollama", kind="chat", base_url=local.base_url + "/v1")
+        assert entry is not None and entry.models == ["llama3.2:latest", "qwen2.5:7b"] and entry.fetched_at
+        dialog.reject()
+        # A new dialog offers the cached list without asking the server again.
+        calls = len(local.calls("/v1/models"))
+        again = open_dialog(store, qtbot)
+        again.tabs.setCurrentIndex(1)
+        again.coach_base_url.setText(local.base_url + "/v1")
+        again.coach_engine.setCurrentIndex(again.coach_engine.findData("ollama"))
+        assert "qwen2.5:7b" in [a.text() for a in again.coach_models_menu.actions()]
+        assert len(local.calls("/v1/models")) == calls
+        again.reject()
+    # With the server gone, a refresh says why in the button's tooltip and keeps the old list.
+    dead = open_dialog(store, qtbot)
+    dead.tabs.setCurrentIndex(1)
+    dead.coach_base_url.setText(local.base_url + "/v1")
+    dead.coach_engine.setCurrentIndex(dead.coach_engine.findData("ollama"))
+    dead.refresh_coach_models()
+    finish(dead, qtbot)
+    assert dead.coach_models.toolTip().startswith("Could not list the models:")
+    assert "qwen2.5:7b" in [a.text() for a in dead.coach_models_menu.actions()]
+    dead.reject()
+    store.close()

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QStringListModel, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -306,6 +309,15 @@ class SettingsDialog(QDialog):
             self.coach_engine.addItem(label + extra, value)
         self.coach_engine.setCurrentIndex(max(0, self.coach_engine.findData(settings.engine)))
         self.coach_model = QLineEdit(settings.model or "")
+        # The server's own list (GET /models), cached with a time stamp: offered in a menu and
+        # as completions; any id can still be typed.
+        self._coach_model_list = QStringListModel(self)
+        self.coach_model.setCompleter(QCompleter(self._coach_model_list, self.coach_model))
+        self.coach_models = QToolButton()
+        self.coach_models.setText("Models")
+        self.coach_models.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.coach_models_menu = QMenu(self.coach_models)
+        self.coach_models.setMenu(self.coach_models_menu)
         self.coach_base_url = QLineEdit(settings.base_url or "")
         self.coach_test = QPushButton("Test connection")
         self.coach_test.clicked.connect(self.test_coach)
@@ -317,7 +329,10 @@ class SettingsDialog(QDialog):
         note.setStyleSheet("color: palette(mid);")
         form = QFormLayout()
         form.addRow("Coach", self.coach_engine)
-        form.addRow("Model", self.coach_model)
+        coach_model_row = QHBoxLayout()
+        coach_model_row.addWidget(self.coach_model, 1)
+        coach_model_row.addWidget(self.coach_models)
+        form.addRow("Model", coach_model_row)
         form.addRow("Address", self.coach_base_url)
         test_row = QHBoxLayout()
         test_row.addWidget(self.coach_test)
@@ -336,6 +351,9 @@ class SettingsDialog(QDialog):
         engine = self.coach_engine.currentData()
         free = engine not in ("auto", "offline")
         self.coach_model.setEnabled(free)
+        self.coach_models.setEnabled(free)
+        self._fill_coach_models(ps.cached_chat_models(self.store, engine,
+                                                      base_url=self.coach_base_url.text().strip() or None))
         self.coach_base_url.setEnabled(free)
         default_model = ps.CHAT_DEFAULT_MODELS.get(engine, "")
         self.coach_model.setPlaceholderText(default_model + " (default)" if default_model
@@ -512,6 +530,36 @@ class SettingsDialog(QDialog):
     def _on_coach(self, _name: str, ok: bool, value: object) -> None:
         self.coach_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.coach_result.setText(str(value))
+        if ok and self.coach_models.isEnabled():
+            self.refresh_coach_models()
+
+    def refresh_coach_models(self) -> None:
+        """Ask the coach's chat server for its models now (worker) and offer them."""
+        engine = self.coach_engine.currentData()
+        base_url = self.coach_base_url.text().strip() or None
+        self._run("coachmodels:", lambda: ps.refresh_chat_models(self.store, engine, base_url=base_url))
+
+    def _on_coachmodels(self, _name: str, ok: bool, value: object) -> None:
+        if ok:
+            models = [str(m) for m in value]  # type: ignore[attr-defined]
+            self._fill_coach_models(models)
+            self.coach_models.setToolTip(f"{len(models)} models listed by the server just now")
+        else:
+            self.coach_models.setToolTip(f"Could not list the models: {value}")
+
+    def _fill_coach_models(self, models: list[str]) -> None:
+        """Offer ``models`` (ids as the server lists them) in the Models menu and as completions."""
+        self._coach_model_list.setStringList(models)
+        menu = self.coach_models_menu
+        menu.clear()
+        menu.addAction("Refresh list").triggered.connect(lambda _=False: self.refresh_coach_models())
+        menu.addSeparator()
+        if not models:
+            menu.addAction("No list yet: Refresh list or Test connection").setEnabled(False)
+        for mid in models:
+            menu.addAction(mid).triggered.connect(lambda _=False, m=mid: self.coach_model.setText(m))
+        self.coach_models.setToolTip(f"{len(models)} models listed by the server" if models
+                                     else "The models the chat server lists: Refresh list asks it")
 
     # -- saving ------------------------------------------------------------------------------
     def provider_settings(self) -> ps.ProviderSettings:
