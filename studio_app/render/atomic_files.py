@@ -1,6 +1,6 @@
 """Atomic file writes with the user's normal permissions (Qt-free).
 
-DESIGN.md: files the user cares about are written via a temp file in the same folder,
+Files the user cares about are written via a temp file in the same folder,
 flush, fsync, ``os.replace``, so a crash leaves either the old file or the new one.
 ``tempfile.mkstemp`` creates its file with mode 0600 (Python docs, tempfile.mkstemp: "readable
 and writable only by the creating user ID"); a file that ends up in the user's folder must

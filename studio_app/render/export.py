@@ -1,6 +1,6 @@
 """Export a rendered QImage to a file (PNG, JPEG, WEBP), written atomically.
 
-DESIGN.md: files the user cares about are written via a temp file in the same folder,
+Files the user cares about are written via a temp file in the same folder,
 flush, fsync, ``os.replace``, so a crash leaves either the old file or the new one.
 """
 

@@ -1,6 +1,6 @@
 """Autosave to a recovery file within 2 s of the last edit, and recent files.
 
-DESIGN.md: files the user cares about are written atomically; the recovery file lives
+Files the user cares about are written atomically; the recovery file lives
 in StudioPaths.recovery. It exists only while there are unsaved edits: a save, a clean
 quit (Save or Discard) or undoing back to the saved state removes it, so finding it at
 start means the last session crashed or was killed.
