@@ -12,6 +12,7 @@ from PySide6.QtCore import QThreadPool
 from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.jobs import JobStatus
+from studio_app.store.repositories import NotFoundError
 from tests.servers import gemini_server as gs
 
 from .conftest import close_message_boxes, no_wait_retry, open_store, point_at
@@ -36,7 +37,9 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
         win.generate_button.click()
         job_id = win._active_job
         assert win.staging.isVisible() and len(win.staging.slots) == 3
-        qtbot.waitUntil(lambda: store.jobs.get(job_id).status == JobStatus.PARTIAL, timeout=30000)
+        # Generate's intake thread writes the job row just after the click returns: until then
+        # the job is not in the store yet.
+        qtbot.waitUntil(lambda: job_status(store, job_id) == JobStatus.PARTIAL, timeout=30000)
         qtbot.waitUntil(lambda: win.generate_button.isEnabled(), timeout=5000)
 
         job = store.jobs.get(job_id)
@@ -88,3 +91,11 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
         win.close()
         pool.waitForDone(15000)
         store.close()
+
+
+def job_status(store, job_id: str) -> JobStatus | None:  # noqa: ANN001
+    """The job's stored status, or None while its row is not written yet."""
+    try:
+        return store.jobs.get(job_id).status
+    except NotFoundError:
+        return None
