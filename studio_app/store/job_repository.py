@@ -10,9 +10,8 @@ from sqlalchemy import func, select, update
 
 from studio_app.domain.jobs import GenerationJob, JobStatus, check_transition
 
-from .database import Database
 from .models import GenerationJobRow
-from .repository_base import aware, get_row, insert, now
+from .repository_base import TableRepository, aware, get_row, now
 
 
 def _job_from_row(row: GenerationJobRow) -> GenerationJob:
@@ -26,15 +25,11 @@ def _job_from_row(row: GenerationJobRow) -> GenerationJob:
     )
 
 
-class JobRepository:
+class JobRepository(TableRepository):
     """Generation jobs; every status change goes through the state machine."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def add(self, job: GenerationJob) -> GenerationJob:
         """Insert ``job`` (normally status queued)."""
-        insert(self.db, GenerationJobRow(**job.model_dump()))
+        self._insert(GenerationJobRow(**job.model_dump()))
         return job
 
     def get(self, job_id: str) -> GenerationJob:

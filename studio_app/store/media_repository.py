@@ -14,9 +14,8 @@ from sqlalchemy import CursorResult, exists, func, or_, select, update
 
 from studio_app.domain.media import MediaAsset
 
-from .database import Database
 from .models import MediaAssetRow
-from .repository_base import aware, insert, live_row, now
+from .repository_base import TableRepository, aware, live_row, now
 
 
 def _media_from_row(row: MediaAssetRow) -> MediaAsset:
@@ -30,15 +29,11 @@ def _media_from_row(row: MediaAssetRow) -> MediaAsset:
 MediaSort = Literal["recent", "most_used", "name"]
 
 
-class MediaAssetRepository:
+class MediaAssetRepository(TableRepository):
     """The creator media library table."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def add(self, asset: MediaAsset) -> MediaAsset:
         """Insert ``asset``; returns it as stored."""
-        insert(self.db, MediaAssetRow(**asset.model_dump(exclude={"metadata"}), metadata_=asset.metadata))
+        self._insert(MediaAssetRow(**asset.model_dump(exclude={"metadata"}), metadata_=asset.metadata))
         return asset
 
     def get(self, asset_id: str) -> MediaAsset:

@@ -17,11 +17,10 @@ from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachSession, CoachSessionSummary
 
-from .database import Database
 from .job_repository import JobRepository
 from .media_repository import MediaAssetRepository, MediaSort
 from .models import AssetRow, BrandKitRow, CanvasDocumentRow, CoachSessionRow, MediaAssetRow
-from .repository_base import NotFoundError, aware, insert, live_row
+from .repository_base import NotFoundError, TableRepository, aware, live_row
 from .repository_base import now as _now  # one name tests can patch to move this module's clock
 
 __all__ = [
@@ -41,15 +40,11 @@ def _asset_from_row(row: AssetRow) -> Asset:
     return a.model_copy(update={"created_at": aware(a.created_at)})
 
 
-class AssetRepository:
+class AssetRepository(TableRepository):
     """Generated assets."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def add(self, asset: Asset) -> Asset:
         """Insert ``asset``."""
-        insert(self.db, AssetRow(**asset.model_dump()))
+        self._insert(AssetRow(**asset.model_dump()))
         return asset
 
     def get(self, asset_id: str) -> Asset:
@@ -96,12 +91,8 @@ class AssetRepository:
             return bool(live_asset or media)
 
 
-class BrandKitRepository:
+class BrandKitRepository(TableRepository):
     """Brand kits; at most one is active."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def save(self, kit: BrandKit) -> BrandKit:
         """Insert or update ``kit``; activating it deactivates the others."""
         with self.db.session() as s:
@@ -140,12 +131,8 @@ class BrandKitRepository:
             s.execute(update(BrandKitRow).where(BrandKitRow.id == kit_id).values(deleted_at=stamp, updated_at=stamp))
 
 
-class CanvasDocumentRepository:
+class CanvasDocumentRepository(TableRepository):
     """Canvas documents known to the library (JSON of the CanvasDocument)."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def save(self, doc: CanvasDocument, file_path: str | None = None) -> None:
         """Insert or replace the stored copy of ``doc``."""
         with self.db.session() as s:
@@ -175,12 +162,8 @@ class CanvasDocumentRepository:
             return [CanvasDocument.model_validate(r.document) for r in s.scalars(q)]
 
 
-class CoachSessionRepository:
+class CoachSessionRepository(TableRepository):
     """Coach sessions with their messages."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def save(self, session: CoachSession) -> CoachSession:
         """Insert or update ``session``."""
         data = session.model_dump(mode="json")

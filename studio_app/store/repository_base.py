@@ -75,7 +75,13 @@ def live_row(s: Session, row_type: type[TombstonedT], row_id: str, what: str) ->
     return row
 
 
-def insert(db: Database, row: Base) -> None:
-    """Insert ``row`` in a transaction of its own."""
-    with db.session() as s:
-        s.add(row)
+class TableRepository:
+    """The base of a repository of one table: holds the :class:`Database`; ``_insert`` adds a
+    row in a transaction of its own."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _insert(self, row: Base) -> None:
+        with self.db.session() as s:
+            s.add(row)
