@@ -1,7 +1,6 @@
 """The canvas snapshot description: a CanvasDocument in words for the image model.
 
-Source: seeds/canvas-studio-coach-integration-audit.md ("Canvas Snapshot Description" sent with
-the 2x snapshot so the model knows what the placements and sketch marks mean). The text is
+It is sent with the 2x snapshot so the model knows what the placements and sketch marks mean. The text is
 deterministic (same document, same words) and has up to four parts:
 
 1. ``Canvas: 1280x720 px YouTube thumbnail (thumbnail) on a dark grey background.``

@@ -1,7 +1,6 @@
 """PlacementFormatter: MediaAssetPlacement lists -> layout instructions in words.
 
-Source: seeds/creator-media-library-integration-audit.md (section 9 data flow and issue 2, the
-case-sensitivity fix: placements arrive as model instances, snake_case dicts from
+Origin: the original design's placement data flow and its case-sensitivity fix: placements arrive as model instances, snake_case dicts from
 ``model_dump()`` or camelCase dicts from the front end, and all three must format identically).
 
 One sentence per visible placement, in paint order (back to front), e.g.::

@@ -1,6 +1,7 @@
 """Chat providers for the prompt coach: tokens streamed as they arrive.
 
-Two wire formats (specs/image-and-chat-apis.md sections 2 and 3):
+Two wire formats (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent and
+https://platform.openai.com/docs/api-reference/chat-streaming):
 
 - GeminiChatProvider: ``POST /v1beta/models/{m}:streamGenerateContent?alt=sse``; events
   are ``data: <GenerateContentResponse>`` separated by blank lines (LF or CRLF), with no

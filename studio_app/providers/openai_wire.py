@@ -1,7 +1,7 @@
 """The OpenAI REST conventions shared by the images provider and the OpenAI-compatible chat.
 
-Source: specs/image-and-chat-apis.md section 3 (openai-python ``_base_client``, images
-and chat types): ``Authorization: Bearer`` auth, the error body
+Sources: https://platform.openai.com/docs/api-reference and openai-python's ``_base_client``,
+images and chat types: ``Authorization: Bearer`` auth, the error body
 ``{"error": {"message", "type", "param", "code"}}``, ``moderation_blocked`` refusals,
 ``x-should-retry`` and ``retry-after-ms``/``retry-after`` headers.
 """
