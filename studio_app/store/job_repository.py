@@ -27,6 +27,7 @@ def _job_from_row(row: GenerationJobRow) -> GenerationJob:
 
 class JobRepository(TableRepository):
     """Generation jobs; every status change goes through the state machine."""
+
     def add(self, job: GenerationJob) -> GenerationJob:
         """Insert ``job`` (normally status queued)."""
         self._insert(GenerationJobRow(**job.model_dump()))

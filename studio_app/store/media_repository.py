@@ -31,6 +31,7 @@ MediaSort = Literal["recent", "most_used", "name"]
 
 class MediaAssetRepository(TableRepository):
     """The creator media library table."""
+
     def add(self, asset: MediaAsset) -> MediaAsset:
         """Insert ``asset``; returns it as stored."""
         self._insert(MediaAssetRow(**asset.model_dump(exclude={"metadata"}), metadata_=asset.metadata))

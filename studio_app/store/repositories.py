@@ -42,6 +42,7 @@ def _asset_from_row(row: AssetRow) -> Asset:
 
 class AssetRepository(TableRepository):
     """Generated assets."""
+
     def add(self, asset: Asset) -> Asset:
         """Insert ``asset``."""
         self._insert(AssetRow(**asset.model_dump()))
@@ -93,6 +94,7 @@ class AssetRepository(TableRepository):
 
 class BrandKitRepository(TableRepository):
     """Brand kits; at most one is active."""
+
     def save(self, kit: BrandKit) -> BrandKit:
         """Insert or update ``kit``; activating it deactivates the others."""
         with self.db.session() as s:
@@ -133,6 +135,7 @@ class BrandKitRepository(TableRepository):
 
 class CanvasDocumentRepository(TableRepository):
     """Canvas documents known to the library (JSON of the CanvasDocument)."""
+
     def save(self, doc: CanvasDocument, file_path: str | None = None) -> None:
         """Insert or replace the stored copy of ``doc``."""
         with self.db.session() as s:
@@ -164,6 +167,7 @@ class CanvasDocumentRepository(TableRepository):
 
 class CoachSessionRepository(TableRepository):
     """Coach sessions with their messages."""
+
     def save(self, session: CoachSession) -> CoachSession:
         """Insert or update ``session``."""
         data = session.model_dump(mode="json")
