@@ -230,7 +230,7 @@ def test_right_click_on_library_tiles_places_them(window, photos, monkeypatch) -
     ids = _import(window, photos, 2)
     grid = window.library_panel.grid
     rect = grid.visualRect(window.library_panel.model.index(window.library_panel.model.row_of(ids[0])))
-    window._library_context_menu(rect.center())
+    window.first_hour.library_context_menu(rect.center())
     assert window.library_panel.selected_ids() == [ids[0]]
     texts = [a.text() for a in shown[0].actions() if not a.isSeparator()]
     assert texts[0] == "Place on canvas" and "Remove background" in texts and "Delete…" in texts
@@ -336,8 +336,8 @@ def test_file_dialogs_remember_the_folder_and_use_the_platform_dialog(window, tm
 
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(fake_open))
     monkeypatch.setattr(window.library_panel, "import_paths", lambda paths: None)
-    window._import_dialog()
-    window._import_dialog()
+    window.placing.import_dialog()
+    window.placing.import_dialog()
     assert calls[1][0] == str(picked.parent)  # the second dialog opens where the first ended
     assert all(not rest and not kw for _f, rest, kw in calls)  # no options: the native dialog
     # kept across restarts (settings), and per purpose
