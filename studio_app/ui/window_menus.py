@@ -40,6 +40,11 @@ def _add(menu: QMenu, text: str, key: QKeySequence | QKeySequence.StandardKey | 
     return act
 
 
+def _add_named(menu: QMenu, acts: dict[str, QAction], *names: str) -> None:
+    for name in names:
+        menu.addAction(acts[name])
+
+
 def build_file_menu(window: MainWindow) -> None:
     """File: new, open, starter, recent, save, export, import, settings, quit."""
     docs = window.documents
@@ -79,8 +84,7 @@ def build_edit_menu(window: MainWindow) -> None:
     e.addAction(window.undo_action)
     e.addAction(window.redo_action)
     e.addSeparator()
-    for name in ("cut", "copy", "paste", "duplicate", "delete"):
-        e.addAction(acts[name])
+    _add_named(e, acts, "cut", "copy", "paste", "duplicate", "delete")
     e.addSeparator()
     e.addAction(acts["select_all"])
     e.addSeparator()
@@ -92,29 +96,22 @@ def build_arrange_menu(window: MainWindow) -> None:
     """Arrange: stacking order, align, distribute, flip, lock and hide."""
     acts = window.canvas_actions.actions
     a = window.menuBar().addMenu("&Arrange")
-    for name in ("front", "forward", "backward", "back"):
-        a.addAction(acts[name])
+    _add_named(a, acts, "front", "forward", "backward", "back")
     a.addSeparator()
-    align = a.addMenu("A&lign")
-    for name in ("align_left", "align_hcentre", "align_right", "align_top", "align_vcentre", "align_bottom"):
-        align.addAction(acts[name])
-    dist = a.addMenu("&Distribute")
-    dist.addAction(acts["distribute_h"])
-    dist.addAction(acts["distribute_v"])
+    _add_named(a.addMenu("A&lign"), acts, "align_left", "align_hcentre", "align_right", "align_top",
+               "align_vcentre", "align_bottom")
+    _add_named(a.addMenu("&Distribute"), acts, "distribute_h", "distribute_v")
     a.addSeparator()
-    for name in ("flip_h", "flip_v", "lock", "hide"):
-        a.addAction(acts[name])
+    _add_named(a, acts, "flip_h", "flip_v", "lock", "hide")
 
 
 def build_view_menu(window: MainWindow) -> None:
     """View: zoom, overlays, Easy Sketch, the docks, Jobs (Ctrl+J), Reset layout and Theme."""
     acts = window.canvas_actions.actions
     v = window.menuBar().addMenu("&View")
-    for name in ("zoom_in", "zoom_out", "zoom_fit", "zoom_100"):
-        v.addAction(acts[name])
+    _add_named(v, acts, "zoom_in", "zoom_out", "zoom_fit", "zoom_100")
     v.addSeparator()
-    for name in ("safe_zones", "sketch_layer", "snapping"):
-        v.addAction(acts[name])
+    _add_named(v, acts, "safe_zones", "sketch_layer", "snapping")
     v.addAction(window.workspace.easy_action)
     v.addSeparator()
     for dock in (window.library_dock, window.coach_dock, *window.docks.values()):
