@@ -1,5 +1,5 @@
 """Layer rules import-linter cannot express: QtWidgets only in ui/ (plus app/cli), network only in
-providers/ and sync/ — read from every module's import statements (DESIGN.md)."""
+providers/ and sync/ — read from every module's import statements (docs/architecture.md)."""
 
 from __future__ import annotations
 

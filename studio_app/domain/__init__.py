@@ -1,1 +1,1 @@
-"""Domain models and rules from the seeds: pydantic only, no Qt, no I/O."""
+"""Domain models and rules from the original design: pydantic only, no Qt, no I/O."""

@@ -1,4 +1,4 @@
-"""Asset: a generated image at its target's exact size (the seed's assets row)."""
+"""Asset: a generated image at its target's exact size (the original design's assets row)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Generation targets (AssetType) and their exact pixel sizes.
 
-Sizes come from ``shared/specs/platform-targets.md`` (each line cites its platform
-source there) and, for the five original types, the seed's ``ASSET_DIMENSIONS``.
+Sizes come from each platform's own documentation (``TargetSpec.source`` names the ids of
+:data:`PLATFORM_SOURCES`, where each id is a URL) and, for the five original types, the original
+design's ``ASSET_DIMENSIONS``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class TargetSpec:
         max_bytes: the platform's upload limit in bytes (decimal MB, or KiB where the
             platform states KiB), or None where none is published.
         label: human name shown in the GUI.
-        source: where the numbers come from (platform-targets.md source ids).
+        source: where the numbers come from: comma-separated ids of :data:`PLATFORM_SOURCES`.
     """
 
     width: int
@@ -75,8 +76,36 @@ TARGET_SPECS: dict[AssetType, TargetSpec] = {
     AssetType.X_HEADER: TargetSpec(1500, 500, False, 5_000_000, "X header", "S32,S33"),
 }
 
+PLATFORM_SOURCES: dict[str, str] = {
+    # The platform's own documentation where it publishes the figure; the others are
+    # third-party guides used where the platform publishes none.
+    "S1": "https://docs.elgato.com/en/graphics/emotes",
+    "S3": "https://dev.twitch.tv/docs/api/reference#get-channel-emotes",
+    "S4": "https://dev.twitch.tv/docs/api/reference#get-channel-chat-badges",
+    "S5": "https://docs.elgato.com/en/graphics/badges",
+    "S9": "https://samagamer.com/en/twitch-tv-how-to-add-a-profile-photo-and-banner/",
+    "S10": "https://streamertactics.com/twitch-image-sizes/",
+    "S11": "https://docs.elgato.com/en/graphics/panels",
+    "S12": "https://runyoncanyon-losangeles.com/blog/how-do-you-make-your-profile-picture-fit-on-twitch/",
+    "S13": "https://streamskins.net/twitch-stream-overlay-size",
+    "S14": "https://docs.elgato.com/en/graphics/alerts/alert-files",
+    "S15": "https://support.google.com/youtube/answer/72431",
+    "S16": "https://developers.google.com/youtube/v3/docs/thumbnails/set",
+    "S19": "https://developers.google.com/youtube/v3/docs/channelBanners",
+    "S20": "https://xrsave.com/?p=1234",
+    "S25": "https://support.discord.com/hc/articles/360036479811-Custom-Emojis",
+    "S26": "https://github.com/discord/discord-api-docs/blob/main/docs/resources/emoji.mdx",
+    "S27": "https://github.com/discord/discord-api-docs/blob/main/docs/resources/sticker.mdx",
+    "S28": "https://www.facebook.com/business/ads-guide/update/image/facebook-story/outcome-awareness",
+    "S31": "https://stish.app/knowledge-base/meta-ads-specifications-facebook-instagram",
+    "S32": "https://developer.x.com/en/docs/accounts-and-users/manage-account-settings/api-reference/get-users-profile_banner",
+    "S33": "https://www.picovert.com/en/blog/image-size-for-twitter-x",
+}
+"""Where the TARGET_SPECS figures come from: source id -> URL."""
+
+
 ASSET_DIMENSIONS: dict[str, tuple[int, int]] = {t.value: s.size for t, s in TARGET_SPECS.items()}
-"""The seed's ASSET_DIMENSIONS, extended to every AssetType: value -> (width px, height px)."""
+"""The original design's ASSET_DIMENSIONS, extended to every AssetType: value -> (width px, height px)."""
 
 
 def target_size(asset_type: AssetType | str) -> tuple[int, int]:

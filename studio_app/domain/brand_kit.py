@@ -1,6 +1,6 @@
 """BrandKit: the streamer's colours, fonts, tone and logos, injected into prompts.
 
-Source: seeds/asset-generation-core-design.md (BrandKitContext).
+The original design calls the injected part BrandKitContext.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .sketch import validate_hex_colour
 
 
 class BrandKitContext(BaseModel):
-    """The brand values PromptEngine injects (the seed's BrandKitContext)."""
+    """The brand values PromptEngine injects (the original design's BrandKitContext)."""
 
     primary_colors: list[str] = Field(default_factory=lambda: ["#9146FF"])
     accent_colors: list[str] = Field(default_factory=lambda: ["#FFFFFF"])

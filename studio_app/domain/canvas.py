@@ -242,7 +242,7 @@ class CanvasDocument(BaseModel):
         return self.model_copy(update={"sketch_elements": []})
 
     def has_content(self) -> bool:
-        """True when there are placements or sketch elements (the seed's canvas mode trigger)."""
+        """True when there are placements or sketch elements (the original design's canvas mode trigger)."""
         return bool(self.placements or self.sketch_elements)
 
     def to_json(self) -> str:

@@ -1,6 +1,4 @@
-"""CoachSession: a prompt-coach conversation (the seed's coach_sessions table).
-
-Source: seeds/coach-inline-generation-design.md.
+"""CoachSession: a prompt-coach conversation (the original design's coach_sessions table).
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from .asset_types import AssetType
 class Mood(StrEnum):
     """Moods offered when starting a session, plus ``custom`` with free text.
 
-    The seeds name only ``hype`` (coach-inline-generation-design.md) and a MoodEnum;
+    The original design names only ``hype`` and a MoodEnum;
     the rest are the moods streamers commonly pick for thumbnails and emotes.
     """
 
@@ -71,7 +69,7 @@ class CoachSession(BaseModel):
 
 
 class CoachSessionSummary(BaseModel):
-    """One row of the seed's session list (GET /coach/sessions): no messages, no context.
+    """One row of the original design's session list (GET /coach/sessions): no messages, no context.
 
     ``has_assets`` is True when the session generated at least one asset.
     """

@@ -1,6 +1,6 @@
 """GenerationJob, JobStatus and the job state machine.
 
-Source: seeds/asset-generation-core-design.md ("Job State Machine", property 9).
+The state machine is the original design's (correctness property 9, docs/architecture.md).
 Two documented extensions for the desktop app:
 
 * ``queued -> failed``: a job can fail before a worker picks it up (the app was

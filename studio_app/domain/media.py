@@ -1,6 +1,6 @@
 """Creator media library: MediaAssetType, limits and background-removal defaults.
 
-Source: seeds/creator-media-library-integration-audit.md (sections 1, 2, 7 and 8).
+The kinds, limits and defaults are the original design's creator media library.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class MediaAssetType(StrEnum):
-    """The seed's 14 kinds of creator media."""
+    """The original design's 14 kinds of creator media."""
 
     LOGO = "logo"
     FACE = "face"
@@ -55,7 +55,7 @@ THUMBNAIL_SIZE_PX = 256
 
 
 class MediaAsset(BaseModel):
-    """One item of the creator media library (the seed's creator_media_assets row).
+    """One item of the creator media library (the original design's creator_media_assets row).
 
     ``url`` and ``storage_path`` point at the local blob (``blob:<sha256>``); the
     thumbnail and processed (background-removed) image are blobs too.

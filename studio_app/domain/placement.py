@@ -1,8 +1,8 @@
 """MediaAssetPlacement: where a media asset sits on the canvas.
 
-Source: seeds/creator-media-library-integration-audit.md section 4.2. Coordinates
+The shape is the original design's MediaAssetPlacement. Coordinates
 are in percent of the canvas (0-100) and ``x``/``y`` name the placement's centre.
-Both snake_case and camelCase keys are accepted (the seed's PlacementFormatter fix).
+Both snake_case and camelCase keys are accepted (the original design's PlacementFormatter fix).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """SketchElement: the sketch editor's strokes, shapes and text.
 
-Source: seeds/canvas-studio-coach-integration-audit.md (SketchEditor, 8 tools: the
+The original design's SketchEditor has 8 tools: the
 drawable kinds are pen, line, arrow, rectangle, ellipse, text; select and eraser are
 tools, not elements). Points are in percent of the canvas (0-100).
 """

@@ -1,6 +1,7 @@
 """Validation and decoding of untrusted image files for the media library.
 
-Rules (specs/reliability-and-sync.md section 6, Pillow's threat model): cap the bytes,
+Rules (Pillow's security notes, https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open
+and its DecompressionBombWarning): cap the bytes,
 open with a format allowlist (PNG, JPEG, WebP, GIF; so EPS/FITS and friends are never
 parsed), refuse anything over the pixel limit (Pillow's DecompressionBombWarning made
 an error), then decode every pixel with ``load()``. EXIF orientation is applied; GIF

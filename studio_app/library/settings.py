@@ -25,17 +25,17 @@ class LibrarySettings(BaseModel):
     Read with ``store.settings.section(SETTINGS_SECTION, LibrarySettings)``.
 
     Attributes:
-        tier: the seed's access tier; the library is usable when it is in ALLOWED_TIERS
+        tier: the original design's access tier; the library is usable when it is in ALLOWED_TIERS
             ("pro", "studio"). A desktop install defaults to "studio".
         total_asset_limit: most live assets the library holds, or None for no limit (the
-            default). The seed's TOTAL_ASSET_LIMIT (25) was a web subscription tier; on the
+            default). The original design's TOTAL_ASSET_LIMIT (25) was a web subscription tier; on the
             desktop the streamer's disk is the limit, and a limit is an opt-in setting.
-        max_per_prompt: most assets sent with one prompt (seed MAX_PROMPT_INJECTION_ASSETS = 2).
+        max_per_prompt: most assets sent with one prompt (original design's MAX_PROMPT_INJECTION_ASSETS = 2).
         max_file_bytes: largest file accepted for import, bytes.
         max_image_pixels: largest width x height accepted, pixels (Pillow's
             MAX_IMAGE_PIXELS by default; above it the file is refused as a decompression bomb).
         background_removal_types: the media types whose background is removed on import when
-            the import does not say; None = the seed's BG_REMOVAL_DEFAULT_TYPES.
+            the import does not say; None = the original design's BG_REMOVAL_DEFAULT_TYPES.
         segmentation_model: id of the segmentation model background removal uses for photos
             (``studio_app.domain.segmentation_models``); a fetched model that is missing or fails
             its checksum falls back to the shipped u2netp.
@@ -51,7 +51,7 @@ class LibrarySettings(BaseModel):
 
     @property
     def has_access(self) -> bool:
-        """True when ``tier`` is one of the seed's ALLOWED_TIERS."""
+        """True when ``tier`` is one of the original design's ALLOWED_TIERS."""
         return self.tier in ALLOWED_TIERS
 
     def removes_background_by_default(self, kind: MediaAssetType) -> bool:

@@ -1,9 +1,8 @@
 """The LLM prompt coach's contract: its system prompt template and the prompt block in its replies.
 
-Sources: seeds/coach-inline-generation-design.md (a CoachSession keeps ``current_prompt``);
-seeds/canvas-studio-coach-integration-audit.md (the coach sees the canvas snapshot description
-and the media placements); peer requests for LLM prompt help (krita-ai-diffusion #1007,
-InvokeAI #6719 and #9127, see specs/peer-apps.md).
+A CoachSession keeps ``current_prompt``; the coach sees the canvas snapshot description and the
+media placements. Peers' users ask for LLM prompt help (krita-ai-diffusion issue #1007,
+InvokeAI issues #6719 and #9127 on GitHub).
 
 System prompt. ``prompts/coach/system.md`` is plain text with ``{name}`` slots; only the names in
 :data:`SYSTEM_PLACEHOLDERS` exist, and any other ``{`` or ``}`` in the file is an error. Every value

@@ -1,6 +1,7 @@
 """PromptEngine: builds the image-model prompt from a template, a brand kit and the streamer's idea.
 
-Source: seeds/asset-generation-core-design.md ("PromptEngine Interface", property 8). The
+It keeps correctness property 8 (docs/architecture.md: the prompt holds the brand kit's
+values). The
 prompt has these parts, in this order:
 
 1. the template's ``base_prompt`` with its placeholders filled (target size, brand colours, fonts,
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
-from studio_app.resources import PROMPTS_DIR_ENV, prompts_dir  # noqa: F401 - PROMPTS_DIR_ENV re-exported
+from studio_app.resources import PROMPTS_DIR_ENV as PROMPTS_DIR_ENV  # re-exported
+from studio_app.resources import prompts_dir
 
 from .colour_names import describe_colour
 from .sanitize import CUSTOM_PROMPT_MAX_LENGTH, sanitize_input
@@ -44,7 +46,7 @@ MAX_COLOURS = 6
 CANVAS_TEXT_MAX_LENGTH = 8000
 """Longest canvas description or placement text kept in a prompt, in characters (a busy canvas of
 80 elements describes in about 6000; the whole prompt stays far below OpenAI's 32000-character
-prompt limit, the tightest in shared/specs/image-and-chat-apis.md)."""
+prompt limit, the tightest of the image APIs we call)."""
 
 
 def default_prompts_dir() -> Path:
@@ -106,7 +108,7 @@ class PromptEngine:
 
     # -- parts ------------------------------------------------------------------------------
     def sanitize_input(self, user_input: str | None) -> str:
-        """The seed's ``sanitize_input``: :func:`~studio_app.prompting.sanitize.sanitize_input` with
+        """The original design's ``sanitize_input``: :func:`~studio_app.prompting.sanitize.sanitize_input` with
         the 500-character custom prompt limit."""
         return sanitize_input(user_input, CUSTOM_PROMPT_MAX_LENGTH)
 
@@ -157,7 +159,7 @@ class PromptEngine:
             asset_type: what to make; picks the template.
             brand_kit: brand colours, fonts and tone; None uses BrandKitContext's defaults.
             custom_prompt: the streamer's idea; sanitised to ``custom_prompt_max_length``
-                characters (default 500, the seed's limit) and quoted.
+                characters (default 500, the original design's limit) and quoted.
             version: template version, e.g. ``"v1.0"``.
             canvas_description: the canvas snapshot description (``describe_canvas``).
             placements_text: PlacementFormatter output, when the canvas is not described.

@@ -1,7 +1,6 @@
 """PromptDraft: the coach's "current prompt" in structured form.
 
-Source: seeds/coach-inline-generation-design.md (a CoachSession keeps ``asset_type``, ``mood`` and
-``current_prompt``). Both the offline guided coach and a later LLM coach fill the same fields; the
+A CoachSession keeps ``asset_type``, ``mood`` and ``current_prompt``. Both the offline guided coach and a later LLM coach fill the same fields; the
 prompt text is always rebuilt from them by :class:`PromptEngine`, so the brand kit, template and
 sanitising rules apply the same way whichever coach ran. ``to_dict``/``from_dict`` give a JSON-able
 form for ``CoachSession.context["draft"]``.

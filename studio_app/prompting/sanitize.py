@@ -1,7 +1,7 @@
 """Sanitising user text before it goes into an image-model prompt.
 
-Source: seeds/asset-generation-core-design.md (``PromptEngine.sanitize_input``, "prevent prompt
-injection"; ``custom_prompt`` has ``max_length=500``).
+Origin: the original design's ``PromptEngine.sanitize_input`` ("prevent prompt injection";
+``custom_prompt`` has ``max_length=500``).
 
 What :func:`sanitize_input` does, in order, and why:
 
@@ -199,7 +199,7 @@ def sanitize_input(text: str | None, max_length: int = CUSTOM_PROMPT_MAX_LENGTH)
 
     Args:
         text: raw user text; None gives "".
-        max_length: the longest result, in characters (default 500, the seed's custom_prompt
+        max_length: the longest result, in characters (default 500, the original design's custom_prompt
             limit); must be >= 1.
 
     Returns:

@@ -1,6 +1,6 @@
 """Prompt templates: the YAML files under ``prompts/<asset_type>/<version>.yaml``.
 
-Source: seeds/asset-generation-core-design.md ("Prompt Template Format (YAML)"). A file holds::
+The format is the original design's "Prompt Template Format (YAML)". A file holds::
 
     name: thumbnail            # the AssetType value, equal to the folder name
     version: "1.0"             # equal to the file name without "v" and ".yaml"
@@ -53,7 +53,7 @@ class TemplateNotFoundError(TemplateError, LookupError):
 
 @dataclass(frozen=True)
 class PromptTemplate:
-    """One loaded prompt template (the seed's PromptTemplate; lists are tuples so cached copies
+    """One loaded prompt template (the original design's PromptTemplate; lists are tuples so cached copies
     cannot be changed by callers).
 
     Attributes:

@@ -1,6 +1,7 @@
 """Chat providers for the prompt coach: tokens streamed as they arrive.
 
-Two wire formats (specs/image-and-chat-apis.md sections 2 and 3):
+Two wire formats (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent and
+https://platform.openai.com/docs/api-reference/chat-streaming):
 
 - GeminiChatProvider: ``POST /v1beta/models/{m}:streamGenerateContent?alt=sse``; events
   are ``data: <GenerateContentResponse>`` separated by blank lines (LF or CRLF), with no
@@ -26,7 +27,7 @@ import logging
 import queue
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -150,7 +151,7 @@ class ChatStream(Iterator[str]):
         """Consume the stream and return the whole answer."""
         return "".join(self)
 
-    def _run(self) -> Iterator[str]:
+    def _run(self) -> Generator[str, None, None]:
         response = self._retry.run(self._open, cancel=self._cancel)
         self._response = response
         events: queue.Queue[tuple[str, Any]] = queue.Queue()

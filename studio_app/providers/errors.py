@@ -1,7 +1,6 @@
 """Errors a provider raises; each message is one line a streamer can read.
 
-The seed's types (asset-generation-core-design.md, NanoBananaClient.generate):
-RateLimitError, ContentPolicyError, GenerationTimeoutError, GenerationError;
+The original design's error types (its image client's ``generate``): RateLimitError, ContentPolicyError, GenerationTimeoutError, GenerationError;
 plus AuthenticationError (bad or missing key) and GenerationCancelledError.
 """
 

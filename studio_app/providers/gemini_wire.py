@@ -1,7 +1,8 @@
 """The Gemini REST conventions shared by the image and chat providers.
 
-Source: specs/image-and-chat-apis.md sections 1 and 2 (Google docs G-img, G-ts and the
-google-genai SDK's errors.py/_api_client.py): base URL, ``/v1beta/``, the
+Sources: https://ai.google.dev/gemini-api/docs/image-generation,
+https://ai.google.dev/gemini-api/docs/troubleshooting and the google-genai SDK's
+``errors.py``/``_api_client.py``: base URL, ``/v1beta/``, the
 ``x-goog-api-key`` header (never ``?key=``, so no key lands in a URL or log), the
 error body ``{"error": {"code", "message", "status", "details": [...]}}`` (sometimes
 wrapped in a list), RetryInfo/QuotaFailure details and the safety-block signals.
@@ -82,8 +83,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         return None
     if isinstance(body, list) and body and isinstance(body[0], dict):
         body = body[0]
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     return None
 
 

@@ -1,9 +1,10 @@
 """Images crossing the provider boundary: inputs fitted to a service's limits, outputs checked.
 
 Inputs: the canvas snapshot first, then at most MAX_PROMPT_INJECTION_ASSETS references
-(seed creator-media-library-integration-audit.md), cut to the model's image count;
+(the library's per-prompt limit), cut to the model's image count;
 each re-encoded with Pillow when its format is not accepted or it is over the byte
-limit (Gemini: png/jpeg/webp, 7 MB each; specs/image-and-chat-apis.md section 1).
+limit (Gemini: png/jpeg/webp, 7 MB each inline;
+https://ai.google.dev/gemini-api/docs/file-input-methods).
 Outputs: decoded fully with an allowlist of formats before anyone stores them.
 """
 

@@ -1,7 +1,7 @@
 """The OpenAI REST conventions shared by the images provider and the OpenAI-compatible chat.
 
-Source: specs/image-and-chat-apis.md section 3 (openai-python ``_base_client``, images
-and chat types): ``Authorization: Bearer`` auth, the error body
+Sources: https://platform.openai.com/docs/api-reference and openai-python's ``_base_client``,
+images and chat types: ``Authorization: Bearer`` auth, the error body
 ``{"error": {"message", "type", "param", "code"}}``, ``moderation_blocked`` refusals,
 ``x-should-retry`` and ``retry-after-ms``/``retry-after`` headers.
 """
@@ -51,8 +51,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         body = json.loads(text)
     except ValueError:
         return None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     if isinstance(body, dict) and isinstance(body.get("error"), str):  # Ollama/LM Studio style
         return {"message": body["error"]}
     return None

@@ -1,10 +1,10 @@
 """The one retry policy every provider call goes through.
 
-Rules (seed asset-generation-core-design.md, NanoBananaClient._request_with_retry:
-"Retry delays: 1s, 2s, 4s (max 3 retries)"; specs/reliability-and-sync.md section 5):
+Rules (the original design's image client: "Retry delays: 1s, 2s, 4s (max 3 retries)"; the
+retryable statuses are those urllib3's ``Retry`` and the OpenAI/Gemini SDKs retry):
 
 - at most ``max_retries`` (3) retries, so at most 4 requests per call;
-- the wait before retry n (1-based) is full jitter over the seed's schedule:
+- the wait before retry n (1-based) is full jitter over that schedule:
   ``uniform(0, base_delay_s * 2 ** (n - 1))``, i.e. up to 1 s, 2 s, 4 s;
 - when the service says how long to wait (Gemini ``RetryInfo.retryDelay``, a
   ``Retry-After`` or ``retry-after-ms`` header) that wait is used instead, exactly.
@@ -113,7 +113,7 @@ class RetryPolicy:
     """Bounded retries with full-jitter backoff (see the module docstring).
 
     Attributes:
-        max_retries: retries after the first request (the seed's 3).
+        max_retries: retries after the first request (the original design's 3).
         base_delay_s: first backoff ceiling in s; doubles per retry (1, 2, 4).
         max_server_delay_s: longest server-requested wait we honour, in s.
         jitter: full jitter (True) or the bare 1 s/2 s/4 s schedule (False).

@@ -1,7 +1,8 @@
 """Fit a generated image to an AssetType's exact pixel size (centre crop, then Lanczos).
 
-Image models return sizes near, not at, the requested one (specs/image-and-chat-apis.md);
-platforms want exact sizes (specs/platform-targets.md, domain TARGET_SPECS). This is the
+Image models return sizes near, not at, the requested one (Gemini picks from its own size table;
+https://ai.google.dev/gemini-api/docs/image-generation); platforms want exact sizes
+(``domain.asset_types.TARGET_SPECS``, each with its platform's source). This is the
 last step before an Asset is stored.
 """
 

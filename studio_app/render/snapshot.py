@@ -13,7 +13,7 @@ flips (mirror inside the box), the rotation (degrees clockwise about the centre)
 the opacity (percent) apply. A placement whose image the loader cannot supply draws a
 grey placeholder box with a cross and its display_name.
 
-The seed's canvas snapshot is exported at 2x, hence ``scale=2.0`` by default.
+The original design's canvas snapshot is exported at 2x, hence ``scale=2.0`` by default.
 
 Speed: each image is drawn from a copy pre-scaled to its exact drawn size, pre-flipped
 and pre-rotated, kept in an ImageCache keyed by the source's QImage.cacheKey(), that
@@ -79,7 +79,7 @@ def cached_image_source(read_bytes: Callable[[MediaAssetPlacement], bytes | None
     return load
 
 DEFAULT_SCALE = 2.0
-"""The seed's canvas snapshot resolution (2x the canvas px)."""
+"""The original design's canvas snapshot resolution (2x the canvas px)."""
 MAX_OUTPUT_SIDE = 32_767
 """Largest output side in px that QImage/QPainter accept."""
 

@@ -30,7 +30,7 @@ class _Timestamps:
 
 
 class MediaAssetRow(_Timestamps, Base):
-    """The seed's creator_media_assets (user_id dropped: one local user)."""
+    """The original design's creator_media_assets (user_id dropped: one local user)."""
 
     __tablename__ = "media_assets"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -84,7 +84,7 @@ class CanvasDocumentRow(_Timestamps, Base):
 
 
 class CoachSessionRow(_Timestamps, Base):
-    """The seed's coach_sessions."""
+    """The original design's coach_sessions."""
 
     __tablename__ = "coach_sessions"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -104,7 +104,7 @@ class CoachSessionRow(_Timestamps, Base):
 
 
 class GenerationJobRow(_Timestamps, Base):
-    """The seed's generation_jobs."""
+    """The original design's generation_jobs."""
 
     __tablename__ = "generation_jobs"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -131,7 +131,7 @@ class GenerationJobRow(_Timestamps, Base):
 
 
 class AssetRow(_Timestamps, Base):
-    """The seed's assets: a generated image."""
+    """The original design's assets: a generated image."""
 
     __tablename__ = "assets"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

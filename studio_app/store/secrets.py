@@ -1,6 +1,7 @@
 """SecretStore: API keys and bucket credentials in the OS keyring, never on disk in plain text.
 
-Rules (DESIGN.md "Secrets"; specs/reliability-and-sync.md section 4):
+Rules (keyring's own guidance, https://github.com/jaraco/keyring#readme, and
+docs/architecture.md "Providers, keys and settings"):
 
 - Keys live in the OS keyring through ``keyring`` (service ``StreamerStudio``, one entry
   per name: ``gemini``, ``openai``, ``sync``).

@@ -5,7 +5,7 @@
   coffee (decisive after one network run) and chelsea (undecided: two runs); wall seconds, CPU
   seconds of the process (``time.process_time``: what the work costs whatever the machine's load)
   and peak RSS;
-* 100 fixture photos imported with the seed's defaults through the real ``studio import``
+* 100 fixture photos imported with the original design's defaults through the real ``studio import``
   command, background removal inline (target < 30 s); wall seconds and the child's CPU seconds;
 * the same 100 photos dropped on the library panel, removal deferred: originals and the visible
   thumbnails on screen (target < 2 s); the deferred cut-outs' total time and the process's CPU
@@ -81,7 +81,7 @@ def test_bench_background_studio_import_100_photos_inline(photos, tmp_path, benc
     from studio_app.services.context import StudioStore
 
     files = _copies(photos, tmp_path / "photos")
-    store = StudioStore.open(tmp_path / "data")  # room for 100 (the seed's limit is 25)
+    store = StudioStore.open(tmp_path / "data")  # room for 100 (the original design's limit is 25)
     store.settings.save_section(SETTINGS_SECTION, LibrarySettings(total_asset_limit=1000))
     store.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -106,7 +106,7 @@ def test_bench_background_studio_import_100_photos_inline(photos, tmp_path, benc
     bench_record("library_studio_import_100_photos_removal_inline", seconds, "s", "< 30 s on 2 cores",
                  met=seconds < 30, cut_outs_by_method=methods, cores=os.cpu_count(), cpu_seconds=round(cpu, 1),
                  load_average_1min=round(os.getloadavg()[0], 2),
-                 note="`studio import FOLDER` in a fresh process, seed defaults (type object, removal on); "
+                 note="`studio import FOLDER` in a fresh process, default settings (type object, removal on); "
                       "the 6 fixture photos cycled; includes interpreter and model start-up")
 
 

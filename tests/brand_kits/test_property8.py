@@ -1,4 +1,4 @@
-"""Property 8 (seeds/asset-generation-core-design.md) end to end: a brand kit saved through
+"""Correctness property 8 (docs/architecture.md) end to end: a brand kit saved through
 BrandKitService into the SQLite file and set active reaches the thumbnail prompt, built both by
 PromptEngine from ``BrandKitService.context()`` and by ``GenerationService.build_prompt``.
 """
@@ -28,7 +28,7 @@ _words = st.text(alphabet=string.ascii_letters + string.digits + " -',!&.", min_
 
 @st.composite
 def brand_kit_fields(draw: st.DrawFn) -> dict:
-    """Keyword arguments for BrandKitService.create (the seed's brand_kit_strategy)."""
+    """Keyword arguments for BrandKitService.create (the original design's brand_kit_strategy)."""
     tone = draw(_words)
     assume(find_override_phrase(tone) is None)
     return {

@@ -27,7 +27,7 @@ def test_v1_file_upgrades_to_the_current_schema() -> None:
     assert doc.schema_version == CANVAS_SCHEMA_VERSION == 3
     assert doc.sketch_visible is True
     assert doc.sketch_elements[0].stroke_width == pytest.approx(4 * 100 / 720)  # v1 default 4 px of 720
-    assert doc.placements[0].asset_id == "m1" and doc.placements[0].z_index == 2  # the seed's camelCase keys
+    assert doc.placements[0].asset_id == "m1" and doc.placements[0].z_index == 2  # the original design's camelCase keys
     saved = json.loads(doc.to_json())
     assert saved["schema_version"] == 3 and saved["sketch_visible"] is True
     again = CanvasDocument.from_json(doc.to_json())

@@ -106,7 +106,7 @@ def test_brand_kit_validates_colours() -> None:
         BrandKit(primary_colors=["red"])
 
 
-# The seed's property 9: only valid state transitions are allowed.
+# Correctness property 9 (docs/architecture.md): only valid state transitions are allowed.
 @given(current=st.sampled_from(list(JobStatus)), target=st.sampled_from(list(JobStatus)))
 def test_property_9_job_state_machine(current: JobStatus, target: JobStatus) -> None:
     job = GenerationJob(asset_type=AssetType.THUMBNAIL, status=current)

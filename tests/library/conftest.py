@@ -22,7 +22,7 @@ def store(data_dir: Path) -> Iterator[StudioStore]:
 
 @pytest.fixture
 def library(store: StudioStore) -> MediaLibraryService:
-    """A MediaLibraryService with the seed's default limits."""
+    """A MediaLibraryService with the original design's default limits."""
     return MediaLibraryService(store, LibrarySettings())
 
 

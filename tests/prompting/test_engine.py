@@ -1,4 +1,4 @@
-"""PromptEngine.build_prompt: the seed's property 8, safe substitution, and the prompt's parts."""
+"""PromptEngine.build_prompt: correctness property 8 (docs/architecture.md), safe substitution, and the prompt's parts."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ tones = st.lists(words, min_size=1, max_size=4).map(" ".join)
 
 
 def brand_kit_strategy() -> st.SearchStrategy[BrandKitContext]:
-    """Brand kits with random colour lists, tones and fonts (the seed's brand_kit_strategy)."""
+    """Brand kits with random colour lists, tones and fonts (the original design's brand_kit_strategy)."""
     return st.builds(
         BrandKitContext,
         primary_colors=st.lists(hex_colours, min_size=1, max_size=8),

@@ -29,7 +29,7 @@ def test_snake_case_camel_case_and_models_format_identically():
     out_snake = PlacementFormatter.format_placements(snake, size)
     assert out_snake == PlacementFormatter.format_placements(camel, size)
     assert out_snake == PlacementFormatter.format_placements(models, size)
-    # the seed's bug: camelCase keys were read as defaults; make sure the real values were used
+    # the original design's bug: camelCase keys were read as defaults; make sure the real values were used
     assert "Chelsea the cat" in out_snake and "tilted 15 degrees" in out_snake
     assert "asset" not in out_snake.replace("'", " ").split()
 

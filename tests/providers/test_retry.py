@@ -1,4 +1,4 @@
-"""The shared RetryPolicy: the seed's property 13 against the loopback server, and its rules."""
+"""The shared RetryPolicy: correctness property 13 (docs/architecture.md) against the loopback server, and its rules."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A local OpenAI API double: images (generations JSON, edits multipart) and chat SSE.
 
-Wire format from specs/image-and-chat-apis.md section 3 (openai-python types):
+Wire format from https://platform.openai.com/docs/api-reference (openai-python types):
 ``POST /v1/images/generations``, ``POST /v1/images/edits`` (``image[]`` parts),
 ``POST /v1/chat/completions`` (``stream: true``, ``stream_options.include_usage``,
 ``data: [DONE]``), ``GET /v1/models`` and ``/v1/models/{id}``. Requests are validated

@@ -39,7 +39,7 @@ def _canvas(store: StudioStore, photo: Path, asset_type: AssetType = AssetType.T
     )
 
 
-# The seed's property 7: generated assets have their type's exact dimensions.
+# Correctness property 7 (docs/architecture.md): generated assets have their type's exact dimensions.
 @settings(max_examples=13, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(asset_type=st.sampled_from(list(AssetType)))
 def test_property_7_offline_asset_has_exact_size(store: StudioStore, photos: list[Path],

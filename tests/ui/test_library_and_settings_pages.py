@@ -71,7 +71,7 @@ def test_300_imports_into_a_default_library(window, tmp_path, qtbot) -> None:  #
     summary = window.library.summary()
     assert (summary.total, summary.total_limit, summary.remaining) == (300, None, None)
     qtbot.waitUntil(lambda: window.library_panel.count_label.text() == "300 assets", timeout=5000)
-    # the seed's defaults cut out "object" imports: the deferred removals all finish too
+    # the original design's defaults cut out "object" imports: the deferred removals all finish too
     qtbot.waitUntil(lambda: window.library_panel.background_pending == 0, timeout=180_000)
     assert window.library.summary().total == 300
 
@@ -104,7 +104,7 @@ def test_library_page_sets_a_limit_pixel_cap_and_background_defaults(window, tmp
     Image.new("RGB", (40, 40), (9, 9, 9)).save(tmp_path / "third.png")
     error = lib.import_file(tmp_path / "third.png", remove_background=False).error
     assert error == "library is full (2 of 2 assets); delete some or raise the limit in Settings → Library"
-    # reopening shows what is stored; "Restore defaults" brings back the seed's types
+    # reopening shows what is stored; "Restore defaults" brings back the original design's types
     dialog = window.open_settings("Library")
     page = dialog.library_page
     assert page.limit_on.isChecked() and page.limit.value() == 2 and "2 assets" in page.count.text()
