@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QDialog
 
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.render.export import ExportError, export_image
+from studio_app.render.export import ExportError, ExportFormat, export_image
 from studio_app.render.snapshot import RenderError, render_canvas
 from studio_app.services.brand_kits import BrandKitError, resolve_logo_position
 
@@ -97,7 +97,8 @@ class CanvasPlacing:
         """Files dropped on the canvas: import them into the library, then place them."""
         window = self.window
         outcomes = window.library.import_files([Path(p) for p in paths])
-        ids = [(o.asset or o.duplicate_of).id for o in outcomes if (o.asset or o.duplicate_of)]
+        found = [o.asset or o.duplicate_of for o in outcomes]
+        ids = [asset.id for asset in found if asset is not None]
         errors = [f"{Path(str(o.path)).name}: {o.error}" for o in outcomes if o.error]
         window.library_panel.refresh()
         window.library_watcher.seen()
@@ -114,7 +115,7 @@ class CanvasPlacing:
         if hasattr(window, "library_watcher"):
             window.library_watcher.seen()
 
-    def export_canvas(self, path: str | Path, fmt: str = "PNG", scale: float = 1.0) -> Path | None:
+    def export_canvas(self, path: str | Path, fmt: ExportFormat = "PNG", scale: float = 1.0) -> Path | None:
         """Render the canvas as it is (no generation) and write it atomically.
 
         Uses the same renderer and image source as ``studio render``, so the files match
@@ -148,4 +149,4 @@ class CanvasPlacing:
         paths = window.file_dialogs.open_files(window, "import", "Import media",
                                                "Images (*.png *.jpg *.jpeg *.webp *.gif)")
         if paths:
-            window.library_panel.import_paths([Path(p) for p in paths])
+            window.library_panel.import_paths(list(paths))

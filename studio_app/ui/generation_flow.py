@@ -116,7 +116,9 @@ class GenerationFlow:
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(workspace, 1)
-        self.generate_options.layout().setContentsMargins(6, 0, 6, 0)
+        options_layout = self.generate_options.layout()
+        if options_layout is not None:
+            options_layout.setContentsMargins(6, 0, 6, 0)
         cl.addWidget(self.generate_options)
         cl.addLayout(bottom)
         cl.addLayout(progress_row)

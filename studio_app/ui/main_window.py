@@ -14,11 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+)
 
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.render.export import ExportFormat
 from studio_app.services.brand_kits import BrandKitService
 from studio_app.services.canvas_files import CanvasFiles
 from studio_app.services.coach import CoachService
@@ -31,6 +41,7 @@ from studio_app.services.results import ResultsService
 from studio_app.services.sync_service import SyncService
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
+from .canvas.actions import CanvasActions
 from .canvas.resize_dialog import resize_open_design
 from .canvas.session import ask_unsaved_changes
 from .canvas.workspace import CanvasWorkspace
@@ -67,6 +78,22 @@ class MainWindow(QMainWindow):
     """
 
     unsaved_prompt = staticmethod(ask_unsaved_changes)
+
+    # Set by the builders of window_docks.py and window_menus.py.
+    library_dock: QDockWidget
+    coach_dock: QDockWidget
+    jobs_dock: QDockWidget
+    docks: dict[str, QDockWidget]
+    recent_menu: QMenu
+    theme_menu: QMenu
+    design_menu: QMenu
+    theme_actions: dict[str, QAction]
+    settings_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    jobs_toggle_action: QAction
+    cancel_action: QAction
+    sync_now_action: QAction
 
     def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
                  *, provider_name: str = "offline", provider_label: str = "Offline preview",
@@ -116,7 +143,7 @@ class MainWindow(QMainWindow):
         self.editor = self.workspace.editor
         self.scene = self.workspace.scene
         self.canvas_view = self.workspace.view
-        self.canvas_actions = self.workspace.actions
+        self.canvas_actions: CanvasActions = self.workspace.actions
         self.tool_actions = self.canvas_actions.tools
         self.placing = CanvasPlacing(self)
         self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]
@@ -261,7 +288,7 @@ class MainWindow(QMainWindow):
         """Edit → Insert brand logo (CanvasPlacing.insert_brand_logo)."""
         return self.placing.insert_brand_logo(logo_type, logo_position)
 
-    def export_canvas(self, path: str | Path, fmt: str = "PNG", scale: float = 1.0) -> Path | None:
+    def export_canvas(self, path: str | Path, fmt: ExportFormat = "PNG", scale: float = 1.0) -> Path | None:
         """Render the canvas to ``path`` (CanvasPlacing.export_canvas); None after an error."""
         return self.placing.export_canvas(path, fmt, scale)
 
