@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
+from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.brand_kit import BrandKit, BrandKitContext
@@ -68,7 +69,6 @@ from studio_app.prompting.prompt_draft import PromptDraft
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.base import CancelToken
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
-from studio_app.store.blobs import atomic_write_bytes
 from studio_app.store.repositories import NotFoundError
 
 from .brand_kits import resolve_logo_position
