@@ -205,7 +205,7 @@ class GenerationService(QObject):
         Only the checks run on the calling (GUI) thread: the prompt (brand kit read, canvas
         description, template) and the job row are made on the service's intake thread, which
         then starts the candidates, so the GUI thread neither builds prompts nor waits for the
-        database (issue 14: GUI stall). the ``queued`` job event is emitted once the row is
+        database (issue 14: GUI stall). The ``queued`` job event is emitted once the row is
         stored; the returned job carries the id, status and request fields but an empty prompt
         (read the stored job for it). ``wait_recorded(job.id)`` waits for the row.
 
