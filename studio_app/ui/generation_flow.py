@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.domain.jobs import JobStatus
 from studio_app.services.generation import GenerateRequest, GenerationError
 from studio_app.services.media_library import NotFoundError
@@ -136,10 +137,8 @@ class GenerationFlow:
         acts.saved.connect(lambda _aid, path: window.statusBar().showMessage(f"Saved {path}", 6000))
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel_generation)
-        generation.jobProgress.connect(self._on_progress)
-        generation.jobCompleted.connect(self._on_completed)
-        generation.jobFailed.connect(self._on_failed)
-        generation.candidateFinished.connect(self.staging.candidate_finished)
+        generation.jobEvent.connect(self._on_job_event)
+        generation.jobEvent.connect(self.staging.on_job_event)
         # A new result's facts and preview come from the worker that made it (no SQL or decode here).
         acts.find_facts = self._delivered_facts
         self.staging.load_image = generation.thumbnail_image
@@ -236,6 +235,14 @@ class GenerationFlow:
         self.window.cancel_action.setEnabled(False)
         self.progress.setFormat("Cancelling…")
         return True
+
+    def _on_job_event(self, message: JobMessage) -> None:
+        if message.event is JobEvent.PROGRESS:
+            self._on_progress(message.job_id, message.progress or 0)
+        elif message.event is JobEvent.COMPLETED and message.asset_id:
+            self._on_completed(message.job_id, message.asset_id)
+        elif message.ends_without_asset:
+            self._on_failed(message.job_id, message.error or "")
 
     def _on_progress(self, job_id: str, percent: int) -> None:
         if job_id == self.active_job:

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.flow.centre_widget(self.workspace))
         build_docks(self)
         self._build_status_bar(provider_label)
-        self.jobs_panel = JobsPanel(store, generation)
+        self.jobs_panel = JobsPanel(generation)
         self.jobs_dock = build_jobs_dock(self, self.jobs_panel)
         self._build_sync()
         self.documents = DocumentController(self, CanvasFiles(store, library), self.preferences)
