@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 from studio_app.app import build_main_window
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKit
+from studio_app.domain.safe_zones import safe_zones
 from studio_app.prompting.guided_coach import GuidedCoach
 from studio_app.services.context import StudioStore
 from studio_app.services.starters import starter_document
-from studio_app.ui.canvas.safe_zones import safe_zones
 from studio_app.ui.context_menus import canvas_menu, library_menu
 from studio_app.ui.file_dialogs import FileDialogs
 from studio_app.ui.shortcuts_dialog import collect_shortcuts
+from tests.job_signals import COMPLETED, wait_job_event
 
 from .canvas.conftest import drag, mouse
 
@@ -61,7 +62,7 @@ def test_each_pane_says_what_to_do_when_empty_and_steps_aside_after(window, phot
     assert not window.canvas_empty.isVisible()
     window.undo_action.trigger()
     assert window.canvas_empty.isVisible()  # empty again: the hint is back
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000):
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000):
         window.generate()
     qtbot.waitUntil(lambda: not window.results_empty.isVisible(), timeout=5000)
 

@@ -17,6 +17,7 @@ from studio_app.services.context import StudioStore
 from studio_app.ui import theme as theme_module
 from studio_app.ui.main_window import ExportDialog
 from studio_app.ui.theme import APPEARANCE_SECTION, AppearanceSettings, apply_theme, is_dark
+from tests.job_signals import COMPLETED, wait_job_event
 
 from .clipping import clipped_texts
 
@@ -83,7 +84,7 @@ def test_no_text_is_clipped_mid_session(tmp_path, qtbot, photos, size) -> None: 
         win.coach_panel.input.setPlainText(answer)
         win.coach_panel.send()
         qtbot.waitUntil(lambda: not win.coach.is_streaming(sid), timeout=10000)
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000):
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000):
         win.generate()
     qtbot.waitUntil(lambda: win.generate_button.isEnabled(), timeout=5000)
     _settle(qtbot)
@@ -142,7 +143,7 @@ def test_the_clipping_check_finds_cut_text(qtbot) -> None:  # noqa: ANN001
 def test_safe_zone_labels_are_whole_inside_the_canvas(tmp_path, qtbot) -> None:  # noqa: ANN001
     """YouTube's duration badge zone is narrower than its name at small zoom: the label moves
     above the zone, right-aligned, and stays inside the canvas (it showed "ration badge")."""
-    from studio_app.ui.canvas.safe_zones import safe_zones
+    from studio_app.domain.safe_zones import safe_zones
 
     win, store = _window(tmp_path, qtbot, (1366, 768))
     view = win.canvas_view
