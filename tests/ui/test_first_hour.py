@@ -260,7 +260,7 @@ def test_content_outside_the_canvas_is_dimmed(window, photos, qtbot) -> None:  #
     plain = view.viewport().grab().toImage()
     view._dim = True
     a, b = dimmed.pixelColor(outside), plain.pixelColor(outside)
-    assert a != b and a.lightness() < b.lightness() or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
+    assert (a != b and a.lightness() < b.lightness()) or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
         abs(b.lightness() - QColor("#2B2B30").lightness())
     assert dimmed.pixelColor(inside) == plain.pixelColor(inside)  # the canvas itself untouched
 
