@@ -10,7 +10,7 @@ K ?=
 DIST_VENV := build/dist-venv
 BUNDLE := dist/studio/studio
 
-.PHONY: run test lint bench screenshots clean dist dist-test
+.PHONY: run test lint typecheck bench screenshots clean dist dist-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,15 @@ lint: $(DEPS_STAMP)
 	$(BIN)/ruff check studio_app tests
 	$(BIN)/lint-imports
 
+# mypy (pyproject [tool.mypy]) against the shrink-only allow-list typecheck-ratchet.txt.
+typecheck: $(DEPS_STAMP)
+	$(BIN)/python tools/typecheck.py
+
 test: $(DEPS_STAMP)
 	bash packaging/install-system-deps.sh test
 	$(BIN)/ruff check studio_app tests
 	$(BIN)/lint-imports
+	$(BIN)/python tools/typecheck.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The wheel, the sdist and the PyInstaller one-folder bundle (dist/studio/), built from the

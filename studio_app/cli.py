@@ -98,11 +98,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     (numbered by candidate). A ``partial`` batch writes the candidates that succeeded, warns on
     stderr and exits 0; a batch where none succeeded fails (exit 1).
     """
+    from studio_app.atomic_files import atomic_write_bytes
     from studio_app.domain.jobs import JobStatus
     from studio_app.providers.base import CancelToken
     from studio_app.services.generation import GenerateRequest, GenerationService
     from studio_app.services.provider_setup import build_provider_registry, default_provider
-    from studio_app.store.blobs import atomic_write_bytes
 
     _ensure_gui_app()
     store = _open_store(args)

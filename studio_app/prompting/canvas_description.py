@@ -1,6 +1,7 @@
 """The canvas snapshot description: a CanvasDocument in words for the image model.
 
-It is sent with the 2x snapshot so the model knows what the placements and sketch marks mean. The text is
+It is sent with the 2x canvas snapshot so the model knows what the placements and sketch marks
+mean. The text is
 deterministic (same document, same words) and has up to four parts:
 
 1. ``Canvas: 1280x720 px YouTube thumbnail (thumbnail) on a dark grey background.``
@@ -18,14 +19,15 @@ Colours are named with :func:`colour_name`; positions use the 3x3 grid of
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 
 from studio_app.domain.asset_types import TARGET_SPECS
+from studio_app.domain.box import Box
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.sketch import SketchElement
 
 from .colour_names import colour_name
-from .placement_formatter import PlacementFormatter, placement_box, position_words
+from .placement_formatter import PlacementFormatter, is_background, placement_box, position_words
 from .sanitize import sanitize_input
 
 TEXT_MAX_LENGTH = 100
@@ -36,38 +38,19 @@ _CHAR_WIDTH = 0.55
 """Average glyph width as a share of the font size, to estimate a text element's box."""
 
 
-@dataclass(frozen=True)
-class _Anchor:
-    """Something a sketch mark can refer to: a placement or a text element (box in percent)."""
-
-    label: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
-
-    @property
-    def area(self) -> float:
-        return (self.right - self.left) * (self.bottom - self.top)
-
-
 class _Describer:
     def __init__(self, doc: CanvasDocument) -> None:
         self.doc = doc
         self.w = max(1, doc.width)
         self.h = max(1, doc.height)
-        self.anchors: list[_Anchor] = []
+        self.anchors: list[Box] = []
         size = (doc.width, doc.height)
         for p in doc.sorted_placements():
             if p.hidden:
                 continue
             box = placement_box(p, size)
-            if not box.is_background:
-                self.anchors.append(_Anchor(f"'{box.name}'", box.left, box.top, box.right, box.bottom))
+            if not is_background(box):
+                self.anchors.append(replace(box, label=f"'{box.label}'"))
         texts = [e for e in self._elements() if e.kind == "text"]
         self.title_id = None
         if texts:
@@ -76,7 +59,7 @@ class _Describer:
                 self.title_id = biggest.id
         for e in texts:
             left, top, right, bottom = self._text_box(e)
-            self.anchors.append(_Anchor(self._text_label(e), left, top, right, bottom))
+            self.anchors.append(Box(left, top, right, bottom, label=self._text_label(e)))
 
     # -- helpers ------------------------------------------------------------------------------
     def _elements(self) -> list[SketchElement]:
@@ -98,13 +81,13 @@ class _Describer:
         x, y = e.points[0]
         return x, y, min(100.0, x + width), min(100.0, y + height)
 
-    def _distance(self, x: float, y: float, a: _Anchor) -> float:
+    def _distance(self, x: float, y: float, a: Box) -> float:
         """Distance from the point to the box, as a share of the canvas's longer side."""
         dx = max(a.left - x, 0.0, x - a.right) * self.w / 100
         dy = max(a.top - y, 0.0, y - a.bottom) * self.h / 100
         return math.hypot(dx, dy) / max(self.w, self.h)
 
-    def anchor_at(self, x: float, y: float, exclude: str | None = None) -> _Anchor | None:
+    def anchor_at(self, x: float, y: float, exclude: str | None = None) -> Box | None:
         """The smallest item containing the point, else the nearest within NEAR, else None."""
         inside = [a for a in self.anchors if a.label != exclude and self._distance(x, y, a) == 0]
         if inside:
@@ -117,7 +100,7 @@ class _Describer:
         a = self.anchor_at(x, y, exclude)
         return a.label if a else region(x, y)
 
-    def enclosed(self, left: float, top: float, right: float, bottom: float) -> list[_Anchor]:
+    def enclosed(self, left: float, top: float, right: float, bottom: float) -> list[Box]:
         """Items whose centre lies inside the box and that are not much larger than it."""
         area = max(1e-9, (right - left) * (bottom - top))
         return [a for a in self.anchors

@@ -1,7 +1,8 @@
 """PlacementFormatter: MediaAssetPlacement lists -> layout instructions in words.
 
-Origin: the original design's placement data flow and its case-sensitivity fix: placements arrive as model instances, snake_case dicts from
-``model_dump()`` or camelCase dicts from the front end, and all three must format identically).
+Placements arrive as model instances, snake_case dicts from ``model_dump()`` or camelCase dicts
+from the front end, and all three must format identically (the keys are matched without regard
+to case style).
 
 One sentence per visible placement, in paint order (back to front), e.g.::
 
@@ -22,11 +23,11 @@ Hidden placements are left out (they are not rendered either).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from studio_app.domain.box import Box
 from studio_app.domain.placement import MediaAssetPlacement
 
 from .sanitize import sanitize_input
@@ -37,43 +38,6 @@ NAME_MAX_LENGTH = 80
 
 class PlacementFormatError(ValueError):
     """A placement given to the formatter is not a valid MediaAssetPlacement."""
-
-
-@dataclass(frozen=True)
-class PlacementBox:
-    """A placement's box in percent of the canvas (left, top, right, bottom), with its name."""
-
-    name: str
-    kind: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        """(x, y) percent."""
-        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
-
-    @property
-    def area(self) -> float:
-        """Share of the canvas area, 0-1."""
-        return max(0.0, self.right - self.left) * max(0.0, self.bottom - self.top) / 10_000
-
-    def overlaps(self, other: PlacementBox) -> bool:
-        """True when the two boxes share some area."""
-        return (self.left < other.right and other.left < self.right
-                and self.top < other.bottom and other.top < self.bottom)
-
-    def contains(self, x: float, y: float, margin: float = 0.0) -> bool:
-        """True when (x, y) percent lies inside the box grown by ``margin`` percent."""
-        return (self.left - margin <= x <= self.right + margin
-                and self.top - margin <= y <= self.bottom + margin)
-
-    @property
-    def is_background(self) -> bool:
-        """Covers at least 90% of the canvas width and height."""
-        return self.right - self.left >= 90 and self.bottom - self.top >= 90
 
 
 def to_placement(value: MediaAssetPlacement | Mapping[str, Any], index: int = 0) -> MediaAssetPlacement:
@@ -110,11 +74,17 @@ def size_percent(p: MediaAssetPlacement, canvas_size: tuple[int, int] | None) ->
     return p.width * 100.0 / canvas_size[0], p.height * 100.0 / canvas_size[1]
 
 
-def placement_box(p: MediaAssetPlacement, canvas_size: tuple[int, int] | None = None) -> PlacementBox:
-    """The placement's (unrotated) box in percent; px sizes without a canvas size count as 30%."""
+def placement_box(p: MediaAssetPlacement, canvas_size: tuple[int, int] | None = None) -> Box:
+    """The placement's (unrotated) box in percent of the canvas (area in percent²), labelled with its
+    name and kind; px sizes without a canvas size count as 30%."""
     w, h = size_percent(p, canvas_size) or (30.0, 30.0)
     kind = sanitize_input(p.asset_type, 40).replace("_", " ") or "object"
-    return PlacementBox(placement_name(p), kind, p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2)
+    return Box(p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2, label=placement_name(p), kind=kind)
+
+
+def is_background(box: Box) -> bool:
+    """True when a percent ``box`` covers at least 90% of the canvas width and height."""
+    return box.width >= 90 and box.height >= 90
 
 
 def position_words(x: float, y: float) -> str:
@@ -158,7 +128,7 @@ class PlacementFormatter:
         return [to_placement(v, i) for i, v in enumerate(placements)]
 
     @classmethod
-    def format_placement(cls, p: MediaAssetPlacement, behind: list[PlacementBox],
+    def format_placement(cls, p: MediaAssetPlacement, behind: list[Box],
                          canvas_size: tuple[int, int] | None = None) -> str:
         """One sentence for ``p``; ``behind`` holds the boxes of the placements painted before it
         (back to front)."""
@@ -166,16 +136,16 @@ class PlacementFormatter:
         size = size_percent(p, canvas_size)
         bits: list[str] = []
         if size is not None and size[0] >= 90 and size[1] >= 90:
-            head = f"Place '{box.name}' ({box.kind}) as the full background, covering the whole canvas"
+            head = f"Place '{box.label}' ({box.kind}) as the full background, covering the whole canvas"
         else:
             where = position_words(p.x, p.y)
             if size is None:
-                head = (f"Place '{box.name}' ({box.kind}) at the {where}, "
+                head = (f"Place '{box.label}' ({box.kind}) at the {where}, "
                         f"about {round(p.width)}x{round(p.height)} px")
             else:
                 area = size[0] * size[1] / 10_000
                 word = "large" if area >= 0.2 else "medium-sized" if area >= 0.05 else "small"
-                head = (f"Place '{box.name}' ({box.kind}) {word} at the {where}, covering about "
+                head = (f"Place '{box.label}' ({box.kind}) {word} at the {where}, covering about "
                         f"{_about(size[0])} of the width and {_about(size[1])} of the height")
         bits.append(head)
         turn = _rotation_words(p.rotation)
@@ -191,7 +161,7 @@ class PlacementFormatter:
             bits.append(f"at {round(p.opacity)}% opacity")
         for other_box in reversed(behind):
             if other_box.overlaps(box):
-                bits.append(f"in front of '{other_box.name}'")
+                bits.append(f"in front of '{other_box.label}'")
                 break
         return ", ".join(bits) + "."
 
@@ -214,7 +184,7 @@ class PlacementFormatter:
         models = [p for p in cls.normalise(placements) if not p.hidden]
         ordered = sorted(models, key=lambda p: p.z_index)  # stable: list order breaks ties
         lines: list[str] = []
-        behind: list[PlacementBox] = []
+        behind: list[Box] = []
         for p in ordered:
             lines.append(cls.format_placement(p, behind, canvas_size))
             behind.append(placement_box(p, canvas_size))

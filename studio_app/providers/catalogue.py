@@ -43,7 +43,8 @@ _G3_1K = {
     "1:1": (1024, 1024), "2:3": (848, 1264), "3:2": (1264, 848), "3:4": (896, 1200), "4:3": (1200, 896),
     "4:5": (928, 1152), "5:4": (1152, 928), "9:16": (768, 1376), "16:9": (1376, 768), "21:9": (1584, 672),
 }
-_G3_SIZES = {"1K": _G3_1K,
+_G3_SIZES: dict[str | None, dict[str, tuple[int, int]]] = {
+             "1K": _G3_1K,
              "2K": {r: (w * 2, h * 2) for r, (w, h) in _G3_1K.items()},
              "4K": {r: (w * 4, h * 4) for r, (w, h) in _G3_1K.items()}}
 
@@ -328,7 +329,7 @@ def is_image_model_id(provider: str, model_id: str) -> bool:
     return False
 
 
-def _rank_key(model_id: str) -> tuple:
+def _rank_key(model_id: str) -> tuple[bool, bool, list[int]]:
     nums = [int(n) for n in re.findall(r"\d+", model_id)[:3]]
     dated = bool(re.search(r"\d{4}-\d{2}-\d{2}|-\d{3}$", model_id))
     preview = "preview" in model_id or "exp" in model_id

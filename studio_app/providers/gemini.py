@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -269,6 +269,22 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         GenerationError: not JSON, an error object, text only (the model's text quoted),
             bad base64, or a payload that is not an image.
     """
+    body = _answer_body(content, model, api_key)
+    finishes, texts, images = _scan_candidates(_candidates(body))
+    text = redact(one_line(" ".join(texts), 400), api_key) if texts else ""
+    quoted = f' It said: "{text}"' if text else ""
+    if not images:
+        _raise_without_image(finishes, quoted)
+    data = _image_bytes(images[-1], quoted)
+    real_mime, size = check_output_image(data, SERVICE)
+    log.info("Gemini image: got %dx%d %s from %s", size[0], size[1], real_mime, model)
+    return ImageResult(data=data, mime_type=real_mime, model=str(body.get("modelVersion") or model),
+                       text=text or None, received_size=size)
+
+
+def _answer_body(content: bytes, model: str, api_key: str | None) -> dict[str, Any]:
+    """The answer's JSON object (a ``[{...}]`` wrapper removed); raises for non-JSON, another
+    shape, or an ``error`` object."""
     try:
         body = json.loads(content)
     except ValueError:
@@ -279,6 +295,11 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         raise GenerationError(f"{SERVICE} sent an answer of an unexpected shape; try again.")
     if isinstance(body.get("error"), dict):
         raise error_from_payload(body["error"], None, api_key=api_key, model=model)
+    return body
+
+
+def _candidates(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The answer's candidate objects; raises a prompt block without candidates, or none at all."""
     candidates = body.get("candidates") or []
     blocked = prompt_block(body)
     if blocked is not None and not candidates:
@@ -286,32 +307,49 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
     cands = [c for c in candidates if isinstance(c, dict)] if isinstance(candidates, list) else []
     if not cands:
         raise GenerationError(f"{SERVICE} sent no result for this request; try again.")
+    return cands
+
+
+def _scan_candidates(
+    cands: list[dict[str, Any]],
+) -> tuple[list[str], list[str], list[Mapping[str, Any]]]:
+    """(finish reasons, visible texts, image blobs of the first candidate that has any) over
+    every candidate: the image may be in any of them; ``thought`` parts are skipped."""
     finishes: list[str] = []
     texts: list[str] = []
     images: list[Mapping[str, Any]] = []
-    for cand in cands:  # every candidate: the image may be in any of them
+    for cand in cands:
         finish = str(cand.get("finishReason") or cand.get("finish_reason") or "")
         if finish:
             finishes.append(finish)
-        content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
+        content = cand.get("content")
+        if not isinstance(content, dict):
+            content = {}
         parts = [p for p in (content.get("parts") or []) if isinstance(p, dict)]
         visible = [p for p in parts if not p.get("thought")]
         texts += [str(p["text"]) for p in visible if isinstance(p.get("text"), str) and p["text"].strip()]
         found = [b for b in (_part_image(p) for p in visible) if b is not None]
         if found and not images:
             images = found
-    text = redact(one_line(" ".join(texts), 400), api_key) if texts else ""
-    quoted = f' It said: "{text}"' if text else ""
-    if not images:
-        policy = next((f for f in finishes if f in POLICY_FINISH_REASONS), None)
-        if policy:
-            raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({policy}).{quoted} "
-                                     "Try rewording the prompt or changing the reference images.")
-        other = next((f for f in finishes if f != "STOP"), None)
-        if other:
-            raise GenerationError(f"{SERVICE} finished without an image ({other}).{quoted}")
-        raise GenerationError(f"{SERVICE} answered with text but no image.{quoted}")
-    blob = images[-1]
+    return finishes, texts, images
+
+
+def _raise_without_image(finishes: list[str], quoted: str) -> NoReturn:
+    """Raise the readable error for an answer without an image: a safety finish reason, another
+    finish reason, or text only (``quoted`` is the model's own text, or empty)."""
+    policy = next((f for f in finishes if f in POLICY_FINISH_REASONS), None)
+    if policy:
+        raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({policy}).{quoted} "
+                                 "Try rewording the prompt or changing the reference images.")
+    other = next((f for f in finishes if f != "STOP"), None)
+    if other:
+        raise GenerationError(f"{SERVICE} finished without an image ({other}).{quoted}")
+    raise GenerationError(f"{SERVICE} answered with text but no image.{quoted}")
+
+
+def _image_bytes(blob: Mapping[str, Any], quoted: str) -> bytes:
+    """The decoded bytes of an ``inlineData`` blob; raises for bad base64, no data, or a MIME
+    type that is not an image."""
     mime = str(blob.get("mimeType") or blob.get("mime_type") or "")
     raw = blob.get("data")
     try:
@@ -323,10 +361,7 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         raise GenerationError(f"{SERVICE} sent an empty image; try again.")
     if mime and not mime.startswith("image/"):
         raise GenerationError(f"{SERVICE} sent {mime!r} data instead of an image.{quoted}")
-    real_mime, size = check_output_image(data, SERVICE)
-    log.info("Gemini image: got %dx%d %s from %s", size[0], size[1], real_mime, model)
-    return ImageResult(data=data, mime_type=real_mime, model=str(body.get("modelVersion") or model),
-                       text=text or None, received_size=size)
+    return data
 
 
 def _b64decode(value: str) -> bytes:

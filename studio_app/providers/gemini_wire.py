@@ -83,8 +83,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         return None
     if isinstance(body, list) and body and isinstance(body[0], dict):
         body = body[0]
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     return None
 
 

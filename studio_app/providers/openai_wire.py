@@ -51,8 +51,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         body = json.loads(text)
     except ValueError:
         return None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     if isinstance(body, dict) and isinstance(body.get("error"), str):  # Ollama/LM Studio style
         return {"message": body["error"]}
     return None

@@ -13,10 +13,11 @@ from typing import Literal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
-from .atomic_files import atomic_write_bytes
+from studio_app.atomic_files import atomic_write_bytes
+
 from .snapshot import qimage_to_bytes
 
-__all__ = ["EXPORT_FORMATS", "ExportError", "ExportFormat", "atomic_write_bytes", "encode_image", "export_image"]
+__all__ = ["EXPORT_FORMATS", "ExportError", "ExportFormat", "encode_image", "export_image"]
 
 ExportFormat = Literal["PNG", "JPEG", "WEBP"]
 EXPORT_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP")
@@ -65,6 +66,6 @@ def export_image(image: QImage, path: str | os.PathLike[str], fmt: ExportFormat 
     """
     data = encode_image(image, fmt, quality)
     try:
-        return atomic_write_bytes(path, data)
+        return atomic_write_bytes(path, data, make_parents=False)  # a missing folder is the user's to fix
     except OSError as exc:
         raise ExportError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from exc

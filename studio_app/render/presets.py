@@ -49,9 +49,9 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, features
 
+from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 
-from .atomic_files import atomic_write_bytes
 from .fit import fit_image
 
 JPEG_MAX_QUALITY = 95

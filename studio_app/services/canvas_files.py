@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.canvas import CanvasDocument, CanvasFormatError
-from studio_app.store.blobs import atomic_write_bytes
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore

@@ -15,11 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.jobs import MAX_BATCH_CANDIDATES, GenerationJob
 from studio_app.domain.media import MediaAsset
-from studio_app.store.blobs import BlobNotFoundError, atomic_write_bytes
+from studio_app.store.blobs import BlobNotFoundError
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from studio_app.atomic_files import atomic_write_bytes
 
 BLOB_PREFIX = "blob:"
 
@@ -17,40 +17,6 @@ class BlobNotFoundError(FileNotFoundError):
 def sha256_hex(data: bytes) -> str:
     """SHA-256 of ``data`` as 64 lowercase hex characters."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _default_file_mode() -> int:
-    # what open() would give: 0o666 minus the umask (read by setting it back at once)
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, os.replace.
-
-    The file gets the permissions a plain ``open()`` would give (0644 under umask 022), not
-    the 0600 of ``tempfile.mkstemp``: ``studio generate -o`` writes user files through here.
-
-    Raises:
-        OSError: the disk is full or the folder is not writable; ``path`` is untouched.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), _default_file_mode())
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 class BlobStore:

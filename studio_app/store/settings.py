@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .blobs import atomic_write_bytes
+from studio_app.atomic_files import atomic_write_bytes
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -16,11 +16,11 @@ import time
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from studio_app.canvas.editor import CanvasEditor
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.canvas_files import write_recovery_file
 from studio_app.ui.canvas.autosave import Autosave
 from studio_app.ui.canvas.commands import AddSketchCommand
-from studio_app.ui.canvas.editor import CanvasEditor
 from tests.conftest import fixture_photos
 
 from .canvas_scene import N_PLACEMENTS, build_scene

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studio_app.render.atomic_files import atomic_write_bytes, default_file_mode
-from studio_app.store import blobs
+from studio_app.atomic_files import atomic_write_bytes, default_file_mode
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 
@@ -21,7 +20,7 @@ def test_written_files_follow_the_umask(tmp_path: Path, umask: int, expected: in
         assert default_file_mode() == expected and os.umask(umask) == umask  # reading it changes nothing
         a = atomic_write_bytes(tmp_path / "export.png", b"png")
         b = tmp_path / "generated.png"
-        blobs.atomic_write_bytes(b, b"png")  # `studio generate -o` writes through the store's helper
+        atomic_write_bytes(b, b"png")  # `studio generate -o` writes through the same helper
     finally:
         os.umask(old)
     assert stat.S_IMODE(a.stat().st_mode) == expected and stat.S_IMODE(b.stat().st_mode) == expected

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
-from studio_app.render.export import ExportError, atomic_write_bytes, export_image
+from studio_app.atomic_files import atomic_write_bytes
+from studio_app.render.export import ExportError, export_image
 from studio_app.render.image_cache import DRAW_FORMAT
 
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 from studio_app.app import build_main_window
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKit
+from studio_app.domain.safe_zones import safe_zones
 from studio_app.prompting.guided_coach import GuidedCoach
 from studio_app.services.context import StudioStore
 from studio_app.services.starters import starter_document
-from studio_app.ui.canvas.safe_zones import safe_zones
 from studio_app.ui.context_menus import canvas_menu, library_menu
 from studio_app.ui.file_dialogs import FileDialogs
 from studio_app.ui.shortcuts_dialog import collect_shortcuts

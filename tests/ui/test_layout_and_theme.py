@@ -142,7 +142,7 @@ def test_the_clipping_check_finds_cut_text(qtbot) -> None:  # noqa: ANN001
 def test_safe_zone_labels_are_whole_inside_the_canvas(tmp_path, qtbot) -> None:  # noqa: ANN001
     """YouTube's duration badge zone is narrower than its name at small zoom: the label moves
     above the zone, right-aligned, and stays inside the canvas (it showed "ration badge")."""
-    from studio_app.ui.canvas.safe_zones import safe_zones
+    from studio_app.domain.safe_zones import safe_zones
 
     win, store = _window(tmp_path, qtbot, (1366, 768))
     view = win.canvas_view

@@ -43,6 +43,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
+from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.brand_kit import BrandKit
@@ -52,7 +53,6 @@ from studio_app.prompting.coach_prompt import CoachSystemPrompt
 from studio_app.prompting.engine import PromptEngine
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.errors import GenerationError
-from studio_app.store.blobs import atomic_write_bytes
 from studio_app.store.repositories import NotFoundError
 
 from ..context import StudioStore

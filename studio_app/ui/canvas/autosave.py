@@ -26,10 +26,9 @@ from pydantic import BaseModel, Field
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
+from studio_app.canvas.editor import CanvasEditor
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.services.canvas_files import CanvasFileError, read_recovery_file, write_recovery_file
-
-from .editor import CanvasEditor
 
 log = logging.getLogger(__name__)
 

@@ -23,14 +23,20 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from studio_app.canvas.editor import CanvasEditor, Removed
+from studio_app.canvas.geometry import (
+    align_offsets,
+    clamp,
+    distribute_offsets,
+    move_placement_values,
+    shift_points,
+)
 from studio_app.domain.asset_types import AssetType
+from studio_app.domain.box import Box
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.design_resize import resize_design
-
-from .editor import CanvasEditor, Removed
-from .geometry import Box, align_offsets, clamp, distribute_offsets, move_placement_values, shift_points
 
 NUDGE_MERGE_ID = 1001
 """QUndoCommand.id() of nudges: consecutive nudges of the same items merge."""

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.editor import ChangeSet
+from studio_app.canvas.geometry import clamp
 from studio_app.domain.placement import MediaAssetPlacement
 
 from .commands import SetSizeUnitCommand, UpdateItemsCommand, placement_changes
-from .editor import ChangeSet
-from .geometry import clamp
 from .scene import CanvasScene
 
 INSPECTOR_MERGE_BASE = 2000

@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.geometry import HANDLES
 from studio_app.domain.canvas import UnknownElement
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 from studio_app.render.sketch_painter import SketchPainter
 
-from .geometry import HANDLES
 from .pixmaps import PixmapPyramids
 
 SKETCH_Z_BASE = 1_000_000.0

@@ -11,8 +11,9 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
+from studio_app.canvas.editor import ChangeSet
+
 from .commands import ReorderPlacementsCommand, SetPlacementFieldsCommand
-from .editor import ChangeSet
 from .scene import CanvasScene
 
 ROLE_KIND = Qt.ItemDataRole.UserRole

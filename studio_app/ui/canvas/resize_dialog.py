@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.editor import CanvasEditor
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.render.presets import slug
@@ -35,7 +36,6 @@ from studio_app.services.canvas_files import write_canvas_file
 from studio_app.services.design_resize import resize_design
 
 from .commands import ChangeAssetTypeCommand
-from .editor import CanvasEditor
 
 MODE_CHANGE, MODE_COPY = "change", "copy"
 

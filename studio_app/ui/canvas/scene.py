@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
+from studio_app.canvas.editor import CanvasEditor, ChangeSet
+from studio_app.canvas.geometry import clamp, rotated_aabb
+from studio_app.canvas.sketch_style import SketchStyle
+from studio_app.canvas.snapping import Guide
+from studio_app.domain.box import Box
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 from studio_app.ui.checkerboard import checkerboard_brush
 
-from .editor import CanvasEditor, ChangeSet
-from .geometry import Box, clamp, rotated_aabb
 from .items import (
     GUIDE_COLOUR,
     OVERLAY_Z,
@@ -40,8 +43,6 @@ from .items import (
 from .pixmaps import PixmapPyramids
 from .scene_gestures import Gesture, SceneGestures
 from .scene_operations import SceneOperations
-from .sketch_style import SketchStyle
-from .snapping import Guide
 
 TOOLS = ("select", "pen", "line", "arrow", "rectangle", "ellipse", "text", "eraser")
 """The seed's SketchEditor tools."""

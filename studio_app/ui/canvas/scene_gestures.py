@@ -12,6 +12,18 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSceneMouseEvent
 
+from studio_app.canvas.geometry import (
+    clamp,
+    constrain_angle,
+    resize_box,
+    rotation_from_drag,
+    shift_points,
+    simplify_stroke,
+    smooth_stroke,
+    union,
+)
+from studio_app.canvas.sketch_style import to_percent
+from studio_app.canvas.snapping import SNAP_DISTANCE_SCREEN_PX, Guide, Snapper
 from studio_app.domain.sketch import SketchElement
 
 from .commands import (
@@ -23,19 +35,7 @@ from .commands import (
     placement_changes,
     sketch_changes,
 )
-from .geometry import (
-    clamp,
-    constrain_angle,
-    resize_box,
-    rotation_from_drag,
-    shift_points,
-    simplify_stroke,
-    smooth_stroke,
-    union,
-)
 from .items import DRAFT_Z, PlacementItem, SketchItem, TextEditItem, text_font
-from .sketch_style import to_percent
-from .snapping import SNAP_DISTANCE_SCREEN_PX, Guide, Snapper
 
 PEN_SIMPLIFY_PX = 0.6
 """Freehand strokes are simplified to within this distance of the drawn path, canvas px."""

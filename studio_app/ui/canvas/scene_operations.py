@@ -11,6 +11,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QMimeData
 
+from studio_app.canvas.sketch_style import to_percent
+from studio_app.domain.box import Box
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 
@@ -28,8 +30,6 @@ from .commands import (
     UpdateItemsCommand,
     copies_for_paste,
 )
-from .geometry import Box
-from .sketch_style import to_percent
 
 CLIPBOARD_MIME = "application/x-studio-canvas-items"
 """Clipboard format of copied canvas items: JSON {"placements": [...], "sketch_elements": [...]}."""

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.sketch_style import to_px
+
 from .icons import swatch_icon
 from .scene import CanvasScene
-from .sketch_style import to_px
 
 
 class StyleBar(QWidget):

@@ -25,9 +25,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
-from .safe_zones import safe_zones
+from studio_app.canvas.snapping import SNAP_DISTANCE_SCREEN_PX
+from studio_app.domain.safe_zones import safe_zones
+
 from .scene import CanvasScene
-from .snapping import SNAP_DISTANCE_SCREEN_PX
 
 MEDIA_IDS_MIME = "application/x-studio-media-asset-ids"
 ZOOM_MIN, ZOOM_MAX = 0.02, 32.0

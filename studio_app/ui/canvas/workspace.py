@@ -16,7 +16,7 @@ from studio_app.domain.placement import MediaAssetPlacement
 
 from .actions import CanvasActions
 from .easy_sketch import DEFAULT_PALETTE, EasySketchBar
-from .editor import CanvasEditor
+from .editor import QtCanvasEditor
 from .inspector import InspectorPanel
 from .layers import LayersPanel
 from .scene import CanvasScene
@@ -46,10 +46,10 @@ class CanvasWorkspace(QWidget):
         super().__init__()
         self.undo_stack = undo_stack
         self._palette_source = palette or (lambda: (list(DEFAULT_PALETTE), None))
-        self.editor = CanvasEditor(doc or CanvasDocument())
+        self.editor = QtCanvasEditor(doc or CanvasDocument())
         self.scene = CanvasScene(self.editor, undo_stack, images)
         self.scene.setParent(self)
-        self.editor.setParent(self)
+        self.editor.signals.setParent(self)
         self.view = CanvasView(self.scene)
         self.actions = CanvasActions(self.scene, self.view, self)
         self.style_bar = StyleBar(self.scene)

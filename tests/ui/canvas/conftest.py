@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
-from studio_app.ui.canvas.editor import CanvasEditor
+from studio_app.ui.canvas.editor import QtCanvasEditor
 from studio_app.ui.canvas.scene import CanvasScene
 from studio_app.ui.canvas.view import CanvasView
 
@@ -30,7 +30,7 @@ class Canvas:
     """The pieces of a canvas under test."""
 
     def __init__(self, qtbot, photos: list[Path], doc: CanvasDocument | None = None) -> None:  # noqa: ANN001
-        self.editor = CanvasEditor(doc or CanvasDocument())
+        self.editor = QtCanvasEditor(doc or CanvasDocument())
         self.stack = QUndoStack()
         self.images = PhotoImages(photos)
         self.scene = CanvasScene(self.editor, self.stack, self.images)

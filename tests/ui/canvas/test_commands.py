@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from studio_app.canvas.editor import CanvasEditor, ChangeSet
+from studio_app.domain.box import Box
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import DEFAULT_STROKE_PERCENT, SketchElement
@@ -30,8 +32,6 @@ from studio_app.ui.canvas.commands import (
     arranged,
     copies_for_paste,
 )
-from studio_app.ui.canvas.editor import CanvasEditor, ChangeSet
-from studio_app.ui.canvas.geometry import Box
 
 
 def _doc() -> CanvasDocument:

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studio_app.domain.asset_types import AssetType
-from studio_app.ui.canvas.geometry import (
+from studio_app.canvas.geometry import (
     Box,
     align_offsets,
     constrain_angle,
@@ -21,8 +20,9 @@ from studio_app.ui.canvas.geometry import (
     simplify_stroke,
     smooth_stroke,
 )
-from studio_app.ui.canvas.safe_zones import safe_zones
-from studio_app.ui.canvas.snapping import Snapper
+from studio_app.canvas.snapping import Snapper
+from studio_app.domain.asset_types import AssetType
+from studio_app.domain.safe_zones import safe_zones
 
 
 @pytest.mark.parametrize("handle,pos,expected", [

@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
+from studio_app.canvas.editor import CanvasEditor
+from studio_app.canvas.geometry import placement_aabb
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument, UnknownElement
 from studio_app.domain.placement import MediaAssetPlacement
@@ -31,8 +33,6 @@ from studio_app.ui.canvas.commands import (
     StyleSketchCommand,
     copies_for_paste,
 )
-from studio_app.ui.canvas.editor import CanvasEditor
-from studio_app.ui.canvas.geometry import placement_aabb
 
 pct = st.floats(0, 100, allow_nan=False)
 size = st.floats(1, 100, allow_nan=False)

@@ -1,13 +1,13 @@
-"""Platform safe zones drawn over the canvas (a toggleable overlay).
+"""Platform safe zones drawn over the canvas (a toggleable overlay), beside the asset types.
 
-Source: shared/specs/platform-targets.md.
-- YouTube thumbnail: "leave the bottom-right corner clear for the duration badge"
-  [O S15, S16]. The spec gives no size; we mark the bottom-right 20% x 15% (the badge
-  plus a margin at the sizes YouTube shows thumbnails).
-- YouTube channel banner: the area visible on every device is 1546x423 centred on
-  2560x1440 [O S19; 3P S20]; tablets show 1855x423 and desktops 2560x423.
-- Story / vertical 9:16 (1080x1920): keep the top 250 px (~14%) and the bottom 340 px
-  free of text and logos [O S28].
+- YouTube thumbnail: the video's duration badge covers the bottom-right corner (YouTube Help,
+  "Add video thumbnails"). YouTube gives no size; we mark the bottom-right 20% x 15% (the
+  badge plus a margin at the sizes YouTube shows thumbnails).
+- YouTube channel banner: the area visible on every device is 1546x423 centred on 2560x1440
+  (YouTube Help, "Manage your channel banner"); tablets show 1855x423 and desktops 2560x423.
+- Story / vertical 9:16 (1080x1920): keep the top 250 px (~14%) and the bottom 340 px free of
+  text and logos, where the platforms draw their own bars (Instagram's and Meta's story ad
+  guidelines give these margins).
 Zones are fractions of the canvas, so they follow any canvas size of that type.
 """
 

@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .geometry import Box
+from studio_app.domain.box import Box
 
 SNAP_DISTANCE_SCREEN_PX = 6.0
 """How close (in screen px) an edge must come to a target to snap; the scene divides by the zoom."""

@@ -1,7 +1,7 @@
 """Pure canvas geometry: boxes, resizing, translation, align/distribute and stroke simplification.
 
-No Qt here, so every rule can be unit-tested directly. Units are named in each
-function: canvas px (scene coordinates at 1x) or percent of the canvas (0-100, the
+No Qt here, so every rule can be unit-tested directly. Every Box (``studio_app.domain.box.Box``)
+here is in canvas px, its area in px². Units are named in each function: canvas px (scene coordinates at 1x) or percent of the canvas (0-100, the
 document's unit; x/y of a placement are its centre).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from studio_app.domain.box import Box
 from studio_app.domain.placement import MediaAssetPlacement
 
 MIN_SIZE_PX = 4.0
@@ -22,39 +22,6 @@ HANDLES: tuple[str, ...] = ("nw", "n", "ne", "e", "se", "s", "sw", "w")
 ALIGN_MODES: tuple[str, ...] = ("left", "hcentre", "right", "top", "vcentre", "bottom")
 ROTATION_SNAP_DEG = 15.0
 """Shift while rotating snaps to multiples of this angle (degrees)."""
-
-
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned rectangle in canvas px: left, top, right, bottom."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @property
-    def width(self) -> float:
-        return self.right - self.left
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-    @property
-    def cx(self) -> float:
-        return (self.left + self.right) / 2.0
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2.0
-
-    def translated(self, dx: float, dy: float) -> Box:
-        return Box(self.left + dx, self.top + dy, self.right + dx, self.bottom + dy)
-
-    def united(self, other: Box) -> Box:
-        return Box(min(self.left, other.left), min(self.top, other.top),
-                   max(self.right, other.right), max(self.bottom, other.bottom))
 
 
 def union(boxes: Sequence[Box]) -> Box:
