@@ -22,21 +22,21 @@ from typing import Any, NoReturn
 
 import httpx
 
-from .base import CancelToken, ImageProvider, ImageRequest, ImageResult, InputImage, ProgressCallback
+from .base import CancelToken, ImageRequest, ImageResult, InputImage, ProgressCallback
 from .catalogue import (
     ASPECT_RATIOS,
+    GEMINI_MAX_INPUT_BYTES,
     GEMINI_PRO_IMAGE_MODEL,
     IMAGE_PROVIDERS,
     ImageModelSpec,
     closest_aspect_ratio,
     image_model,
-    replacements,
 )
+from .cloud_image import CloudImageProvider
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
     GenerationError,
-    ModelNotFoundError,
     one_line,
     redact,
 )
@@ -53,12 +53,12 @@ from .gemini_wire import (
 from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
 from .model_lists import fetch_gemini_models, gemini_image_models
 from .retry import RetryPolicy
-from .transport import make_client, send_request
+from .transport import send_request
 
 log = logging.getLogger(__name__)
 
-MAX_INPUT_IMAGE_BYTES = 7 * 1000 * 1000
-"""Per-image inline limit, 7 MB (G-img, Vtx-25); decimal MB to stay on the safe side."""
+MAX_INPUT_IMAGE_BYTES = GEMINI_MAX_INPUT_BYTES
+"""Per-image inline limit, bytes (the catalogue's GEMINI_MAX_INPUT_BYTES)."""
 INPUT_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 DEFAULT_READ_TIMEOUT_S = 180.0
 """Longest wait for an answer, in s (3-pro at 4K can take well over a minute)."""
@@ -95,7 +95,7 @@ class GeminiImagePlan:
         aspect_ratio: one of catalogue.ASPECT_RATIOS.
         image_size: "1K"/"2K"/"4K" or None.
         inputs: the images sent, in order, already fitted to the limits.
-        expected_size: (width, height) px the model returns per G-img, if known.
+        expected_size: (width, height) px the model returns (the Gemini API image-generation docs' size table), if known.
     """
 
     model: str
@@ -105,7 +105,7 @@ class GeminiImagePlan:
     expected_size: tuple[int, int] | None
 
 
-class GeminiImageProvider(ImageProvider):
+class GeminiImageProvider(CloudImageProvider):
     """Gemini image generation (name ``gemini``).
 
     Args:
@@ -119,24 +119,15 @@ class GeminiImageProvider(ImageProvider):
     """
 
     name = "gemini"
+    service = SERVICE
     label = "Gemini (Nano Banana)"
     is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
                  transport: httpx.BaseTransport | None = None) -> None:
-        self._api_key = api_key or ""
-        self.model = model or DEFAULT_MODEL
-        self.base_url = resolve_base_url(base_url)
-        self.retry = retry or RetryPolicy()
-        self._client = make_client(self.base_url, read_timeout_s=read_timeout_s, transport=transport)
-
-    def __repr__(self) -> str:  # never shows the key
-        return f"GeminiImageProvider(model={self.model!r}, base_url={self.base_url!r})"
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._client.close()
+        super().__init__(api_key, model=model or DEFAULT_MODEL, base_url=resolve_base_url(base_url),
+                         retry=retry, read_timeout_s=read_timeout_s, transport=transport)
 
     def plan(self, request: ImageRequest) -> GeminiImagePlan:
         """Choose model, aspect ratio, imageSize and the fitted input images for ``request``.
@@ -205,21 +196,10 @@ class GeminiImageProvider(ImageProvider):
                                           api_key=self._api_key, model=plan.model)
             return parse_image_response(resp.content, plan.model, api_key=self._api_key)
 
-        try:
-            result = self.retry.run(attempt, cancel=cancel)
-        except ModelNotFoundError as err:
-            raise err.with_replacements(self._replacements_for(err.model, cancel)) from None
+        result = self._run_attempts(attempt, cancel)
         if progress:
             progress(90)
         return replace(result, requested_size=plan.expected_size)
-
-    def _replacements_for(self, missing: str, cancel: CancelToken | None) -> list[str]:
-        try:
-            live = self.list_models(cancel=cancel)
-        except GenerationError as exc:  # the 404 is the news; the list is a courtesy
-            log.info("Could not read the Gemini model list after a 404: %s", exc)
-            return []
-        return replacements("gemini", missing, live)
 
     def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
         """The image model ids this key may use today (``GET /v1beta/models``, every page,
@@ -234,21 +214,6 @@ class GeminiImageProvider(ImageProvider):
             self._client, auth_headers(self._api_key), cancel=cancel,
             map_error=lambda r: error_from_response(r.status_code, r.headers, r.text, api_key=self._api_key))
         return gemini_image_models(entries)
-
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """Check key and model cheaply: the live model list must offer the model (no
-        generation is billed).
-
-        Returns:
-            a one-line confirmation for the Settings dialog.
-        Raises:
-            AuthenticationError, GenerationError: as for generate(); ModelNotFoundError
-                naming the offered models when the list lacks the model.
-        """
-        live = self.list_models(cancel=cancel)
-        if self.model not in live:
-            raise ModelNotFoundError(SERVICE, self.model, replacements("gemini", self.model, live))
-        return f"Connected to {SERVICE}: {self.model} is available to this key ({len(live)} image models listed)."
 
 
 def _part_image(part: Mapping[str, Any]) -> Mapping[str, Any] | None:

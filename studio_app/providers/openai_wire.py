@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .catalogue import IMAGE_PROVIDERS
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
@@ -27,8 +28,8 @@ from .retry import parse_retry_after
 from .transport import html_title, looks_like_html, status_error
 
 BASE_URL_ENV = "STUDIO_OPENAI_BASE_URL"
-DEFAULT_BASE_URL = "https://api.openai.com"
-SERVICE = "OpenAI"
+DEFAULT_BASE_URL = IMAGE_PROVIDERS["openai"].base_url
+SERVICE = IMAGE_PROVIDERS["openai"].short_label
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
