@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.domain.jobs import JobStatus
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.render.export import EXPORT_FORMATS, ExportError, export_image
@@ -229,7 +230,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.zoom_status = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_status)
         self.statusBar().addPermanentWidget(self.provider_status)
-        self.jobs_panel = JobsPanel(store, generation)
+        self.jobs_panel = JobsPanel(generation)
         self.jobs_dock = QDockWidget("Jobs", self)
         self.jobs_dock.setObjectName("dock_jobs")
         self.jobs_dock.setWidget(self.jobs_panel)
@@ -272,10 +273,8 @@ class MainWindow(FirstHourMixin, QMainWindow):
 
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel_generation)
-        generation.jobProgress.connect(self._on_progress)
-        generation.jobCompleted.connect(self._on_completed)
-        generation.jobFailed.connect(self._on_failed)
-        generation.candidateFinished.connect(self.staging.candidate_finished)
+        generation.jobEvent.connect(self._on_job_event)
+        generation.jobEvent.connect(self.staging.on_job_event)
         # A new result's facts and preview come from the worker that made it (no SQL or decode here).
         self.result_actions.find_facts = self._delivered_facts
         self.staging.load_image = generation.thumbnail_image
@@ -941,6 +940,14 @@ class MainWindow(FirstHourMixin, QMainWindow):
         self.coach.default_provider = self.provider_name
         self.coach.reload_engine()
         self.coach_panel.refresh_engine()
+
+    def _on_job_event(self, message: JobMessage) -> None:
+        if message.event is JobEvent.PROGRESS:
+            self._on_progress(message.job_id, message.progress or 0)
+        elif message.event is JobEvent.COMPLETED and message.asset_id:
+            self._on_completed(message.job_id, message.asset_id)
+        elif message.ends_without_asset:
+            self._on_failed(message.job_id, message.error or "")
 
     def _on_progress(self, job_id: str, percent: int) -> None:
         if job_id == self._active_job:

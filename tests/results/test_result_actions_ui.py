@@ -24,6 +24,7 @@ from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
 from studio_app.ui.results.export_dialog import ExportDialog
 from studio_app.ui.results.viewer import ResultViewer
+from tests.job_signals import COMPLETED, args_of, wait_job_event
 
 COACH_PROMPT = "A grinning cat emote, thick white outline, transparent background."
 
@@ -56,10 +57,10 @@ def close_boxes() -> None:
 def main_result(win, qtbot) -> str:  # noqa: ANN001
     """A result of the main Generate with the streamer's prompt "neon cat"."""
     win.generate_options.prompt_edit.setText("neon cat")
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000) as sig:
         win.generate_button.click()
-    qtbot.waitUntil(lambda: sig.args[1] in win.generated.asset_ids(), timeout=5000)
-    return sig.args[1]
+    qtbot.waitUntil(lambda: args_of(sig)[1] in win.generated.asset_ids(), timeout=5000)
+    return args_of(sig)[1]
 
 
 def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
@@ -192,9 +193,9 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     win.generate_options.prompt_edit.clear()
     run(open_menu(), "reuse")
     assert win.generate_options.prompt_edit.text() == (COACH_PROMPT if coach else "neon cat")
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000) as sig:
         win.generate_button.click()
-    job = store.jobs.get(sig.args[0])
+    job = store.jobs.get(args_of(sig)[0])
     if coach:
         assert job.prompt == COACH_PROMPT  # the coach's complete prompt, sent unchanged
     else:

@@ -22,6 +22,7 @@ from studio_app.services.starters import starter_document
 from studio_app.ui.context_menus import canvas_menu, library_menu
 from studio_app.ui.file_dialogs import FileDialogs
 from studio_app.ui.shortcuts_dialog import collect_shortcuts
+from tests.job_signals import COMPLETED, wait_job_event
 
 from .canvas.conftest import drag, mouse
 
@@ -61,7 +62,7 @@ def test_each_pane_says_what_to_do_when_empty_and_steps_aside_after(window, phot
     assert not window.canvas_empty.isVisible()
     window.undo_action.trigger()
     assert window.canvas_empty.isVisible()  # empty again: the hint is back
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000):
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000):
         window.generate()
     qtbot.waitUntil(lambda: not window.results_empty.isVisible(), timeout=5000)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.coach import CoachMessage, CoachSession
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting import coach_sentences as say
 from studio_app.providers.errors import GenerationError
@@ -34,10 +35,7 @@ class GenerateBridge:
     def __init__(self, service: CoachService) -> None:
         self.service = service
         self._jobs: dict[str, str] = {}  # job id -> session id
-        generation = service.generation
-        generation.jobProgress.connect(self._on_job_progress)
-        generation.jobCompleted.connect(self._on_job_completed)
-        generation.jobFailed.connect(self._on_job_failed)
+        service.generation.jobEvent.connect(self._on_job_event)
 
     def generate(self, session: CoachSession, req: GenerateFromSessionRequest) -> str:
         """Queue the job for an active ``session``; returns the job id (generationStarted is emitted).
@@ -132,7 +130,17 @@ class GenerateBridge:
         """The id of the session's Generate Now job still running, or None."""
         return next((job for job, sid in self._jobs.items() if sid == session_id), None)
 
-    # -- job signals of the generation service --------------------------------------------------------
+    # -- job events of the generation service --------------------------------------------------------
+    def _on_job_event(self, message: JobMessage) -> None:
+        """GenerationService.jobEvent: progress, kept assets and endings of the coach's jobs."""
+        match message.event:
+            case JobEvent.PROGRESS:
+                self._on_job_progress(message.job_id, message.progress or 0)
+            case JobEvent.COMPLETED:
+                self._on_job_completed(message.job_id, message.asset_id or "")
+            case JobEvent.FAILED | JobEvent.CANCELLED:
+                self._on_job_failed(message.job_id, message.error or "")
+
     def _on_job_progress(self, job_id: str, percent: int) -> None:
         session_id = self._jobs.get(job_id)
         if session_id:
