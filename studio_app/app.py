@@ -15,7 +15,7 @@ from studio_app.providers.retry import RetryPolicy
 from studio_app.resources import APP_ID, APP_NAME
 from studio_app.services.brand_kits import BrandKitService
 from studio_app.services.coach import CoachService
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
