@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import JobStatus
@@ -479,7 +480,7 @@ class MainWindow(FirstHourMixin, QMainWindow):
             self.undo_stack.push(AddPlacementCommand(self.editor, placement))
             new_ids.append(placement.id)
         if new_ids:
-            self.scene.select_ids(new_ids)
+            self.scene.select({PLACEMENT: new_ids})
         return new_ids
 
     def open_brand_kits(self) -> BrandKitsDialog:
