@@ -24,7 +24,8 @@ from pathlib import Path
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKitContext
-from studio_app.resources import PROMPTS_DIR_ENV, prompts_dir  # noqa: F401 - PROMPTS_DIR_ENV re-exported
+from studio_app.resources import PROMPTS_DIR_ENV as PROMPTS_DIR_ENV  # re-exported
+from studio_app.resources import prompts_dir
 
 from .colour_names import describe_colour
 from .sanitize import CUSTOM_PROMPT_MAX_LENGTH, sanitize_input

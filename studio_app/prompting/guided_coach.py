@@ -14,6 +14,7 @@ question again; nothing already answered is lost.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
@@ -217,8 +218,14 @@ class GuidedCoach:
             if self._draft == before:
                 return self._finish("I didn't catch a detail there.")
             return self._finish("Added that detail.")
-        handler = getattr(self, f"_answer_{self._question}")
-        return handler(raw)
+        answers: dict[str, Callable[[str], CoachReply]] = {
+            "asset_type": self._answer_asset_type,
+            "mood": self._answer_mood,
+            "custom_mood": self._answer_custom_mood,
+            "subject": self._answer_subject,
+            "on_image_text": self._answer_on_image_text,
+        }
+        return answers[self._question](raw)
 
     # -- answers --------------------------------------------------------------------------------
     def _answer_asset_type(self, raw: str) -> CoachReply:

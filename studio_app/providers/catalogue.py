@@ -43,7 +43,8 @@ _G3_1K = {
     "1:1": (1024, 1024), "2:3": (848, 1264), "3:2": (1264, 848), "3:4": (896, 1200), "4:3": (1200, 896),
     "4:5": (928, 1152), "5:4": (1152, 928), "9:16": (768, 1376), "16:9": (1376, 768), "21:9": (1584, 672),
 }
-_G3_SIZES = {"1K": _G3_1K,
+_G3_SIZES: dict[str | None, dict[str, tuple[int, int]]] = {
+             "1K": _G3_1K,
              "2K": {r: (w * 2, h * 2) for r, (w, h) in _G3_1K.items()},
              "4K": {r: (w * 4, h * 4) for r, (w, h) in _G3_1K.items()}}
 
@@ -164,12 +165,14 @@ def _with_id(spec: ImageModelSpec, model_id: str, *, known: bool) -> ImageModelS
                           spec.fixed_sizes, spec.custom_size, spec.transparent_output, known)
 
 
-_GEMINI_BYTES = 7 * 1000 * 1000
+GEMINI_MAX_INPUT_BYTES = 7 * 1000 * 1000
+"""Per-image inline limit of Gemini image models, bytes: 7 MB as the Gemini API's and Vertex AI's
+image-understanding docs give it, in decimal MB to stay on the safe side."""
 _OPENAI_BYTES = 25 * 1000 * 1000  # the API takes < 50 MB; smaller uploads are faster
 GEMINI_FAMILIES: dict[str, ImageModelSpec] = {
-    "gemini-3-image": ImageModelSpec("", "gemini-3-image", 14, _GEMINI_BYTES, _G3_SIZES),
-    "gemini-3-lite-image": ImageModelSpec("", "gemini-3-lite-image", 14, _GEMINI_BYTES, {None: _G3_1K}),
-    "gemini-flash-2.5": ImageModelSpec("", "gemini-flash-2.5", 3, _GEMINI_BYTES, {None: _FLASH_25}),
+    "gemini-3-image": ImageModelSpec("", "gemini-3-image", 14, GEMINI_MAX_INPUT_BYTES, _G3_SIZES),
+    "gemini-3-lite-image": ImageModelSpec("", "gemini-3-lite-image", 14, GEMINI_MAX_INPUT_BYTES, {None: _G3_1K}),
+    "gemini-flash-2.5": ImageModelSpec("", "gemini-flash-2.5", 3, GEMINI_MAX_INPUT_BYTES, {None: _FLASH_25}),
 }
 OPENAI_FAMILIES: dict[str, ImageModelSpec] = {
     "gpt-image-2": ImageModelSpec("", "gpt-image-2", 16, _OPENAI_BYTES, fixed_sizes=OPENAI_STANDARD_SIZES,
@@ -194,6 +197,8 @@ class ProviderSpec:
         default_model: the model used when none is chosen ('' = the user must name one).
         models: known model ids, the default first (the live list says which exist).
         kind: ``image`` or ``chat``.
+        short_label: the provider's name in short GUI text and messages ("Gemini", "OpenAI";
+            the label when not given).
     """
 
     name: str
@@ -204,6 +209,11 @@ class ProviderSpec:
     default_model: str
     models: tuple[str, ...] = ()
     kind: str = "image"
+    short_label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.short_label:
+            object.__setattr__(self, "short_label", self.label)
 
 
 GEMINI_DEFAULT_IMAGE_MODEL = "gemini-3.1-flash-image"
@@ -213,13 +223,14 @@ OPENAI_DEFAULT_IMAGE_MODEL = "gpt-image-2.5-sunburst"
 IMAGE_PROVIDERS: dict[str, ProviderSpec] = {
     "gemini": ProviderSpec("gemini", "Gemini (Nano Banana)", "gemini", "GEMINI_API_KEY",
                            "https://generativelanguage.googleapis.com", GEMINI_DEFAULT_IMAGE_MODEL,
-                           (GEMINI_DEFAULT_IMAGE_MODEL, GEMINI_PRO_IMAGE_MODEL, "gemini-3.1-flash-lite-image")),
+                           (GEMINI_DEFAULT_IMAGE_MODEL, GEMINI_PRO_IMAGE_MODEL, "gemini-3.1-flash-lite-image"),
+                           short_label="Gemini"),
     "openai": ProviderSpec("openai", "OpenAI (GPT Image)", "openai", "OPENAI_API_KEY", "https://api.openai.com",
                            OPENAI_DEFAULT_IMAGE_MODEL,
                            (OPENAI_DEFAULT_IMAGE_MODEL, "gpt-image-2.5-flare", "gpt-image-2", "gpt-image-1.5",
-                            "gpt-image-1-mini")),
+                            "gpt-image-1-mini"), short_label="OpenAI"),
     "offline": ProviderSpec("offline", "Offline preview (no AI)", None, None, "", "offline-preview",
-                            ("offline-preview",)),
+                            ("offline-preview",), short_label="Offline preview"),
 }
 """Image providers by name; ``models`` are the known ids, the default first."""
 
@@ -328,7 +339,7 @@ def is_image_model_id(provider: str, model_id: str) -> bool:
     return False
 
 
-def _rank_key(model_id: str) -> tuple:
+def _rank_key(model_id: str) -> tuple[bool, bool, list[int]]:
     nums = [int(n) for n in re.findall(r"\d+", model_id)[:3]]
     dated = bool(re.search(r"\d{4}-\d{2}-\d{2}|-\d{3}$", model_id))
     preview = "preview" in model_id or "exp" in model_id

@@ -27,7 +27,7 @@ import logging
 import queue
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -151,7 +151,7 @@ class ChatStream(Iterator[str]):
         """Consume the stream and return the whole answer."""
         return "".join(self)
 
-    def _run(self) -> Iterator[str]:
+    def _run(self) -> Generator[str, None, None]:
         response = self._retry.run(self._open, cancel=self._cancel)
         self._response = response
         events: queue.Queue[tuple[str, Any]] = queue.Queue()

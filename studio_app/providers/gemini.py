@@ -18,25 +18,25 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
-from .base import CancelToken, ImageProvider, ImageRequest, ImageResult, InputImage, ProgressCallback
+from .base import CancelToken, ImageRequest, ImageResult, InputImage, ProgressCallback
 from .catalogue import (
     ASPECT_RATIOS,
+    GEMINI_MAX_INPUT_BYTES,
     GEMINI_PRO_IMAGE_MODEL,
     IMAGE_PROVIDERS,
     ImageModelSpec,
     closest_aspect_ratio,
     image_model,
-    replacements,
 )
+from .cloud_image import CloudImageProvider
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
     GenerationError,
-    ModelNotFoundError,
     one_line,
     redact,
 )
@@ -53,12 +53,12 @@ from .gemini_wire import (
 from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
 from .model_lists import fetch_gemini_models, gemini_image_models
 from .retry import RetryPolicy
-from .transport import make_client, send_request
+from .transport import send_request
 
 log = logging.getLogger(__name__)
 
-MAX_INPUT_IMAGE_BYTES = 7 * 1000 * 1000
-"""Per-image inline limit, 7 MB (G-img, Vtx-25); decimal MB to stay on the safe side."""
+MAX_INPUT_IMAGE_BYTES = GEMINI_MAX_INPUT_BYTES
+"""Per-image inline limit, bytes (the catalogue's GEMINI_MAX_INPUT_BYTES)."""
 INPUT_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 DEFAULT_READ_TIMEOUT_S = 180.0
 """Longest wait for an answer, in s (3-pro at 4K can take well over a minute)."""
@@ -95,7 +95,7 @@ class GeminiImagePlan:
         aspect_ratio: one of catalogue.ASPECT_RATIOS.
         image_size: "1K"/"2K"/"4K" or None.
         inputs: the images sent, in order, already fitted to the limits.
-        expected_size: (width, height) px the model returns per G-img, if known.
+        expected_size: (width, height) px the model returns (the Gemini API image-generation docs' size table), if known.
     """
 
     model: str
@@ -105,7 +105,7 @@ class GeminiImagePlan:
     expected_size: tuple[int, int] | None
 
 
-class GeminiImageProvider(ImageProvider):
+class GeminiImageProvider(CloudImageProvider):
     """Gemini image generation (name ``gemini``).
 
     Args:
@@ -119,24 +119,15 @@ class GeminiImageProvider(ImageProvider):
     """
 
     name = "gemini"
+    service = SERVICE
     label = "Gemini (Nano Banana)"
     is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
                  transport: httpx.BaseTransport | None = None) -> None:
-        self._api_key = api_key or ""
-        self.model = model or DEFAULT_MODEL
-        self.base_url = resolve_base_url(base_url)
-        self.retry = retry or RetryPolicy()
-        self._client = make_client(self.base_url, read_timeout_s=read_timeout_s, transport=transport)
-
-    def __repr__(self) -> str:  # never shows the key
-        return f"GeminiImageProvider(model={self.model!r}, base_url={self.base_url!r})"
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._client.close()
+        super().__init__(api_key, model=model or DEFAULT_MODEL, base_url=resolve_base_url(base_url),
+                         retry=retry, read_timeout_s=read_timeout_s, transport=transport)
 
     def plan(self, request: ImageRequest) -> GeminiImagePlan:
         """Choose model, aspect ratio, imageSize and the fitted input images for ``request``.
@@ -205,21 +196,10 @@ class GeminiImageProvider(ImageProvider):
                                           api_key=self._api_key, model=plan.model)
             return parse_image_response(resp.content, plan.model, api_key=self._api_key)
 
-        try:
-            result = self.retry.run(attempt, cancel=cancel)
-        except ModelNotFoundError as err:
-            raise err.with_replacements(self._replacements_for(err.model, cancel)) from None
+        result = self._run_attempts(attempt, cancel)
         if progress:
             progress(90)
         return replace(result, requested_size=plan.expected_size)
-
-    def _replacements_for(self, missing: str, cancel: CancelToken | None) -> list[str]:
-        try:
-            live = self.list_models(cancel=cancel)
-        except GenerationError as exc:  # the 404 is the news; the list is a courtesy
-            log.info("Could not read the Gemini model list after a 404: %s", exc)
-            return []
-        return replacements("gemini", missing, live)
 
     def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
         """The image model ids this key may use today (``GET /v1beta/models``, every page,
@@ -234,21 +214,6 @@ class GeminiImageProvider(ImageProvider):
             self._client, auth_headers(self._api_key), cancel=cancel,
             map_error=lambda r: error_from_response(r.status_code, r.headers, r.text, api_key=self._api_key))
         return gemini_image_models(entries)
-
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """Check key and model cheaply: the live model list must offer the model (no
-        generation is billed).
-
-        Returns:
-            a one-line confirmation for the Settings dialog.
-        Raises:
-            AuthenticationError, GenerationError: as for generate(); ModelNotFoundError
-                naming the offered models when the list lacks the model.
-        """
-        live = self.list_models(cancel=cancel)
-        if self.model not in live:
-            raise ModelNotFoundError(SERVICE, self.model, replacements("gemini", self.model, live))
-        return f"Connected to {SERVICE}: {self.model} is available to this key ({len(live)} image models listed)."
 
 
 def _part_image(part: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -269,6 +234,22 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         GenerationError: not JSON, an error object, text only (the model's text quoted),
             bad base64, or a payload that is not an image.
     """
+    body = _answer_body(content, model, api_key)
+    finishes, texts, images = _scan_candidates(_candidates(body))
+    text = redact(one_line(" ".join(texts), 400), api_key) if texts else ""
+    quoted = f' It said: "{text}"' if text else ""
+    if not images:
+        _raise_without_image(finishes, quoted)
+    data = _image_bytes(images[-1], quoted)
+    real_mime, size = check_output_image(data, SERVICE)
+    log.info("Gemini image: got %dx%d %s from %s", size[0], size[1], real_mime, model)
+    return ImageResult(data=data, mime_type=real_mime, model=str(body.get("modelVersion") or model),
+                       text=text or None, received_size=size)
+
+
+def _answer_body(content: bytes, model: str, api_key: str | None) -> dict[str, Any]:
+    """The answer's JSON object (a ``[{...}]`` wrapper removed); raises for non-JSON, another
+    shape, or an ``error`` object."""
     try:
         body = json.loads(content)
     except ValueError:
@@ -279,6 +260,11 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         raise GenerationError(f"{SERVICE} sent an answer of an unexpected shape; try again.")
     if isinstance(body.get("error"), dict):
         raise error_from_payload(body["error"], None, api_key=api_key, model=model)
+    return body
+
+
+def _candidates(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The answer's candidate objects; raises a prompt block without candidates, or none at all."""
     candidates = body.get("candidates") or []
     blocked = prompt_block(body)
     if blocked is not None and not candidates:
@@ -286,32 +272,49 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
     cands = [c for c in candidates if isinstance(c, dict)] if isinstance(candidates, list) else []
     if not cands:
         raise GenerationError(f"{SERVICE} sent no result for this request; try again.")
+    return cands
+
+
+def _scan_candidates(
+    cands: list[dict[str, Any]],
+) -> tuple[list[str], list[str], list[Mapping[str, Any]]]:
+    """(finish reasons, visible texts, image blobs of the first candidate that has any) over
+    every candidate: the image may be in any of them; ``thought`` parts are skipped."""
     finishes: list[str] = []
     texts: list[str] = []
     images: list[Mapping[str, Any]] = []
-    for cand in cands:  # every candidate: the image may be in any of them
+    for cand in cands:
         finish = str(cand.get("finishReason") or cand.get("finish_reason") or "")
         if finish:
             finishes.append(finish)
-        content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
+        content = cand.get("content")
+        if not isinstance(content, dict):
+            content = {}
         parts = [p for p in (content.get("parts") or []) if isinstance(p, dict)]
         visible = [p for p in parts if not p.get("thought")]
         texts += [str(p["text"]) for p in visible if isinstance(p.get("text"), str) and p["text"].strip()]
         found = [b for b in (_part_image(p) for p in visible) if b is not None]
         if found and not images:
             images = found
-    text = redact(one_line(" ".join(texts), 400), api_key) if texts else ""
-    quoted = f' It said: "{text}"' if text else ""
-    if not images:
-        policy = next((f for f in finishes if f in POLICY_FINISH_REASONS), None)
-        if policy:
-            raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({policy}).{quoted} "
-                                     "Try rewording the prompt or changing the reference images.")
-        other = next((f for f in finishes if f != "STOP"), None)
-        if other:
-            raise GenerationError(f"{SERVICE} finished without an image ({other}).{quoted}")
-        raise GenerationError(f"{SERVICE} answered with text but no image.{quoted}")
-    blob = images[-1]
+    return finishes, texts, images
+
+
+def _raise_without_image(finishes: list[str], quoted: str) -> NoReturn:
+    """Raise the readable error for an answer without an image: a safety finish reason, another
+    finish reason, or text only (``quoted`` is the model's own text, or empty)."""
+    policy = next((f for f in finishes if f in POLICY_FINISH_REASONS), None)
+    if policy:
+        raise ContentPolicyError(f"{SERVICE}'s safety filter stopped the image ({policy}).{quoted} "
+                                 "Try rewording the prompt or changing the reference images.")
+    other = next((f for f in finishes if f != "STOP"), None)
+    if other:
+        raise GenerationError(f"{SERVICE} finished without an image ({other}).{quoted}")
+    raise GenerationError(f"{SERVICE} answered with text but no image.{quoted}")
+
+
+def _image_bytes(blob: Mapping[str, Any], quoted: str) -> bytes:
+    """The decoded bytes of an ``inlineData`` blob; raises for bad base64, no data, or a MIME
+    type that is not an image."""
     mime = str(blob.get("mimeType") or blob.get("mime_type") or "")
     raw = blob.get("data")
     try:
@@ -323,10 +326,7 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
         raise GenerationError(f"{SERVICE} sent an empty image; try again.")
     if mime and not mime.startswith("image/"):
         raise GenerationError(f"{SERVICE} sent {mime!r} data instead of an image.{quoted}")
-    real_mime, size = check_output_image(data, SERVICE)
-    log.info("Gemini image: got %dx%d %s from %s", size[0], size[1], real_mime, model)
-    return ImageResult(data=data, mime_type=real_mime, model=str(body.get("modelVersion") or model),
-                       text=text or None, received_size=size)
+    return data
 
 
 def _b64decode(value: str) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from .base import CancelToken
+from .catalogue import IMAGE_PROVIDERS
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
@@ -32,9 +33,9 @@ from .retry import parse_retry_after
 from .transport import html_title, looks_like_html, send_request, status_error
 
 BASE_URL_ENV = "STUDIO_GEMINI_BASE_URL"
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+DEFAULT_BASE_URL = IMAGE_PROVIDERS["gemini"].base_url
 API_VERSION = "v1beta"
-SERVICE = "Gemini"
+SERVICE = IMAGE_PROVIDERS["gemini"].short_label
 
 BLOCK_REASONS = frozenset({"SAFETY", "OTHER", "BLOCKLIST", "PROHIBITED_CONTENT", "IMAGE_SAFETY"})
 """promptFeedback.blockReason values (SDK types.BlockedReason)."""
@@ -83,8 +84,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         return None
     if isinstance(body, list) and body and isinstance(body[0], dict):
         body = body[0]
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     return None
 
 

@@ -23,14 +23,15 @@ from typing import Any
 
 import httpx
 
-from .base import CancelToken, ImageProvider, ImageRequest, ImageResult, InputImage, ProgressCallback
-from .catalogue import IMAGE_PROVIDERS, OPENAI_STANDARD_SIZES, ImageModelSpec, image_model, replacements
-from .errors import AuthenticationError, GenerationError, ModelNotFoundError
+from .base import CancelToken, ImageRequest, ImageResult, InputImage, ProgressCallback
+from .catalogue import IMAGE_PROVIDERS, OPENAI_STANDARD_SIZES, ImageModelSpec, image_model
+from .cloud_image import CloudImageProvider
+from .errors import AuthenticationError, GenerationError
 from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
 from .model_lists import fetch_openai_models, openai_image_models
 from .openai_wire import SERVICE, auth_headers, error_from_payload, error_from_response, resolve_base_url
 from .retry import RetryPolicy
-from .transport import make_client, send_request
+from .transport import send_request
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class OpenAIImagePlan:
         return int(w), int(h)
 
 
-class OpenAIImageProvider(ImageProvider):
+class OpenAIImageProvider(CloudImageProvider):
     """OpenAI image generation (name ``openai``).
 
     Args:
@@ -103,6 +104,7 @@ class OpenAIImageProvider(ImageProvider):
     """
 
     name = "openai"
+    service = SERVICE
     label = "OpenAI (GPT Image)"
     is_preview = False
 
@@ -110,19 +112,9 @@ class OpenAIImageProvider(ImageProvider):
                  retry: RetryPolicy | None = None, quality: str = "auto",
                  read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
                  transport: httpx.BaseTransport | None = None) -> None:
-        self._api_key = api_key or ""
-        self.model = model or DEFAULT_MODEL
+        super().__init__(api_key, model=model or DEFAULT_MODEL, base_url=resolve_base_url(base_url),
+                         retry=retry, read_timeout_s=read_timeout_s, transport=transport)
         self.quality = quality
-        self.base_url = resolve_base_url(base_url)
-        self.retry = retry or RetryPolicy()
-        self._client = make_client(self.base_url, read_timeout_s=read_timeout_s, transport=transport)
-
-    def __repr__(self) -> str:  # never shows the key
-        return f"OpenAIImageProvider(model={self.model!r}, base_url={self.base_url!r})"
-
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self._client.close()
 
     def plan(self, request: ImageRequest) -> OpenAIImagePlan:
         """Choose size, background and fitted inputs for ``request``.
@@ -189,22 +181,11 @@ class OpenAIImageProvider(ImageProvider):
                                           model=plan.model)
             return parse_images_response(resp.content, plan.model, api_key=self._api_key)
 
-        try:
-            result = self.retry.run(attempt, cancel=cancel)
-        except ModelNotFoundError as err:
-            raise err.with_replacements(self._replacements_for(err.model, cancel)) from None
+        result = self._run_attempts(attempt, cancel)
         if progress:
             progress(90)
         return replace(result, requested_size=plan.requested_size,
                        transparent_background=plan.background == "transparent")
-
-    def _replacements_for(self, missing: str, cancel: CancelToken | None) -> list[str]:
-        try:
-            live = self.list_models(cancel=cancel)
-        except GenerationError as exc:  # the 404 is the news; the list is a courtesy
-            log.info("Could not read the OpenAI model list after a 404: %s", exc)
-            return []
-        return replacements("openai", missing, live)
 
     def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
         """The image model ids this key may use today (``GET /v1/models``, ``gpt-image*``).
@@ -218,19 +199,6 @@ class OpenAIImageProvider(ImageProvider):
             self._client, "/v1/models", auth_headers(self._api_key), service=SERVICE, cancel=cancel,
             map_error=lambda r: error_from_response(r.status_code, r.headers, r.text, api_key=self._api_key))
         return openai_image_models(entries)
-
-    def test_connection(self, *, cancel: CancelToken | None = None) -> str:
-        """Check key and model cheaply: the live model list must offer the model.
-
-        Returns:
-            a one-line confirmation for the Settings dialog.
-        Raises:
-            AuthenticationError, GenerationError; ModelNotFoundError naming the offered models.
-        """
-        live = self.list_models(cancel=cancel)
-        if self.model not in live:
-            raise ModelNotFoundError(SERVICE, self.model, replacements("openai", self.model, live))
-        return f"Connected to OpenAI: {self.model} is available to this key ({len(live)} image models listed)."
 
 
 def parse_images_response(content: bytes, model: str, *, api_key: str | None = None) -> ImageResult:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .catalogue import IMAGE_PROVIDERS
 from .errors import (
     AuthenticationError,
     ContentPolicyError,
@@ -27,8 +28,8 @@ from .retry import parse_retry_after
 from .transport import html_title, looks_like_html, status_error
 
 BASE_URL_ENV = "STUDIO_OPENAI_BASE_URL"
-DEFAULT_BASE_URL = "https://api.openai.com"
-SERVICE = "OpenAI"
+DEFAULT_BASE_URL = IMAGE_PROVIDERS["openai"].base_url
+SERVICE = IMAGE_PROVIDERS["openai"].short_label
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
@@ -51,8 +52,8 @@ def error_payload(text: str) -> dict[str, Any] | None:
         body = json.loads(text)
     except ValueError:
         return None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
+    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+        return error
     if isinstance(body, dict) and isinstance(body.get("error"), str):  # Ollama/LM Studio style
         return {"message": body["error"]}
     return None

@@ -52,6 +52,7 @@ from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.brand_kit import BrandKit, BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachMessage, CoachSession, CoachStatus, Mood
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.coach_prompt import (
@@ -248,9 +249,7 @@ class CoachService(QObject):
         self._sink.token.connect(self._on_stream_token)
         self._sink.done.connect(self._on_stream_done)
         self._sink.checked.connect(self.connectionTested)
-        generation.jobProgress.connect(self._on_job_progress)
-        generation.jobCompleted.connect(self._on_job_completed)
-        generation.jobFailed.connect(self._on_job_failed)
+        generation.jobEvent.connect(self._on_job_event)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -993,6 +992,16 @@ class CoachService(QObject):
         return logo_id, self._media_name(logo_id)
 
     # -- internals: generation signals -----------------------------------------------------------------------
+    def _on_job_event(self, message: JobMessage) -> None:
+        """GenerationService.jobEvent: progress, kept assets and endings of the coach's jobs."""
+        match message.event:
+            case JobEvent.PROGRESS:
+                self._on_job_progress(message.job_id, message.progress or 0)
+            case JobEvent.COMPLETED:
+                self._on_job_completed(message.job_id, message.asset_id or "")
+            case JobEvent.FAILED | JobEvent.CANCELLED:
+                self._on_job_failed(message.job_id, message.error or "")
+
     def _on_job_progress(self, job_id: str, percent: int) -> None:
         session_id = self._jobs.get(job_id)
         if session_id:

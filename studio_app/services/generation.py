@@ -1,30 +1,28 @@
 """GenerationService: turns a canvas and a prompt into an Asset at the exact target size.
 
-Each job runs as a QRunnable in a QThreadPool. Every status change goes through the
-job state machine (domain/jobs.py) and is stored before the signal is emitted, so
-the GUI, the CLI and a restarted app all see the same history.
+Each candidate of a job runs on a QThreadPool through the worker helper (services/workers.py).
+Every status change goes through the job state machine (domain/jobs.py) and is stored before
+its job event (domain/job_events.py) is emitted, so the GUI, the CLI and a restarted app all
+see the same history.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
-from dataclasses import dataclass, field
 
-from PIL import Image
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from studio_app.domain.asset import Asset
-from studio_app.domain.asset_types import TARGET_SPECS, AssetType
+from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
+from studio_app.domain.job_events import JobMessage
 from studio_app.domain.jobs import (
     MAX_BATCH_CANDIDATES,
     GenerationJob,
@@ -34,127 +32,39 @@ from studio_app.domain.jobs import (
 )
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.prompting.engine import PromptEngine
-from studio_app.providers.base import CancelToken, ImageProvider, ImageRequest, InputImage
+from studio_app.providers.base import CancelToken, ImageRequest, InputImage
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
-from studio_app.providers.offline import OfflinePreviewProvider
 from studio_app.render.fit import ImageDecodeError, fit_image, png_bytes
 from studio_app.render.snapshot import render_canvas_png
 from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
+from .generation_batch import Batch
+from .generation_memory import (
+    RESULT_CACHE_SIZE,
+    SNAPSHOT_CACHE_SIZE,
+    THUMBNAIL_CACHE_SIZE,
+    THUMBNAIL_PX,
+    GeneratedResult,
+    RecentResults,
+    SnapshotCache,
+)
+from .generation_request import GenerateRequest
 from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
+from .provider_registry import ProviderFactory, ProviderRegistry
+from .workers import run_in_pool
+
+__all__ = [
+    "CANCELLED_MESSAGE", "INTERRUPTED_MESSAGE", "RESULT_CACHE_SIZE", "SNAPSHOT_CACHE_SIZE", "THUMBNAIL_CACHE_SIZE",
+    "THUMBNAIL_PX", "GenerateRequest", "GeneratedResult", "GenerationError", "GenerationService", "ProviderFactory",
+    "ProviderRegistry",
+]
 
 log = logging.getLogger(__name__)
 
 INTERRUPTED_MESSAGE = "interrupted: the app closed while this job was running"
 CANCELLED_MESSAGE = "Cancelled."
-SNAPSHOT_CACHE_SIZE = 4
-"""Canvas snapshots kept for repeated generations of an unchanged canvas."""
-THUMBNAIL_PX = 224
-"""Longest side of the preview the worker makes for the results strips (2x their 112 px icons)."""
-THUMBNAIL_CACHE_SIZE = 200
-RESULT_CACHE_SIZE = 200
-"""Recent results and finished jobs kept in memory for the GUI (no database read per result)."""
-
-
-@dataclass(frozen=True)
-class GeneratedResult:
-    """A result as its worker delivered it, so the GUI shows it without SQL or a full decode.
-
-    Attributes:
-        asset: the stored Asset.
-        job: its job; ``parameters["candidates"]`` holds at least this result's own entry
-            (index, model, sizes in px, notes); once the batch ended, the final stored job.
-        thumbnail: the preview made on the worker (longest side THUMBNAIL_PX, RGBA8888).
-    """
-
-    asset: Asset
-    job: GenerationJob
-    thumbnail: QImage
-
-
-@dataclass
-class GenerateRequest:
-    """What the streamer asked for.
-
-    Attributes:
-        asset_type: the target (its exact size comes from TARGET_SPECS).
-        custom_prompt: the streamer's words (sanitised by PromptEngine), or None.
-        canvas: the composed canvas; when it has content its 2x snapshot and its
-            description go with the prompt (the seed's canvas mode).
-        brand_kit_id: a stored BrandKit, else the active kit, else defaults.
-        provider: provider name (``offline``, ``gemini``, ``openai``).
-        model: provider model id, or None for its default.
-        media_asset_ids: up to MAX_PROMPT_INJECTION_ASSETS references sent as images.
-        coach_session_id: the coach session this generation belongs to, if any.
-        prompt_override: a fully built prompt (the coach's refined prompt), used as is.
-        input_image: extra input image bytes (e.g. "Refine this" of an earlier result).
-        use_canvas_snapshot: the GUI's canvas-mode switch; False keeps the canvas out of the
-            request (no snapshot, no description) even when it has content.
-        count: variations: how many candidates of this same request one batch job makes
-            (1 to MAX_BATCH_CANDIDATES); they run side by side on the pool.
-    """
-
-    asset_type: AssetType
-    custom_prompt: str | None = None
-    canvas: CanvasDocument | None = None
-    brand_kit_id: str | None = None
-    provider: str = "offline"
-    model: str | None = None
-    media_asset_ids: list[str] = field(default_factory=list)
-    coach_session_id: str | None = None
-    prompt_override: str | None = None
-    input_image: bytes | None = None
-    use_canvas_snapshot: bool = True
-    count: int = 1
-
-    def canvas_mode(self) -> bool:
-        """The seed's canvas mode: the 2x snapshot and its description go with the prompt.
-
-        On when the canvas has placements or sketch elements, unless switched off.
-        """
-        return bool(self.use_canvas_snapshot and self.canvas is not None and self.canvas.has_content())
-
-
-ProviderFactory = Callable[[], ImageProvider]
-
-
-class ProviderRegistry:
-    """Provider name -> factory. ``offline`` is always there."""
-
-    def __init__(self) -> None:
-        self._factories: dict[str, ProviderFactory] = {"offline": OfflinePreviewProvider}
-
-    def register(self, name: str, factory: ProviderFactory) -> None:
-        """Add or replace a provider."""
-        self._factories[name] = factory
-
-    def names(self) -> list[str]:
-        """Registered provider names."""
-        return list(self._factories)
-
-    def create(self, name: str) -> ImageProvider:
-        """A provider instance.
-
-        Raises:
-            GenerationError: unknown provider name.
-        """
-        try:
-            return self._factories[name]()
-        except KeyError:
-            raise GenerationError(
-                f"Unknown provider {name!r}; choose one of: {', '.join(self._factories)}"
-            ) from None
-
-
-class _JobSignals(QObject):
-    statusChanged = Signal(str, str)  # job_id, status
-    progressChanged = Signal(str, int)  # job_id, percent
-    completed = Signal(str, str)  # job_id, asset_id
-    failed = Signal(str, str)  # job_id, message
-
-
 class GenerationService(QObject):
     """Creates, runs, cancels and records generation jobs.
 
@@ -167,19 +77,15 @@ class GenerationService(QObject):
     named; the sizes in px as ``[w, h]``; the job's own size fields hold the last candidate's).
 
     Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
-        jobStatusChanged(job_id, status), jobProgress(job_id, percent 0-100),
-        candidateFinished(job_id, index, asset_id or "", one-line error or "") as each
-        candidate ends; then, once the job's final status is stored, jobCompleted(job_id,
-        asset_id) for every asset kept (completed or partial), or jobFailed(job_id, message)
-        once for a job that ends without an asset, failed or cancelled (message "Cancelled.";
-        the stored status tells them apart).
+        jobEvent(JobMessage): every job event, in the order domain/job_events.py gives:
+            ``queued`` once the row is stored, ``status`` as the stored status changes,
+            ``progress`` (percent 0-100), ``candidate`` as each candidate ends (index, asset
+            id or one-line error); then, once the job's final status is stored, ``completed``
+            for every asset kept (completed or partial), or once ``failed`` / ``cancelled``
+            (error "Cancelled.") for a job that ends without an asset.
     """
 
-    jobStatusChanged = Signal(str, str)
-    jobProgress = Signal(str, int)
-    jobCompleted = Signal(str, str)
-    jobFailed = Signal(str, str)
-    candidateFinished = Signal(str, int, str, str)
+    jobEvent = Signal(object)
 
     def __init__(self, store: StudioStore, *, providers: ProviderRegistry | None = None,
                  prompt_engine: PromptEngine | None = None, pool: QThreadPool | None = None,
@@ -199,20 +105,28 @@ class GenerationService(QObject):
         # (busy_timeout); taking turns on this lock instead hands over in microseconds, so
         # the GUI thread never sleeps behind a worker's progress update (issue 14: GUI stall).
         self._db_write = threading.Lock()
-        self._snapshots: OrderedDict[tuple, _Snapshot] = OrderedDict()
+        self._snapshots = SnapshotCache()
         # Generate's prompt building and job row, off the GUI thread, in submit order.
         self._intake = ThreadPoolExecutor(1, thread_name_prefix="generation-intake")
         self._recorded: dict[str, Future] = {}
-        self._thumbnails: OrderedDict[str, bytes] = OrderedDict()
         # What the GUI shows of a result or an ended job, made on the worker (issue 14: the GUI
         # thread does no SQL, decode or prompt building per result).
-        self._results: OrderedDict[str, GeneratedResult] = OrderedDict()
-        self._ended_jobs: OrderedDict[str, GenerationJob] = OrderedDict()
+        self._recent = RecentResults()
 
     # -- start-up -----------------------------------------------------------------
     def recover_interrupted(self) -> list[str]:
         """Mark jobs a crash left queued or processing as failed ("interrupted"). Returns their ids."""
         return self.store.jobs.fail_interrupted(INTERRUPTED_MESSAGE)
+
+    # -- history ------------------------------------------------------------------
+    def list_jobs(self, status: JobStatus | None = None, *, limit: int = 50, offset: int = 0) -> list[GenerationJob]:
+        """Stored jobs, newest first, optionally only those in ``status``; ``limit`` jobs from
+        ``offset`` (the jobs panel's pages)."""
+        return self.store.jobs.list(status=status, limit=limit, offset=offset)
+
+    def count_jobs(self, status: JobStatus | None = None) -> int:
+        """How many stored jobs there are (in ``status``, when given)."""
+        return self.store.jobs.count(status)
 
     # -- prompt -------------------------------------------------------------------
     def brand_context(self, brand_kit_id: str | None) -> tuple[BrandKitContext, str | None]:
@@ -291,7 +205,7 @@ class GenerationService(QObject):
         Only the checks run on the calling (GUI) thread: the prompt (brand kit read, canvas
         description, template) and the job row are made on the service's intake thread, which
         then starts the candidates, so the GUI thread neither builds prompts nor waits for the
-        database (issue 14: GUI stall). jobStatusChanged(queued) is emitted once the row is
+        database (issue 14: GUI stall). The ``queued`` job event is emitted once the row is
         stored; the returned job carries the id, status and request fields but an empty prompt
         (read the stored job for it). ``wait_recorded(job.id)`` waits for the row.
 
@@ -305,7 +219,7 @@ class GenerationService(QObject):
                             parameters={"custom_prompt": request.custom_prompt,
                                         "media_asset_ids": request.media_asset_ids,
                                         "canvas_mode": request.canvas_mode(), "count": request.count})
-        batch = _Batch(job, request, CancelToken(), None)
+        batch = Batch(job, request, CancelToken(), None)
         with self._lock:
             self._cancels[job.id] = batch.token
             self._recorded[job.id] = self._intake.submit(self._record_and_start, batch)
@@ -318,7 +232,7 @@ class GenerationService(QObject):
         if future is not None:
             futures_wait([future], timeout=timeout)
 
-    def _record_and_start(self, batch: _Batch) -> None:
+    def _record_and_start(self, batch: Batch) -> None:
         """Intake thread: build the prompt, store the queued job, start its candidates."""
         job_id = batch.job.id
         try:
@@ -329,11 +243,11 @@ class GenerationService(QObject):
                 with self._lock:
                     self._cancels.pop(job_id, None)
                     self._ended_early.discard(job_id)
-                self.jobFailed.emit(job_id, f"The job could not be recorded: {_one_line(str(exc))}")
+                self.jobEvent.emit(JobMessage.failed(job_id, f"The job could not be recorded: {_one_line(str(exc))}"))
                 return
-            self.jobStatusChanged.emit(job_id, batch.job.status.value)
+            self.jobEvent.emit(JobMessage.status_changed(job_id, batch.job.status))
             for index in range(batch.request.count):
-                self.pool.start(_CandidateRunnable(self, batch, index))
+                run_in_pool(lambda _ctx, i=index: self._run_candidate(batch, i), pool=self.pool)
         finally:
             with self._lock:
                 self._recorded.pop(job_id, None)
@@ -360,7 +274,7 @@ class GenerationService(QObject):
         if not isinstance(request, GenerateRequest):
             raise TypeError("run_batch() takes a GenerateRequest")
         job = self.create_job(request)
-        batch = _Batch(job, request, cancel or CancelToken(), progress)
+        batch = Batch(job, request, cancel or CancelToken(), progress)
         with self._lock:
             self._cancels[job.id] = batch.token
         if request.count == 1:
@@ -398,9 +312,9 @@ class GenerationService(QObject):
                                                         error_message=CANCELLED_MESSAGE)
             except (InvalidStateTransitionError, NotFoundError):
                 return True
-            self._keep_ended(job)
-            self.jobStatusChanged.emit(job.id, job.status.value)
-            self.jobFailed.emit(job.id, CANCELLED_MESSAGE)
+            self._recent.keep_ended(job)
+            self.jobEvent.emit(JobMessage.status_changed(job.id, job.status))
+            self.jobEvent.emit(JobMessage.cancelled(job.id, CANCELLED_MESSAGE))
         return True
 
     def is_active(self, job_id: str) -> bool:
@@ -413,10 +327,10 @@ class GenerationService(QObject):
                     error: str | None = None) -> GenerationJob:
         with self._db_write:
             job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
-        self.jobStatusChanged.emit(job.id, job.status.value)
+        self.jobEvent.emit(JobMessage.status_changed(job.id, job.status))
         return job
 
-    def _progress(self, batch: _Batch, index: int, percent: int) -> None:
+    def _progress(self, batch: Batch, index: int, percent: int) -> None:
         """Record candidate ``index`` at ``percent``; the job shows the candidates' mean."""
         with batch.lock:  # held while reporting, so the figures reported only ever grow
             batch.percent[index] = max(batch.percent[index], percent)
@@ -426,22 +340,20 @@ class GenerationService(QObject):
             batch.reported = overall
             with self._db_write:
                 self.store.jobs.set_progress(batch.job.id, overall)
-            self.jobProgress.emit(batch.job.id, overall)
+            self.jobEvent.emit(JobMessage.progressed(batch.job.id, overall))
             if batch.progress:
                 batch.progress(overall)
 
     def result(self, asset_id: str) -> GeneratedResult | None:
         """The result ``asset_id`` as this service's worker delivered it (asset, job facts,
         thumbnail), or None when it is not one of the last RESULT_CACHE_SIZE or was forgotten.
-        Filled before candidateFinished / jobCompleted are emitted. Thread-safe."""
-        with self._lock:
-            return self._results.get(asset_id)
+        Kept before its ``candidate`` / ``completed`` events are emitted. Thread-safe."""
+        return self._recent.result(asset_id)
 
     def ended_job(self, job_id: str) -> GenerationJob | None:
-        """The stored final state of a job this service ended recently (before jobCompleted /
-        jobFailed are emitted), or None. Thread-safe."""
-        with self._lock:
-            return self._ended_jobs.get(job_id)
+        """The stored final state of a job this service ended recently (kept before its
+        ``completed`` / ``failed`` / ``cancelled`` events are emitted), or None. Thread-safe."""
+        return self._recent.ended_job(job_id)
 
     def thumbnail_image(self, asset_id: str) -> QImage | None:
         """The worker's preview of a recent result as a QImage (longest side THUMBNAIL_PX), or None."""
@@ -450,28 +362,13 @@ class GenerationService(QObject):
 
     def forget(self, asset_id: str) -> None:
         """Drop what is kept in memory of ``asset_id`` (it was deleted)."""
-        with self._lock:
-            self._results.pop(asset_id, None)
-            self._thumbnails.pop(asset_id, None)
-
-    def _keep_result(self, result: GeneratedResult) -> None:
-        with self._lock:
-            self._results[result.asset.id] = result
-            while len(self._results) > RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
-
-    def _keep_ended(self, job: GenerationJob) -> None:
-        with self._lock:
-            self._ended_jobs[job.id] = job
-            while len(self._ended_jobs) > RESULT_CACHE_SIZE:
-                self._ended_jobs.popitem(last=False)
+        self._recent.forget(asset_id)
 
     def thumbnail_png(self, asset_id: str) -> bytes | None:
         """A small PNG (longest side THUMBNAIL_PX) of an asset this service generated
         recently, made on the job's worker so the GUI thread decodes no full-size image;
         None when it is not kept (use the asset's blob)."""
-        with self._lock:
-            return self._thumbnails.get(asset_id)
+        return self._recent.thumbnail_png(asset_id)
 
     def snapshot_png(self, canvas: CanvasDocument) -> bytes:
         """The 2x canvas snapshot as PNG (render.snapshot), rendered once per canvas state.
@@ -485,45 +382,7 @@ class GenerationService(QObject):
             RenderError: the canvas could not be rendered.
         """
         key = (canvas.to_json(), tuple(self.images.blob_ref(p) for p in canvas.placements))
-        with self._lock:
-            entry = self._snapshots.get(key)
-            owner = entry is None
-            if owner:
-                entry = self._snapshots[key] = _Snapshot()
-                while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
-                    self._snapshots.popitem(last=False)
-            else:
-                self._snapshots.move_to_end(key)
-        if not owner:
-            entry.ready.wait()
-            if entry.png is not None:
-                return entry.png
-            return render_canvas_png(canvas, self.images, scale=2.0)  # the first render failed: try ourselves
-        try:
-            entry.png = render_canvas_png(canvas, self.images, scale=2.0)
-        except BaseException:
-            with self._lock:
-                if self._snapshots.get(key) is entry:
-                    del self._snapshots[key]
-            raise
-        finally:
-            entry.ready.set()
-        return entry.png
-
-    def _keep_thumbnail(self, asset_id: str, im: Image.Image) -> QImage:
-        """Keep a small PNG of ``im`` and return the same preview as a QImage (RGBA8888)."""
-        scale = THUMBNAIL_PX / max(im.size)
-        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-        thumb = im.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if scale < 1 else im
-        buf = io.BytesIO()
-        thumb.save(buf, format="PNG", compress_level=1)
-        rgba = thumb.convert("RGBA")
-        image = QImage(rgba.tobytes(), rgba.width, rgba.height, rgba.width * 4, QImage.Format.Format_RGBA8888).copy()
-        with self._lock:
-            self._thumbnails[asset_id] = buf.getvalue()
-            while len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
-                self._thumbnails.popitem(last=False)
-        return image
+        return self._snapshots.get(key, lambda: render_canvas_png(canvas, self.images, scale=2.0))
 
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
@@ -534,7 +393,7 @@ class GenerationService(QObject):
             images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
-    def _run_candidate(self, batch: _Batch, index: int) -> None:
+    def _run_candidate(self, batch: Batch, index: int) -> None:
         """Make candidate ``index`` of ``batch``; the last candidate to end ends the job."""
         job, token = batch.job, batch.token
         with self._lock:
@@ -562,7 +421,7 @@ class GenerationService(QObject):
             error = f"Unexpected error: {exc}"
         self._candidate_done(batch, index, asset, error)
 
-    def _make_candidate(self, batch: _Batch, index: int) -> Asset:
+    def _make_candidate(self, batch: Batch, index: int) -> Asset:
         """One provider call, fitted to the exact target size and stored as an Asset."""
         job, request, token = batch.job, batch.request, batch.token
         closers: list[Callable[[], None]] = []
@@ -597,7 +456,7 @@ class GenerationService(QObject):
             png = png_bytes(fitted)
             width, height = fitted.size
             asset_id = str(uuid.uuid4())
-            thumbnail = self._keep_thumbnail(asset_id, fitted)
+            thumbnail = self._recent.keep_thumbnail(asset_id, fitted)
             self._progress(batch, index, 90)
             digest = self.store.blobs.put(png)
             asset = Asset(id=asset_id, job_id=job.id, asset_type=job.asset_type, url=self.store.blobs.ref(digest),
@@ -609,24 +468,24 @@ class GenerationService(QObject):
                 self.store.assets.add(asset)
             entry = {"index": index, "asset_id": asset.id, "error": None, "model": result.model,
                      **batch.details[index]}  # this candidate's facts, as _finish_batch stores them
-            self._keep_result(GeneratedResult(asset, job.model_copy(
+            self._recent.keep_result(GeneratedResult(asset, job.model_copy(
                 update={"parameters": {**job.parameters, "candidates": [entry]}}), thumbnail))
             return asset
         finally:
             for close in closers:
                 close()
 
-    def _candidate_done(self, batch: _Batch, index: int, asset: Asset | None, error: str | None) -> None:
+    def _candidate_done(self, batch: Batch, index: int, asset: Asset | None, error: str | None) -> None:
         with batch.lock:
             batch.outcomes[index] = (asset, error)
             left = sum(1 for o in batch.outcomes if o is None)
-        self.candidateFinished.emit(batch.job.id, index, asset.id if asset else "", "" if asset else (error or ""))
+        self.jobEvent.emit(JobMessage.candidate_ended(batch.job.id, index, asset.id if asset else None, error))
         if left:
             self._progress(batch, index, 100)
         if left == 0:
             self._finish_batch(batch)
 
-    def _finish_batch(self, batch: _Batch) -> None:
+    def _finish_batch(self, batch: Batch) -> None:
         job, count = batch.job, len(batch.outcomes)
         try:
             kept = [a for a, _ in batch.outcomes if a is not None]
@@ -645,13 +504,13 @@ class GenerationService(QObject):
                     message = (f"{failed} of {count} candidates failed: {_one_line(errors[0])}" if errors
                                else f"Cancelled; {len(kept)} of {count} candidates kept.")
                 batch.final = self._set_status(self.store.jobs.get(job.id), status, progress=100, error=message)
-                self._keep_ended(batch.final)
+                self._recent.keep_ended(batch.final)
                 for asset in kept:
                     found = self.result(asset.id)
                     if found is not None:
-                        self._keep_result(GeneratedResult(asset, batch.final, found.thumbnail))
+                        self._recent.keep_result(GeneratedResult(asset, batch.final, found.thumbnail))
                 for asset in kept:
-                    self.jobCompleted.emit(job.id, asset.id)
+                    self.jobEvent.emit(JobMessage.completed(job.id, asset.id))
             else:
                 message = errors[0] if errors else CANCELLED_MESSAGE
                 if count > 1 and errors:
@@ -668,7 +527,7 @@ class GenerationService(QObject):
             batch.done.set()
 
     def _finish_failed(self, job: GenerationJob, status: JobStatus, message: str) -> GenerationJob:
-        """Move the job to ``status`` and emit jobFailed, unless it already ended."""
+        """Move the job to ``status`` and emit its ``failed`` / ``cancelled`` event, unless it already ended."""
         current = self.store.jobs.get(job.id)
         if current.status not in (JobStatus.QUEUED, JobStatus.PROCESSING):
             return current
@@ -676,45 +535,11 @@ class GenerationService(QObject):
             current = self._set_status(current, status, error=message)
         except InvalidStateTransitionError:
             return self.store.jobs.get(job.id)
-        self._keep_ended(current)
-        self.jobFailed.emit(current.id, message)
+        self._recent.keep_ended(current)
+        ended = JobMessage.cancelled if current.status == JobStatus.CANCELLED else JobMessage.failed
+        self.jobEvent.emit(ended(current.id, message))
         return current
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-@dataclass
-class _Snapshot:
-    """A snapshot being rendered or rendered (``png`` None until ``ready`` is set)."""
-
-    ready: threading.Event = field(default_factory=threading.Event)
-    png: bytes | None = None
-
-
-class _Batch:
-    """One batch job while it runs: its candidates' progress and outcomes (under ``lock``)."""
-
-    def __init__(self, job: GenerationJob, request: GenerateRequest, token: CancelToken,
-                 progress: Callable[[int], None] | None) -> None:
-        self.lock = threading.Lock()
-        self.job, self.request, self.token, self.progress = job, request, token, progress
-        self.started = False
-        self.percent = [0] * request.count
-        self.reported = 0
-        self.outcomes: list[tuple[Asset | None, str | None] | None] = [None] * request.count
-        self.models: list[str | None] = [None] * request.count  # the model each answer names
-        self.details: list[dict] = [{} for _ in range(request.count)]  # sizes and notes of each answer
-        self.final: GenerationJob | None = None
-        self.done = threading.Event()
-
-
-class _CandidateRunnable(QRunnable):
-    def __init__(self, service: GenerationService, batch: _Batch, index: int) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._service, self._batch, self._index = service, batch, index
-
-    def run(self) -> None:
-        self._service._run_candidate(self._batch, self._index)

@@ -37,7 +37,7 @@ from studio_app.providers.factory import (
     create_image_provider,
 )
 from studio_app.providers.retry import RetryPolicy, sleep_through_cancel
-from studio_app.store.secrets import ENV_VARS, SecretSource, SecretStoreError
+from studio_app.store.secrets import SecretSource, SecretStoreError
 
 from . import model_lists
 from .context import StudioStore
@@ -49,11 +49,10 @@ KEY_ENV = {name: spec.env_var for name, spec in IMAGE_SPECS.items() if spec.env_
 PROVIDERS_SECTION = "providers"
 COACH_SECTION = "coach"
 RETRY_SCALE_ENV = "STUDIO_RETRY_SCALE"
-PROVIDER_NAMES = {"offline": "Offline preview", "gemini": "Gemini", "openai": "OpenAI"}
+PROVIDER_NAMES = {name: spec.short_label for name, spec in IMAGE_SPECS.items()}
 """Image provider name -> how the GUI names it."""
-COACH_ENGINES = {"auto": "Automatic", "offline": "Offline guided coach", "gemini": "Gemini",
-                 "openai": "OpenAI", "ollama": "Ollama", "lmstudio": "LM Studio",
-                 "custom": "Other OpenAI-compatible server"}
+COACH_ENGINES = {"auto": "Automatic", "offline": "Offline guided coach",
+                 **{kind: spec.label for kind, spec in CHAT_SPECS.items()}}
 """Coach engine -> GUI name: ``auto``, ``offline`` or a providers.factory.CHAT_PROVIDERS kind."""
 MAX_READ_TIMEOUT_S = 600.0
 IMAGE_MODELS: dict[str, tuple[str, ...]] = dict(IMAGE_PROVIDERS)
@@ -338,8 +337,8 @@ def keyring_message(store: StudioStore) -> str | None:
 
 def key_env_var(name: str) -> str | None:
     """The environment variable that overrides provider ``name``'s key, if any."""
-    secret = SECRET_FOR_PROVIDER.get(name)
-    return ENV_VARS.get(secret) if secret else None
+    spec = IMAGE_SPECS.get(name)
+    return spec.env_var if spec else None
 
 
 # -- connection tests (one cheap call; nothing is billed) --------------------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DB_FILENAME = "studio.db"
@@ -47,7 +50,7 @@ class Database:
         self.engine = create_engine(f"sqlite:///{self.path}", future=True)
 
         @event.listens_for(self.engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -75,7 +78,8 @@ class Database:
         if _schema_head.REVISION != SCHEMA_HEAD:
             return False
         raw = self.engine.raw_connection()
-        con = raw.driver_connection
+        # the sqlite:/// URL always runs on the standard library's sqlite3 driver
+        con = cast(sqlite3.Connection, raw.driver_connection)
         try:
             con.execute("BEGIN IMMEDIATE")  # a second process opening the same new file waits here
             if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:

@@ -32,6 +32,7 @@ from studio_app.services.provider_setup import ProviderSettings, save_provider_s
 from studio_app.ui.canvas.commands import AddSketchCommand
 from tests.conftest import FIXTURE_IMAGES
 from tests.integration.conftest import no_wait_retry, open_store
+from tests.job_signals import STATUS_CHANGES, on_job_event
 
 pytestmark = pytest.mark.bench
 
@@ -126,7 +127,7 @@ def run_batch(window, qtbot) -> tuple[float, float, float, list[str]]:  # noqa: 
     """Submit JOBS generations, one per event-loop turn; returns (wall s, stall ms, process CPU s,
     job ids)."""
     done: dict[str, str] = {}
-    window.generation.jobStatusChanged.connect(
+    on_job_event(window.generation, STATUS_CHANGES,
         lambda job_id, status: done.__setitem__(job_id, status) if status in ("completed", "failed") else None)
     ids: list[str] = []
     doc = window.editor.document

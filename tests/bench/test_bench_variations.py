@@ -24,6 +24,7 @@ from studio_app.services.provider_setup import ProviderSettings, save_provider_s
 from studio_app.ui.canvas.commands import AddSketchCommand
 from tests.conftest import FIXTURE_IMAGES
 from tests.integration.conftest import no_wait_retry, open_store
+from tests.job_signals import STATUS_CHANGES, on_job_event
 
 from .test_bench_generation_pool import StallRecorder, server_url, usable_cores  # noqa: F401 - fixture
 
@@ -38,7 +39,7 @@ def one_batch(window, qtbot) -> tuple[float, float, str]:  # noqa: ANN001
     """Click Generate with Variations = 4; returns (wall s, longest stall ms, job id)."""
     ended: dict[str, str] = {}
     slot = lambda job_id, status: ended.__setitem__(job_id, status) if status in TERMINAL_STATUSES else None  # noqa: E731
-    window.generation.jobStatusChanged.connect(slot)
+    relay = on_job_event(window.generation, STATUS_CHANGES, slot)
     recorder = StallRecorder()
     recorder.start()
     t0 = time.perf_counter()
@@ -47,7 +48,7 @@ def one_batch(window, qtbot) -> tuple[float, float, str]:  # noqa: ANN001
     wall = time.perf_counter() - t0
     qtbot.wait(30)
     recorder.stop()
-    window.generation.jobStatusChanged.disconnect(slot)
+    window.generation.jobEvent.disconnect(relay)
     return wall, recorder.longest_stall_ms, job_id
 
 

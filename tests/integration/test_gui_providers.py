@@ -22,6 +22,7 @@ from studio_app.domain.jobs import JobStatus
 from studio_app.services.generation import GenerateRequest
 from studio_app.services.provider_setup import provider_settings, save_provider_settings
 from tests.conftest import FIXTURE_IMAGES
+from tests.job_signals import COMPLETED, ENDED_WITHOUT_ASSET, args_of, wait_job_event
 from tests.servers import gemini_server as gs
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.loopback import Fault
@@ -80,9 +81,9 @@ def test_generates_at_the_exact_size_through_the_server(window, servers, qtbot, 
     use_provider(window, provider)
     assert window.provider_status.text() == f"Provider: {label}"
     choose_target(window, asset_type)
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job_id, asset_id = sig.args
+    job_id, asset_id = args_of(sig)
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     job = window.store.jobs.get(job_id)
     assert job.status == JobStatus.COMPLETED and job.provider == provider
@@ -112,9 +113,9 @@ def test_a_slow_answer_still_completes(window, servers, qtbot) -> None:  # noqa:
     use_provider(window, "gemini")
     choose_target(window, AssetType.TWITCH_EMOTE)
     gemini.script(Fault(delay_s=1.0))
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    assert window.store.jobs.get(sig.args[0]).status == JobStatus.COMPLETED
+    assert window.store.jobs.get(args_of(sig)[0]).status == JobStatus.COMPLETED
     assert len(gemini.calls(GENERATE["gemini"])) == 1  # waited, did not retry
 
 
@@ -132,9 +133,9 @@ def test_each_failure_is_a_readable_message_and_loses_nothing(window, servers, q
     server.script(*faults)
     before = state(window)
     window.last_error = None
-    with qtbot.waitSignal(window.generation.jobFailed, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, ENDED_WITHOUT_ASSET, timeout=30000) as sig:
         window.generate_button.click()
-    job_id, message = sig.args
+    job_id, message = args_of(sig)
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
     title, shown = window.last_error
     assert title == "Generation failed" and shown == message
@@ -166,7 +167,7 @@ def test_cancel_button_and_escape_stop_a_running_job(window, servers, qtbot) -> 
         assert window.cancel_button.isEnabled() and not window.generate_button.isEnabled()
         qtbot.waitUntil(lambda c=calls: len(gemini.calls(GENERATE["gemini"])) > c, timeout=15000)
         assert window.store.jobs.get(job_id).status == JobStatus.PROCESSING
-        with qtbot.waitSignal(window.generation.jobFailed, timeout=3000):
+        with wait_job_event(qtbot, window.generation, ENDED_WITHOUT_ASSET, timeout=3000):
             if how == "button":
                 window.cancel_button.click()
             else:  # Esc is a window shortcut: it needs the window active (a closed error box may not give it back)
@@ -189,10 +190,10 @@ def test_jobs_panel_lists_jobs_and_cancels_queued_and_running_ones(window, serve
     panel = window.jobs_panel
     assert window.jobs_dock.isVisible()
     gemini.script(gs.blocked_prompt())
-    with qtbot.waitSignal(window.generation.jobFailed, timeout=15000) as sig:
+    with wait_job_event(qtbot, window.generation, ENDED_WITHOUT_ASSET, timeout=15000) as sig:
         failed = window.generation.submit(GenerateRequest(asset_type=AssetType.BANNER, provider="gemini"))
     qtbot.waitUntil(lambda: panel.cell_text(failed.id, 3) == "Failed", timeout=3000)
-    assert panel.cell_text(failed.id, 5) == sig.args[1] and "blocked the prompt" in sig.args[1]
+    assert panel.cell_text(failed.id, 5) == args_of(sig)[1] and "blocked the prompt" in args_of(sig)[1]
     assert panel.cancel_button(failed.id) is None
     gemini.script(Fault(delay_s=20), Fault(delay_s=20))
     first = window.generation.submit(GenerateRequest(asset_type=AssetType.BANNER, provider="gemini"))
@@ -221,9 +222,9 @@ def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(wind
     choose_target(window, AssetType.YOUTUBE_BANNER)
     small = __import__("base64").b64encode(gs.png_of_size(1376, 768)).decode()
     gemini.script(gs.image_reply(small))
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job = window.store.jobs.get(sig.args[0])
+    job = window.store.jobs.get(args_of(sig)[0])
     assert job.requested_size == (2752, 1536) and job.received_size == (1376, 768)
     assert job.upscale_factor == pytest.approx(max(2560 / 1376, 1440 / 768)) and job.upscaled_noticeably
     assert any("Upscaled x1.88" in n for n in job.result_notes)
@@ -237,9 +238,9 @@ def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(wind
     noise.save(buf, format="PNG")
     gemini.script(gs.image_reply(__import__("base64").b64encode(buf.getvalue()).decode()))
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job = window.store.jobs.get(sig.args[0])
+    job = window.store.jobs.get(args_of(sig)[0])
     assert any("could not be removed" in n and "kept opaque" in n for n in job.result_notes), job.result_notes
     assert not job.upscaled_noticeably
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
@@ -251,9 +252,9 @@ def test_a_retired_stored_model_fails_in_one_line_naming_the_replacements(window
     assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image-preview)"  # shown as chosen
     choose_target(window, AssetType.THUMBNAIL)
     window.last_error = None
-    with qtbot.waitSignal(window.generation.jobFailed, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, ENDED_WITHOUT_ASSET, timeout=30000) as sig:
         window.generate_button.click()
-    message = sig.args[1]
+    message = args_of(sig)[1]
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
     assert window.last_error == ("Generation failed", message) and "\n" not in message
     assert "'gemini-3-pro-image-preview'" in message and "gemini-3-pro-image," in message

@@ -13,6 +13,7 @@ from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.jobs import JobStatus
 from studio_app.store.repositories import NotFoundError
+from tests.job_signals import PROGRESS, on_job_event
 from tests.servers import gemini_server as gs
 
 from .conftest import close_message_boxes, no_wait_retry, open_store, point_at
@@ -33,9 +34,9 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
         win.generate_options.count_spin.setValue(3)
         gemini.script(gs.image_safety())  # whichever candidate's request comes first is refused
         progress: list[int] = []
-        win.generation.jobProgress.connect(lambda _j, p: progress.append(p))
+        on_job_event(win.generation, PROGRESS, lambda _j, p: progress.append(p))
         win.generate_button.click()
-        job_id = win._active_job
+        job_id = win.flow.active_job
         assert win.staging.isVisible() and len(win.staging.slots) == 3
         # Generate's intake thread writes the job row just after the click returns: until then
         # the job is not in the store yet.

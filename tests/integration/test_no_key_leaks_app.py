@@ -16,6 +16,7 @@ import keyring.backends.null
 from studio_app import cli
 from studio_app.app import build_main_window
 from studio_app.domain.jobs import JobStatus
+from tests.job_signals import ENDED_WITHOUT_ASSET, STATUS_CHANGES, on_job_event, wait_job_event
 from tests.servers import gemini_server as gs
 from tests.servers import openai_server as oas
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
@@ -44,7 +45,7 @@ def test_keys_stay_out_of_the_data_dir_logs_and_messages(tmp_path: Path, servers
     window = build_main_window(store, retry=no_wait_retry())
     qtbot.addWidget(window)
     messages: list[str] = []
-    window.generation.jobFailed.connect(lambda _j, m: messages.append(m))
+    on_job_event(window.generation, ENDED_WITHOUT_ASSET, lambda _j, m: messages.append(m))
 
     dialog = window.open_settings()
     qtbot.waitUntil(lambda: dialog.pending == 0, timeout=10000)
@@ -64,8 +65,8 @@ def test_keys_stay_out_of_the_data_dir_logs_and_messages(tmp_path: Path, servers
     def generate(provider: str, *faults) -> str:  # noqa: ANN002
         window.provider_name = provider
         (gemini if provider == "gemini" else openai).script(*faults)
-        ended = qtbot.waitSignal(window.generation.jobStatusChanged, timeout=30000,
-                                 check_params_cb=lambda _j, status: status in ("completed", "failed"))
+        ended = wait_job_event(qtbot, window.generation, STATUS_CHANGES, timeout=30000,
+                               check=lambda _j, status: status in ("completed", "failed"))
         with ended:
             job_id = window.generate()
         qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)

@@ -23,6 +23,7 @@ from studio_app.services.provider_setup import (
 )
 from studio_app.store.secrets import SERVICE_NAME, SecretStore
 from studio_app.ui.settings.dialog import ERROR_STYLE, OK_STYLE, SettingsDialog
+from tests.job_signals import COMPLETED, args_of, wait_job_event
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.openai_server import API_KEY as OPENAI_KEY
 from tests.servers.openai_server import OpenAIServer
@@ -236,10 +237,10 @@ def test_main_window_settings_switch_generate_to_gemini(tmp_path, servers, qtbot
     assert window.provider_status.text() == "Provider: Gemini (gemini-3-pro-image)"
 
     window.asset_type_combo.setCurrentIndex(window.asset_type_combo.findData(AssetType.TWITCH_EMOTE.value))
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job = store.jobs.get(sig.args[0])
-    asset = store.assets.get(sig.args[1])
+    job = store.jobs.get(args_of(sig)[0])
+    asset = store.assets.get(args_of(sig)[1])
     assert job.status == JobStatus.COMPLETED and job.provider == "gemini" and not asset.is_preview
     assert (asset.width, asset.height) == (112, 112)
     assert gemini.calls(":generateContent")[-1].path == "/v1beta/models/gemini-3-pro-image:generateContent"

@@ -19,6 +19,7 @@ from studio_app.providers.base import ImageProvider, ImageResult
 from studio_app.providers.errors import ContentPolicyError, GenerationError
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService, ProviderRegistry
+from tests.job_signals import CANDIDATES, COMPLETED, ENDED_WITHOUT_ASSET, on_job_event
 
 
 @pytest.fixture
@@ -145,9 +146,9 @@ def test_submitted_batch_signals_each_candidate_then_the_assets(store: StudioSto
     finished: list[tuple] = []
     completed: list[str] = []
     failed: list[str] = []
-    service.candidateFinished.connect(lambda *a: finished.append(a))
-    service.jobCompleted.connect(lambda _j, a: completed.append(a))
-    service.jobFailed.connect(lambda j, m: failed.append(m))
+    on_job_event(service, CANDIDATES, lambda *a: finished.append(a))
+    on_job_event(service, COMPLETED, lambda _j, a: completed.append(a))
+    on_job_event(service, ENDED_WITHOUT_ASSET, lambda j, m: failed.append(m))
     job = service.submit(_request(3))
     qtbot.waitUntil(lambda: len(completed) == 2, timeout=10000)
     qtbot.wait(50)
@@ -180,7 +181,7 @@ def test_cancel_before_a_worker_is_free_records_cancelled_once(store: StudioStor
     first = service.submit(_request(1))
     batch = service.submit(_request(3))  # waits behind the first
     failed: list[str] = []
-    service.jobFailed.connect(lambda j, m: failed.append(j))
+    on_job_event(service, ENDED_WITHOUT_ASSET, lambda j, m: failed.append(j))
     assert service.cancel(batch.id)
     qtbot.waitUntil(lambda: store.jobs.get(first.id).status == JobStatus.COMPLETED, timeout=5000)
     pool.waitForDone(5000)

@@ -24,6 +24,7 @@ from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
 from studio_app.ui.results.export_dialog import ExportDialog
 from studio_app.ui.results.viewer import ResultViewer
+from tests.job_signals import COMPLETED, args_of, wait_job_event
 
 COACH_PROMPT = "A grinning cat emote, thick white outline, transparent background."
 
@@ -37,7 +38,7 @@ def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
     win.show()
     qtbot.waitExposed(win)
     # An emote on a transparent canvas: the results have alpha, so the viewer shows the checkerboard.
-    win._replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
+    win.documents.replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
         SketchElement(kind="ellipse", points=[(25, 25), (75, 75)], color="#FFD60A", fill="#FF3B30")]), None)
     yield win
     close_boxes()
@@ -56,10 +57,10 @@ def close_boxes() -> None:
 def main_result(win, qtbot) -> str:  # noqa: ANN001
     """A result of the main Generate with the streamer's prompt "neon cat"."""
     win.generate_options.prompt_edit.setText("neon cat")
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000) as sig:
         win.generate_button.click()
-    qtbot.waitUntil(lambda: sig.args[1] in win.generated.asset_ids(), timeout=5000)
-    return sig.args[1]
+    qtbot.waitUntil(lambda: args_of(sig)[1] in win.generated.asset_ids(), timeout=5000)
+    return args_of(sig)[1]
 
 
 def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
@@ -192,9 +193,9 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     win.generate_options.prompt_edit.clear()
     run(open_menu(), "reuse")
     assert win.generate_options.prompt_edit.text() == (COACH_PROMPT if coach else "neon cat")
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000) as sig:
         win.generate_button.click()
-    job = store.jobs.get(sig.args[0])
+    job = store.jobs.get(args_of(sig)[0])
     if coach:
         assert job.prompt == COACH_PROMPT  # the coach's complete prompt, sent unchanged
     else:
@@ -207,7 +208,7 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
         assert win.coach_panel.refine_row.isVisible()
     else:
         assert win.generate_options.refine_asset_id == asset_id and win.generate_options.refine_label.isVisible()
-        assert win._refine_input() == png
+        assert win.flow.refine_input() == png
 
     # Delete: asks first; No keeps it, Yes tombstones the row, removes the blob and every surface drops it.
     questions: list[str] = []

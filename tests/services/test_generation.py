@@ -20,6 +20,7 @@ from studio_app.providers.errors import ContentPolicyError
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService, ProviderRegistry
 from studio_app.services.media_library import MediaLibraryService
+from tests.job_signals import COMPLETED, PROGRESS, args_of, on_job_event, wait_job_event
 
 
 @pytest.fixture
@@ -128,10 +129,10 @@ def test_unknown_provider_is_refused_before_a_job_exists(store: StudioStore) -> 
 def test_submit_runs_on_the_thread_pool_and_signals(store: StudioStore, photos: list[Path], qtbot) -> None:  # noqa: ANN001
     service = GenerationService(store)
     progress: list[int] = []
-    service.jobProgress.connect(lambda _j, p: progress.append(p))
-    with qtbot.waitSignal(service.jobCompleted, timeout=20000) as sig:
+    on_job_event(service, PROGRESS, lambda _j, p: progress.append(p))
+    with wait_job_event(qtbot, service, COMPLETED, timeout=20000) as sig:
         job = service.submit(GenerateRequest(asset_type=AssetType.TWITCH_EMOTE, canvas=_canvas(store, photos[0])))
-    job_id, asset_id = sig.args
+    job_id, asset_id = args_of(sig)
     assert job_id == job.id
     assert store.jobs.get(job.id).status == JobStatus.COMPLETED
     assert store.assets.get(asset_id).width == 112

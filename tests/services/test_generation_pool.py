@@ -25,6 +25,7 @@ from studio_app.services.generation import (
     GenerationService,
     ProviderRegistry,
 )
+from tests.job_signals import ENDED_WITHOUT_ASSET, on_job_event, wait_job_event
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def canvas(text: str = "GG") -> CanvasDocument:
 def test_cancel_ends_a_queued_job_at_once_and_a_running_one_at_its_next_check(store, qtbot) -> None:  # noqa: ANN001
     svc, release, started, _ = service(store, threads=1)
     failed: list[tuple[str, str]] = []
-    svc.jobFailed.connect(lambda j, m: failed.append((j, m)))
+    on_job_event(svc, ENDED_WITHOUT_ASSET, lambda j, m: failed.append((j, m)))
     running = svc.submit(GenerateRequest(asset_type=AssetType.THUMBNAIL, provider="gate"))
     queued = svc.submit(GenerateRequest(asset_type=AssetType.THUMBNAIL, provider="gate"))
     assert started.wait(10)
@@ -78,7 +79,7 @@ def test_cancel_ends_a_queued_job_at_once_and_a_running_one_at_its_next_check(st
     assert svc.cancel(queued.id) is True
     assert store.jobs.get(queued.id).status == JobStatus.CANCELLED  # no worker was needed
     assert not svc.is_active(queued.id)
-    with qtbot.waitSignal(svc.jobFailed, timeout=5000):
+    with wait_job_event(qtbot, svc, ENDED_WITHOUT_ASSET, timeout=5000):
         assert svc.cancel(running.id) is True
     assert store.jobs.get(running.id).status == JobStatus.CANCELLED
     svc.pool.waitForDone(5000)

@@ -20,6 +20,7 @@ from studio_app.domain.sketch import SketchElement
 from studio_app.services.context import StudioStore
 from studio_app.ui.canvas.autosave import RECOVERY_FILE_NAME
 from studio_app.ui.canvas.commands import AddSketchCommand
+from tests.job_signals import COMPLETED, args_of, wait_job_event
 
 from .helpers import drop_on_view, media_mime
 
@@ -88,15 +89,15 @@ def test_canvas_mode_is_on_with_content_and_the_switch_reaches_generation_and_co
     drop_on_view(window.canvas_view, media_mime([asset.id]), QPointF(400, 300))
     assert window.canvas_mode.isChecked() and window.use_canvas_snapshot()
     assert window._coach_canvas().placements  # the coach sees the layout
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate()
-    assert window.store.jobs.get(sig.args[0]).parameters["canvas_mode"] is True
+    assert window.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is True
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     window.canvas_mode.setChecked(False)
     assert not window.use_canvas_snapshot() and not window._coach_canvas().has_content()
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate()
-    assert window.store.jobs.get(sig.args[0]).parameters["canvas_mode"] is False
+    assert window.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is False
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     # the user's choice holds while content stays; an empty canvas resets it
     _sketch(window, kind="line", points=[(1, 1), (9, 9)])

@@ -23,6 +23,7 @@ from studio_app.services.starters import starter_document
 from studio_app.ui.context_menus import canvas_menu, library_menu
 from studio_app.ui.file_dialogs import FileDialogs
 from studio_app.ui.shortcuts_dialog import collect_shortcuts
+from tests.job_signals import COMPLETED, wait_job_event
 
 from .canvas.conftest import drag, mouse
 
@@ -62,7 +63,7 @@ def test_each_pane_says_what_to_do_when_empty_and_steps_aside_after(window, phot
     assert not window.canvas_empty.isVisible()
     window.undo_action.trigger()
     assert window.canvas_empty.isVisible()  # empty again: the hint is back
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000):
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000):
         window.generate()
     qtbot.waitUntil(lambda: not window.results_empty.isVisible(), timeout=5000)
 
@@ -231,7 +232,7 @@ def test_right_click_on_library_tiles_places_them(window, photos, monkeypatch) -
     ids = _import(window, photos, 2)
     grid = window.library_panel.grid
     rect = grid.visualRect(window.library_panel.model.index(window.library_panel.model.row_of(ids[0])))
-    window._library_context_menu(rect.center())
+    window.first_hour.library_context_menu(rect.center())
     assert window.library_panel.selected_ids() == [ids[0]]
     texts = [a.text() for a in shown[0].actions() if not a.isSeparator()]
     assert texts[0] == "Place on canvas" and "Remove background" in texts and "Delete…" in texts
@@ -260,7 +261,7 @@ def test_content_outside_the_canvas_is_dimmed(window, photos, qtbot) -> None:  #
     plain = view.viewport().grab().toImage()
     view._dim = True
     a, b = dimmed.pixelColor(outside), plain.pixelColor(outside)
-    assert a != b and a.lightness() < b.lightness() or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
+    assert (a != b and a.lightness() < b.lightness()) or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
         abs(b.lightness() - QColor("#2B2B30").lightness())
     assert dimmed.pixelColor(inside) == plain.pixelColor(inside)  # the canvas itself untouched
 
@@ -337,8 +338,8 @@ def test_file_dialogs_remember_the_folder_and_use_the_platform_dialog(window, tm
 
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(fake_open))
     monkeypatch.setattr(window.library_panel, "import_paths", lambda paths: None)
-    window._import_dialog()
-    window._import_dialog()
+    window.placing.import_dialog()
+    window.placing.import_dialog()
     assert calls[1][0] == str(picked.parent)  # the second dialog opens where the first ended
     assert all(not rest and not kw for _f, rest, kw in calls)  # no options: the native dialog
     # kept across restarts (settings), and per purpose

@@ -28,7 +28,7 @@ def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001
 
 
 def test_panel_pages_newest_first_and_filters_by_status(store, qtbot) -> None:  # noqa: ANN001
-    panel = JobsPanel(store, GenerationService(store), limit=5)
+    panel = JobsPanel(GenerationService(store), limit=5)
     qtbot.addWidget(panel)
     assert panel.job_ids() == ["j11", "j10", "j09", "j08", "j07"]
     assert panel.summary.text().startswith("1–5 of 12 jobs") and not panel.newer_button.isEnabled()

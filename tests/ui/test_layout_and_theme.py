@@ -15,8 +15,9 @@ from studio_app.app import build_main_window
 from studio_app.services.coach import StartCoachRequest
 from studio_app.services.context import StudioStore
 from studio_app.ui import theme as theme_module
-from studio_app.ui.main_window import ExportDialog
+from studio_app.ui.canvas.export_dialog import ExportDialog
 from studio_app.ui.theme import APPEARANCE_SECTION, AppearanceSettings, apply_theme, is_dark
+from tests.job_signals import COMPLETED, wait_job_event
 
 from .clipping import clipped_texts
 
@@ -83,7 +84,7 @@ def test_no_text_is_clipped_mid_session(tmp_path, qtbot, photos, size) -> None: 
         win.coach_panel.input.setPlainText(answer)
         win.coach_panel.send()
         qtbot.waitUntil(lambda: not win.coach.is_streaming(sid), timeout=10000)
-    with qtbot.waitSignal(win.generation.jobCompleted, timeout=30000):
+    with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000):
         win.generate()
     qtbot.waitUntil(lambda: win.generate_button.isEnabled(), timeout=5000)
     _settle(qtbot)
@@ -237,7 +238,7 @@ def test_follow_the_system_uses_the_desktop_scheme(tmp_path, qtbot, monkeypatch)
     assert win.set_theme("system") == "light"
     assert not is_dark(QApplication.instance().palette())
     monkeypatch.setattr(theme_module, "system_is_dark", lambda app: True)
-    win._system_scheme_changed()  # what QStyleHints.colorSchemeChanged triggers
+    win.first_hour.system_scheme_changed()  # what QStyleHints.colorSchemeChanged triggers
     assert is_dark(QApplication.instance().palette())
     with pytest.raises(ValueError):
         apply_theme("sepia")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF
 from studio_app.app import build_main_window
 from studio_app.domain.jobs import JobStatus
 from studio_app.services.context import StudioStore
+from tests.job_signals import COMPLETED, args_of, wait_job_event
 
 from .helpers import drop_on_view, file_mime, media_mime, stroke
 
@@ -44,9 +45,9 @@ def test_import_drag_sketch_generate_and_find_in_library(window, photos: list[Pa
     sketch = window.editor.document.sketch_elements
     assert len(sketch) == 1 and sketch[0].kind == "pen" and len(sketch[0].points) >= 2
 
-    with qtbot.waitSignal(window.generation.jobCompleted, timeout=30000) as sig:
+    with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job_id, asset_id = sig.args
+    job_id, asset_id = args_of(sig)
     qtbot.waitUntil(lambda: window.generate_button.isEnabled(), timeout=5000)
     assert window.store.jobs.get(job_id).status == JobStatus.COMPLETED
     assert window.results.asset_ids()[0] == asset_id

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.domain.jobs import GenerationJob, JobStatus
-from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 
 COLUMNS = ("Started", "Target", "Provider", "Status", "Progress", "Message", "")
@@ -31,18 +31,18 @@ REFRESH_DELAY_MS = 80
 
 class JobsPanel(QWidget):
     """One page of ``limit`` jobs from the database (newest first, optionally of one status),
-    kept current from GenerationService signals.
+    kept current from the GenerationService's job events (domain/job_events.py).
 
     Progress updates change one cell; status changes reload the page once per
     REFRESH_DELAY_MS, and only while the panel is visible. Running and queued jobs of this
     app get a Cancel button (GenerationService.cancel). The status filter and the
-    Newer/Older buttons page through all jobs (JobRepository.list and count).
+    Newer/Older buttons page through all jobs (GenerationService.list_jobs and count_jobs).
     """
 
-    def __init__(self, store: StudioStore, generation: GenerationService, *, limit: int = 50,
+    def __init__(self, generation: GenerationService, *, limit: int = 50,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.generation, self.limit = store, generation, limit
+        self.generation, self.limit = generation, limit
         self.offset = 0
         self.total = 0
         self.status_filter = QComboBox()
@@ -85,8 +85,7 @@ class JobsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
-        generation.jobStatusChanged.connect(self._status_changed)
-        generation.jobProgress.connect(self._progress_changed)
+        generation.jobEvent.connect(self._job_event)
         self.refresh()
 
     # -- reading --------------------------------------------------------------------------
@@ -126,16 +125,16 @@ class JobsPanel(QWidget):
         """Reload the current page from the database."""
         self._timer.stop()
         status = self.status
-        self.total = self.store.jobs.count(status)
+        self.total = self.generation.count_jobs(status)
         if self.offset >= self.total and self.total:
             self.offset = (self.total - 1) // self.limit * self.limit
-        jobs = self.store.jobs.list(status=status, limit=self.limit, offset=self.offset)
+        jobs = self.generation.list_jobs(status=status, limit=self.limit, offset=self.offset)
         self.table.setRowCount(len(jobs))
         self._rows = {}
         for row, job in enumerate(jobs):
             self._rows[job.id] = row
             self._fill(row, job)
-        active = self.store.jobs.count(JobStatus.QUEUED) + self.store.jobs.count(JobStatus.PROCESSING)
+        active = self.generation.count_jobs(JobStatus.QUEUED) + self.generation.count_jobs(JobStatus.PROCESSING)
         which = f" {STATUS_TEXT[status].lower()}" if status else ""
         shown = f"{self.offset + 1}–{self.offset + len(jobs)} of {self.total}{which} jobs" if jobs else \
             f"No{which} jobs"
@@ -171,15 +170,17 @@ class JobsPanel(QWidget):
             button.setText("Cancelling…")
         return ok
 
-    def _status_changed(self, _job_id: str, _status: str) -> None:
-        if self.isVisible() and not self._timer.isActive():
-            self._timer.start()
-
-    def _progress_changed(self, job_id: str, percent: int) -> None:
-        row = self._rows.get(job_id)
-        item = self.table.item(row, COL_PROGRESS) if row is not None else None
-        if item is not None:
-            item.setText(f"{percent}%")
+    def _job_event(self, message: JobMessage) -> None:
+        """A status change reloads the page (once per REFRESH_DELAY_MS, only while shown); a
+        progress event changes one cell."""
+        if message.changes_status:
+            if self.isVisible() and not self._timer.isActive():
+                self._timer.start()
+        elif message.event is JobEvent.PROGRESS:
+            row = self._rows.get(message.job_id)
+            item = self.table.item(row, COL_PROGRESS) if row is not None else None
+            if item is not None:
+                item.setText(f"{message.progress}%")
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         """Reload when shown (updates are skipped while hidden)."""

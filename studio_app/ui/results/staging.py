@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.domain.job_events import JobEvent, JobMessage
+
 from .actions import ResultActions
 
 SLOT_PX = 112
@@ -196,8 +198,14 @@ class CandidateStaging(QFrame):
         self.heading.setText(f"<b>{count} candidates</b> — generating…")
         self.show()
 
+    def on_job_event(self, message: JobMessage) -> None:
+        """Follow GenerationService.jobEvent: a ``candidate`` event of the shown job fills its slot."""
+        if message.event is JobEvent.CANDIDATE and message.index is not None:
+            self.candidate_finished(message.job_id, message.index, message.asset_id or "", message.error or "")
+
     def candidate_finished(self, job_id: str, index: int, asset_id: str, message: str) -> None:
-        """A candidate of the shown job ended (GenerationService.candidateFinished)."""
+        """Candidate ``index`` of the shown job ended with ``asset_id``, or without one ('' and
+        the one-line ``message``)."""
         if job_id != self.job_id or not 0 <= index < len(self.slots):
             return
         slot = self.slots[index]

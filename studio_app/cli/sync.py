@@ -1,4 +1,4 @@
-"""``studio sync``: the headless sync commands (the lead's cli.py calls ``add_sync_commands``).
+"""``studio sync``: the headless sync commands (the logic is ``studio_app.sync``'s engine).
 
 Commands (all take the global ``--data-dir``)::
 
@@ -22,10 +22,12 @@ import json
 import sys
 from typing import Any
 
+from studio_app.cli.common import SubParsers
+
 EXIT_OK, EXIT_ERROR, EXIT_SAFETY, EXIT_BUSY = 0, 1, 3, 4
 
 
-def add_sync_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_sync_commands(subparsers: SubParsers) -> argparse.ArgumentParser:
     """Register ``sync`` on the ``studio`` command's subparsers; returns its parser.
 
     The handler is stored as ``func`` (call ``args.func(args)``; it returns the exit code and

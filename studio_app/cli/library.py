@@ -1,13 +1,11 @@
-"""Headless media-library commands for the ``studio`` CLI: ``import`` and ``library ...``.
+"""``studio import`` and ``studio library ...``: the headless media-library commands.
 
 ``add_library_commands(subparsers)`` registers them on the CLI's argparse subparsers;
 each sets ``args.func(args) -> int`` (exit code), which opens a StudioStore from
 ``args.data_dir`` (None = ``$STUDIO_DATA_DIR`` or the platform dir), runs the command
-and closes the store. Failures print one line ``studio: error: ...`` on stderr and return 1;
-``--json`` prints machine-readable results on stdout.
-
-``main(argv)`` is a small stand-alone entry (with ``--data-dir``) used by the tests
-until studio_app/cli.py wires these commands in.
+(``services.media_library.MediaLibraryService``) and closes the store. Failures print one
+line ``studio: error: ...`` on stderr and return 1; ``--json`` prints machine-readable
+results on stdout.
 """
 
 from __future__ import annotations
@@ -15,9 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
+from studio_app.cli.common import SubParsers
 from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.services.context import StudioStore
 from studio_app.services.media_library import (
@@ -162,12 +161,25 @@ def _cmd_summary(args: argparse.Namespace, store: StudioStore) -> int:
     return 0
 
 
-def add_library_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_library_commands(subparsers: SubParsers) -> None:
     """Register ``import`` and ``library {list,show,update,delete,favorite,primary,summary}``.
 
     Each parser sets ``func`` (call ``args.func(args)``; returns the exit code) and reads
     ``args.data_dir`` if the top-level parser defines it.
     """
+    _add_import_command(subparsers)
+    lib = subparsers.add_parser("library", help="list and edit the media library")
+    sub = lib.add_subparsers(dest="library_command", required=True)
+    _add_list_command(sub)
+    _add_edit_commands(sub)
+
+
+def _with_json(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return p
+
+
+def _add_import_command(subparsers: SubParsers) -> None:
     imp = subparsers.add_parser("import", help="import image files or folders into the media library")
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     imp.add_argument("--type", choices=TYPE_NAMES, help="media asset type (default: object, or "
@@ -183,14 +195,9 @@ def add_library_commands(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--json", action="store_true", help="print results as JSON")
     imp.set_defaults(func=_wrap(_cmd_import))
 
-    lib = subparsers.add_parser("library", help="list and edit the media library")
-    sub = lib.add_subparsers(dest="library_command", required=True)
 
-    def with_json(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--json", action="store_true", help="print JSON")
-        return p
-
-    p = with_json(sub.add_parser("list", help="list assets"))
+def _add_list_command(sub: SubParsers) -> None:
+    p = _with_json(sub.add_parser("list", help="list assets"))
     p.add_argument("--type", choices=TYPE_NAMES)
     p.add_argument("--favorites", action="store_true", help="favourites only")
     p.add_argument("--tag", action="append", help="must carry this tag (repeatable)")
@@ -199,11 +206,13 @@ def add_library_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int)
     p.set_defaults(func=_wrap(_cmd_list))
 
-    p = with_json(sub.add_parser("show", help="show one asset"))
+
+def _add_edit_commands(sub: SubParsers) -> None:
+    p = _with_json(sub.add_parser("show", help="show one asset"))
     p.add_argument("id")
     p.set_defaults(func=_wrap(_cmd_show))
 
-    p = with_json(sub.add_parser("update", help="change name, description, tags or type"))
+    p = _with_json(sub.add_parser("update", help="change name, description, tags or type"))
     p.add_argument("id")
     p.add_argument("--name")
     p.add_argument("--description")
@@ -211,30 +220,18 @@ def add_library_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--type", choices=TYPE_NAMES)
     p.set_defaults(func=_wrap(_cmd_update))
 
-    p = with_json(sub.add_parser("delete", help="delete assets"))
+    p = _with_json(sub.add_parser("delete", help="delete assets"))
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(func=_wrap(_cmd_delete))
 
-    p = with_json(sub.add_parser("favorite", help="toggle favourite"))
+    p = _with_json(sub.add_parser("favorite", help="toggle favourite"))
     p.add_argument("id")
     p.set_defaults(func=_wrap(_cmd_favorite))
 
-    p = with_json(sub.add_parser("primary", help="make the primary asset of its type"))
+    p = _with_json(sub.add_parser("primary", help="make the primary asset of its type"))
     p.add_argument("id")
     p.set_defaults(func=_wrap(_cmd_primary))
 
-    p = with_json(sub.add_parser("summary", help="counts per type"))
+    p = _with_json(sub.add_parser("summary", help="counts per type"))
     p.set_defaults(func=_wrap(_cmd_summary))
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry for tests and scripts: ``[--data-dir DIR] COMMAND ...``."""
-    parser = argparse.ArgumentParser(prog="studio-library")
-    parser.add_argument("--data-dir", help="data folder (default: $STUDIO_DATA_DIR or the platform dir)")
-    add_library_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 
+from studio_app.cli.common import SubParsers, open_store
 from studio_app.domain.jobs import GenerationJob, JobStatus
 
 DEFAULT_PAGE_SIZE = 20
@@ -39,7 +40,7 @@ def _page_size(text: str) -> int:
     return value
 
 
-def add_jobs_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_jobs_commands(subparsers: SubParsers) -> argparse.ArgumentParser:
     """Register ``jobs list`` and ``jobs show`` on the ``studio`` command's subparsers.
 
     Handlers are stored as ``func`` (they read ``args.data_dir`` and return the exit code).
@@ -61,12 +62,6 @@ def add_jobs_commands(subparsers: argparse._SubParsersAction) -> argparse.Argume
     return jobs
 
 
-def _open(args: argparse.Namespace):
-    from studio_app.services.context import StudioStore
-
-    return StudioStore.open(args.data_dir)
-
-
 def job_line(job: GenerationJob) -> str:
     """One human line for a job: id, status, target, provider (model), start time (local), error."""
     model = f" ({job.model})" if job.model else ""
@@ -77,7 +72,7 @@ def job_line(job: GenerationJob) -> str:
 
 def cmd_jobs_list(args: argparse.Namespace) -> int:
     """``studio jobs list``: one page of jobs, newest first; a footer says how many there are."""
-    store = _open(args)
+    store = open_store(args)
     status = JobStatus(args.status) if args.status else None
     jobs = store.jobs.list(status=status, limit=args.limit, offset=args.offset)
     if args.json:
@@ -98,7 +93,7 @@ def cmd_jobs_show(args: argparse.Namespace) -> int:
     Raises:
         studio_app.store.repositories.NotFoundError: no job ``ID`` (the CLI prints one line).
     """
-    store = _open(args)
+    store = open_store(args)
     job = store.jobs.get(args.job_id)
     assets = store.assets.list(job_id=job.id, limit=MAX_PAGE_SIZE)
     if args.json:

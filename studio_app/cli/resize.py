@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from studio_app.cli.common import SubParsers
 from studio_app.domain.asset_types import AssetType
 
 
-def add_resize_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_resize_command(subparsers: SubParsers) -> argparse.ArgumentParser:
     """Register ``resize`` on the ``studio`` command's subparsers (handler in ``func``)."""
     p = subparsers.add_parser("resize", help="copy a canvas document to another target (Magic Resize)")
     p.add_argument("canvas", help="the canvas document (.json)")

@@ -14,10 +14,12 @@ import argparse
 import json
 import sys
 
+from studio_app.cli.common import SubParsers, open_store
+
 EXIT_OK, EXIT_ERROR = 0, 1
 
 
-def add_models_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_models_command(subparsers: SubParsers) -> argparse.ArgumentParser:
     """Register ``models`` on the ``studio`` command's subparsers; returns its parser."""
     p = subparsers.add_parser("models", help="list the image models a provider offers today")
     p.add_argument("--provider", default="gemini", choices=["gemini", "openai"])
@@ -30,12 +32,10 @@ def add_models_command(subparsers: argparse._SubParsersAction) -> argparse.Argum
 def run_models_command(args: argparse.Namespace) -> int:
     """Print the live list of ``args.provider`` (see the module docstring); returns the exit code."""
     from studio_app.providers.errors import GenerationError
+    from studio_app.services import model_lists as ml
+    from studio_app.services import provider_setup as ps
 
-    from . import model_lists as ml
-    from . import provider_setup as ps
-    from .context import StudioStore
-
-    store = StudioStore.open(args.data_dir)
+    store = open_store(args)
     try:
         url = ps.provider_settings(store).base_url_for(args.provider)
         entry = None if args.refresh else ml.cached_list(store, args.provider, base_url=url)
