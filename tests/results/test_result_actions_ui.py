@@ -204,7 +204,7 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     # Refine: the coach's card refines within its open session; other results refine the next Generate.
     run(open_menu(), "refine")
     if coach:
-        assert win.coach.get(win.coach_panel.session_id).context["refine_asset_id"] == asset_id
+        assert win.coach.get(win.coach_panel.session_id).context.refine_asset_id == asset_id
         assert win.coach_panel.refine_row.isVisible()
     else:
         assert win.generate_options.refine_asset_id == asset_id and win.generate_options.refine_label.isVisible()
