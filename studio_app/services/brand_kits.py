@@ -12,6 +12,7 @@ Deletes are tombstones (``deleted_at``), so sync can carry them.
 
 from __future__ import annotations
 
+import builtins
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -160,7 +161,7 @@ class BrandKitService(QObject):
         return kit.context() if kit else BrandKitContext()
 
     # -- validation -------------------------------------------------------------------------
-    def _colours(self, values: Iterable[str] | None, label: str, *, required: bool) -> list[str]:
+    def _colours(self, values: Iterable[str] | None, label: str, *, required: bool) -> builtins.list[str]:
         if isinstance(values, str):
             values = [values]
         out: list[str] = []
@@ -200,8 +201,9 @@ class BrandKitService(QObject):
                 raise BrandKitError(f"A brand kit named '{other.name}' already exists.")
 
     def _validated(self, data: Mapping[str, Any], kit_id: str | None) -> dict[str, Any]:
-        fields = {
-            "name": _clean_text(data.get("name"), "Name", MAX_NAME_LENGTH, required=True),
+        name = _clean_text(data.get("name"), "Name", MAX_NAME_LENGTH, required=True)
+        fields: dict[str, Any] = {
+            "name": name,
             "primary_colors": self._colours(data.get("primary_colors"), "Primary colour", required=True),
             "accent_colors": self._colours(data.get("accent_colors"), "Accent colour", required=False),
             "headline_font": _clean_text(data.get("headline_font"), "Headline font", MAX_TEXT_LENGTH),
@@ -211,7 +213,7 @@ class BrandKitService(QObject):
             or None,
             "logo_asset_ids": self._logo_ids(data.get("logo_asset_ids")),
         }
-        self._check_name_free(fields["name"], kit_id)
+        self._check_name_free(name, kit_id)
         return fields
 
     # -- writing ----------------------------------------------------------------------------
@@ -323,7 +325,7 @@ class BrandKitService(QObject):
         return self.get(kit_id)
 
     # -- the active kit elsewhere -----------------------------------------------------------
-    def palette(self) -> list[str]:
+    def palette(self) -> builtins.list[str]:
         """Colours for the Easy Sketch palette, ``#RRGGBB``: the active kit's primary then
         accent colours (no repeats), else DEFAULT_PALETTE."""
         kit = self.active()
@@ -405,7 +407,7 @@ class BrandKitService(QObject):
         )
 
     # -- logo choices for the editor --------------------------------------------------------
-    def logo_choices(self, all_types: bool = False) -> list[MediaAsset]:
+    def logo_choices(self, all_types: bool = False) -> builtins.list[MediaAsset]:
         """Library assets a logo can be chosen from: logo-type assets by name, or with
         ``all_types`` every live asset (logos first, then the rest by name)."""
         if not all_types:

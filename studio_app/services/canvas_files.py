@@ -124,3 +124,40 @@ def read_recovery_file(path: str | os.PathLike[str]) -> tuple[CanvasDocument, st
         raise CanvasFileError(f"{p}: damaged recovery file ({str(exc).splitlines()[0]})") from exc
     original = data.get("file_path")
     return doc, original if isinstance(original, str) else None
+
+
+class CanvasFiles:
+    """The window's canvas documents: open (resolving placements), save (file + the canvases
+    table, so "where used" finds it) and the folder autosaves go to.
+
+    Args:
+        store: the opened data dir.
+        library: imports the local files a placement names when opening.
+    """
+
+    def __init__(self, store: StudioStore, library: MediaLibraryService) -> None:
+        self._store = store
+        self._library = library
+
+    @property
+    def recovery_dir(self) -> Path:
+        """Where autosaves (recovery files) are written."""
+        return self._store.paths.recovery
+
+    def open(self, path: str | os.PathLike[str]) -> CanvasDocument:
+        """Read ``path`` and make its placements point at library assets (resolve_placements).
+
+        Raises:
+            CanvasFileError: unreadable or invalid file, or a placement's file could not be imported.
+        """
+        doc = read_canvas_file(path)
+        return resolve_placements(doc, self._store, self._library, base_dir=Path(path).parent)
+
+    def save(self, doc: CanvasDocument, path: str | os.PathLike[str]) -> None:
+        """Write ``doc`` atomically to ``path`` and record it with that path.
+
+        Raises:
+            OSError: the file could not be written (the old file is untouched).
+        """
+        write_canvas_file(doc, path)
+        self._store.canvases.save(doc, str(path))

@@ -7,6 +7,7 @@ and the GUI's Export for platform dialog both call ``export_asset``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +46,8 @@ def last_export_folder(store: StudioStore) -> Path | None:
 
 def remember_export_folder(store: StudioStore, folder: str | Path) -> None:
     """Remember ``folder`` for the next export (errors writing settings are not fatal: ignored)."""
-    try:
+    with contextlib.suppress(OSError):
         store.settings.save_section(EXPORT_SECTION, PlatformExportSettings(last_folder=str(Path(folder).resolve())))
-    except OSError:
-        pass
 
 
 @dataclass(frozen=True)

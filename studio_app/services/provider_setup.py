@@ -326,7 +326,9 @@ def key_state(store: StudioStore, name: str) -> KeyState:
         SecretSource.KEYRING: "Key saved in the system keyring.",
         SecretSource.MEMORY: "Key kept in memory for this run only.",
     }
-    return KeyState(source.value if source else None, texts.get(source, "No key saved."))
+    if source is None:
+        return KeyState(None, "No key saved.")
+    return KeyState(source.value, texts.get(source, "No key saved."))
 
 
 def keyring_message(store: StudioStore) -> str | None:

@@ -169,6 +169,26 @@ class ResultsService:
         self.store.settings.save_section(RESULTS_SECTION, value)
         return value
 
+    def recent(self, limit: int = 60) -> list[Asset]:
+        """The newest ``limit`` live results, newest first."""
+        return self.store.assets.list(limit=limit)
+
+    def job(self, job_id: str) -> GenerationJob:
+        """The recorded job ``job_id``.
+
+        Raises:
+            NotFoundError: no such job was recorded.
+        """
+        return self.store.jobs.get(job_id)
+
+    def image_bytes(self, asset: Asset) -> bytes:
+        """The stored image file of ``asset`` (its blob, by content hash).
+
+        Raises:
+            FileNotFoundError: the blob is missing.
+        """
+        return self.store.blobs.get(asset.content_hash)
+
     def get(self, asset_id: str) -> Asset:
         """The live asset.
 

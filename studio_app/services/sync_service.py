@@ -22,9 +22,9 @@ from studio_app.sync.conflicts import ConflictView, Resolution
 from studio_app.sync.credentials import Credentials, save_to_keyring
 from studio_app.sync.engine import SyncProgress, SyncReport
 from studio_app.sync.errors import SyncError, SyncOfflineError, SyncSafetyError
-from studio_app.sync.factory import build_engine, effective_settings
+from studio_app.sync.factory import build_engine
 from studio_app.sync.probe import ConnectionReport, test_connection
-from studio_app.sync.settings import SECTION, SyncSettings
+from studio_app.sync.settings import SECTION, SyncSettings, effective_settings
 from studio_app.sync.status import read_status
 
 from .workers import Worker, WorkerContext, run_in_pool

@@ -18,6 +18,7 @@ docs/architecture.md "Providers, keys and settings"):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -213,15 +214,11 @@ class SecretStore:
         def remove() -> None:
             import keyring.errors
 
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 self._get_backend().delete_password(self.service, name)
-            except keyring.errors.PasswordDeleteError:
-                pass
 
-        try:
+        with contextlib.suppress(_Unavailable):
             self._call(remove, "deleting a key")
-        except _Unavailable:
-            pass
 
     # -- keyring access -----------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import boto3
 from botocore.config import Config
@@ -39,6 +40,9 @@ from .errors import (
     SyncAccessError,
     SyncOfflineError,
 )
+
+if TYPE_CHECKING:
+    from .settings import SyncSettings
 
 _OFFLINE = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError)
 STREAM_ERRORS = (ResponseStreamingError, IncompleteReadError, ProtocolError, Urllib3HTTPError, ReadTimeoutError,
@@ -205,20 +209,12 @@ class S3Remote:
             RemoteNotFoundError, SyncOfflineError (also for a connection dropped mid-body),
             RemoteError (body over ``max_bytes``).
         """
-        body = None
-        try:
-            r = self.client.get_object(Bucket=self.bucket, Key=key)
-            body = r["Body"]
+        with self._get_object(key) as r:
             size = int(r.get("ContentLength") or 0)
             if max_bytes is not None and size > max_bytes:
                 raise RemoteError(f"{key} is {size} bytes, over the {max_bytes} limit")
-            data = body.read()
+            data: bytes = r["Body"].read()
             return data, _strip(r.get("ETag"))
-        except (ClientError, BotoCoreError, *STREAM_ERRORS) as exc:
-            raise self._map(exc, f"download {key}") from exc
-        finally:
-            if body is not None:
-                body.close()
 
     def stream_to(self, key: str, sink: BinaryIO, chunk: int = 1 << 20) -> tuple[int, str]:
         """Copy ``key`` into ``sink`` in chunks; returns (bytes, etag).
@@ -226,18 +222,25 @@ class S3Remote:
         Raises:
             RemoteNotFoundError, SyncOfflineError (dropped mid-body), RemoteError.
         """
-        body = None
-        try:
-            r = self.client.get_object(Bucket=self.bucket, Key=key)
-            body = r["Body"]
+        with self._get_object(key) as r:
             n = 0
-            for part in body.iter_chunks(chunk):
+            for part in r["Body"].iter_chunks(chunk):
                 sink.write(part)
                 n += len(part)
             expected = r.get("ContentLength")
             if expected is not None and n != int(expected):
                 raise SyncOfflineError(f"download {key}: got {n} of {expected} bytes")
             return n, _strip(r.get("ETag"))
+
+    @contextmanager
+    def _get_object(self, key: str) -> Iterator[dict[str, Any]]:
+        """GetObject's response for the ``with`` body; its stream is closed after, and boto,
+        connection and mid-body stream errors come out mapped (``_map``) as SyncError kinds."""
+        body = None
+        try:
+            r = self.client.get_object(Bucket=self.bucket, Key=key)
+            body = r["Body"]
+            yield r
         except (ClientError, BotoCoreError, *STREAM_ERRORS) as exc:
             raise self._map(exc, f"download {key}") from exc
         finally:
@@ -377,3 +380,9 @@ class S3Remote:
         except BotoCoreError:
             return None
         return any(r.get("Status") == "Enabled" and "AbortIncompleteMultipartUpload" in r for r in rules)
+
+
+def make_remote(settings: SyncSettings, credentials: Credentials) -> S3Remote:
+    """An S3Remote for configured ``settings`` (connection pool of at least 10, or ``transfer_threads``)."""
+    return S3Remote(RemoteConfig(settings.endpoint_url, settings.region, settings.bucket,
+                                 max_connections=max(10, settings.transfer_threads)), credentials)

@@ -26,7 +26,7 @@ from studio_app.store.models import MediaAssetRow
 from .conftest import median_ms
 
 ROOT = Path(__file__).resolve().parents[2]
-WORDS = "cat dog stream logo neon retro pixel boss raid hype sub gift alert frame cozy night".split()
+WORDS = ["cat", "dog", "stream", "logo", "neon", "retro", "pixel", "boss", "raid", "hype", "sub", "gift", "alert", "frame", "cozy", "night"]
 
 
 def _copies(photos: list[Path], folder: Path, n: int = 100) -> list[Path]:

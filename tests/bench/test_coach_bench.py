@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio_app.domain.coach import CoachMessage, CoachSession
 from studio_app.services.coach import CoachService, CoachSettings, StartCoachRequest
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.ui.coach import chat_view

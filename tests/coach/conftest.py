@@ -140,7 +140,7 @@ def coach(make_coach) -> CoachService:  # noqa: ANN001
     return make_coach()
 
 
-__all__ = ["GenerationError", "PROMPT_REPLY", "ScriptedEngine", "add_media", "layout_canvas"]
+__all__ = ["PROMPT_REPLY", "GenerationError", "ScriptedEngine", "add_media", "layout_canvas"]
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from studio_app.services.coach import CoachSettings, StartCoachRequest
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.ui.coach.panel import CoachPanel

@@ -4,7 +4,7 @@ panel's coach follows."""
 from __future__ import annotations
 
 from studio_app.services.coach import CoachService, CoachSettings
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.ui.coach.panel import CoachPanel
 
 

@@ -66,8 +66,8 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         sid = panel.session_id
         session = win.coach.get(sid)
         assert session.mood == "epic" and session.game_context == "Elden Ring"
-        assert session.context["media_asset_ids"] == ids
-        assert photos[0].stem in session.context["canvas_snapshot_description"]
+        assert session.context.media_asset_ids == ids
+        assert photos[0].stem in session.context.canvas_snapshot_description
         assert "Offline guided coach" in panel.engine_label.text()
 
         for answer in ("GG EZ", "add golden sparks", "make the boss huge in the background"):
@@ -119,7 +119,7 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         assert isinstance(panel.chat.bubbles()[-2], AssetBubble)
         assert panel.prompt_box.toPlainText().endswith("More lens flare.")  # the hand edit was kept
         assert panel.prompt_source.text() == "edited by you"
-        assert panel.refine_row.isVisible() and win.coach.get(sid).context["refine_asset_id"] == asset_id
+        assert panel.refine_row.isVisible() and win.coach.get(sid).context.refine_asset_id == asset_id
         assert [a.id for a in win.coach.session_assets(sid)] == [asset_id]
         type_and_enter(panel, "change text")  # the offline coach resumes where it was
         assert "text" in win.coach.get(sid).messages[-1].content.lower()
@@ -153,7 +153,7 @@ def test_start_form_errors_stay_on_the_form(window, qtbot) -> None:  # noqa: ANN
     form.custom_mood.setText("sleepy but smug")
     qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
     assert panel.pages.currentWidget() is panel.chat_page
-    assert window.coach.get(panel.session_id).context["custom_mood"] == "sleepy but smug"
+    assert window.coach.get(panel.session_id).context.custom_mood == "sleepy but smug"
 
 
 def test_history_delete_removes_the_session(window, qtbot, monkeypatch) -> None:  # noqa: ANN001

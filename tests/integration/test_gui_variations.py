@@ -36,7 +36,7 @@ def test_three_candidates_one_refused_is_partial_with_two_kept(qapp, qtbot, tmp_
         progress: list[int] = []
         on_job_event(win.generation, PROGRESS, lambda _j, p: progress.append(p))
         win.generate_button.click()
-        job_id = win._active_job
+        job_id = win.flow.active_job
         assert win.staging.isVisible() and len(win.staging.slots) == 3
         # Generate's intake thread writes the job row just after the click returns: until then
         # the job is not in the store yet.

@@ -38,7 +38,7 @@ def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
     win.show()
     qtbot.waitExposed(win)
     # An emote on a transparent canvas: the results have alpha, so the viewer shows the checkerboard.
-    win._replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
+    win.documents.replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
         SketchElement(kind="ellipse", points=[(25, 25), (75, 75)], color="#FFD60A", fill="#FF3B30")]), None)
     yield win
     close_boxes()
@@ -204,11 +204,11 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     # Refine: the coach's card refines within its open session; other results refine the next Generate.
     run(open_menu(), "refine")
     if coach:
-        assert win.coach.get(win.coach_panel.session_id).context["refine_asset_id"] == asset_id
+        assert win.coach.get(win.coach_panel.session_id).context.refine_asset_id == asset_id
         assert win.coach_panel.refine_row.isVisible()
     else:
         assert win.generate_options.refine_asset_id == asset_id and win.generate_options.refine_label.isVisible()
-        assert win._refine_input() == png
+        assert win.flow.refine_input() == png
 
     # Delete: asks first; No keeps it, Yes tombstones the row, removes the blob and every surface drops it.
     questions: list[str] = []

@@ -51,12 +51,11 @@ def test_a_file_behind_head_is_upgraded_at_open(tmp_path: Path) -> None:
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     db = Database(tmp_path / "studio.db")
-    with pytest.raises(Exception, match="FOREIGN KEY"):
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "insert into assets (id, job_id, asset_type, url, content_hash, width, height, file_size,"
-                " provider, is_preview, is_public, created_at, updated_at)"
-                " values ('a', 'no-such-job', 'thumbnail', 'u', 'h', 1, 1, 1, 'offline', 0, 0, '2026', '2026')")
+    with pytest.raises(Exception, match="FOREIGN KEY"), db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "insert into assets (id, job_id, asset_type, url, content_hash, width, height, file_size,"
+            " provider, is_preview, is_public, created_at, updated_at)"
+            " values ('a', 'no-such-job', 'thumbnail', 'u', 'h', 1, 1, 1, 'offline', 0, 0, '2026', '2026')")
 
 
 def _job_db(tmp_path: Path) -> JobRepository:

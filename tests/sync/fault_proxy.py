@@ -13,6 +13,7 @@ Every request is logged as (method, path) for assertions.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import socket
@@ -83,10 +84,8 @@ class FaultProxy:
                         self.wfile.write(data[: len(data) // 2])
                         self.wfile.flush()
                         self.close_connection = True
-                        try:
+                        with contextlib.suppress(OSError):
                             self.connection.shutdown(socket.SHUT_RDWR)
-                        except OSError:
-                            pass
                         return
                     self.end_headers()
                     if self.command != "HEAD":

@@ -67,7 +67,7 @@ def _plain(text: str) -> str:
 
 def _label_need(label: QLabel) -> tuple[int, int] | None:
     text = label.text()
-    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
     cr = label.contentsRect()
     avail = cr.width() - 2 * label.margin() - label.indent() if label.indent() > 0 else cr.width() - 2 * label.margin()

@@ -40,7 +40,7 @@ def test_design_menu_has_resize_to(window) -> None:  # noqa: ANN001
 
 
 def test_resize_in_place_is_one_undo_step_and_keeps_proportions(window) -> None:  # noqa: ANN001
-    window._replace_document(_design(), None)
+    window.documents.replace_document(_design(), None)
     dialog = ResizeDialog(window.editor.document, window)
     dialog.set_target(AssetType.TWITCH_EMOTE)
     dialog.change_radio.setChecked(True)
@@ -58,7 +58,7 @@ def test_resize_in_place_is_one_undo_step_and_keeps_proportions(window) -> None:
 
 
 def test_resize_to_a_copy_saves_a_file_and_keeps_the_open_design(window, tmp_path) -> None:  # noqa: ANN001
-    window._replace_document(_design(), None)
+    window.documents.replace_document(_design(), None)
     before = window.editor.document
     dialog = ResizeDialog(before, window)
     dialog.set_target(AssetType.STORY_GRAPHIC)
@@ -73,7 +73,7 @@ def test_resize_to_a_copy_saves_a_file_and_keeps_the_open_design(window, tmp_pat
 
 
 def test_the_target_combo_uses_the_same_rule(window) -> None:  # noqa: ANN001
-    window._replace_document(_design(), None)
+    window.documents.replace_document(_design(), None)
     window.asset_type_combo.setCurrentIndex(window.asset_type_combo.findData("twitch_emote"))
     doc = window.editor.document
     assert (doc.width, doc.height) == (112, 112) and doc.sketch_elements[1].points[0][0] < 75

@@ -231,7 +231,7 @@ def test_right_click_on_library_tiles_places_them(window, photos, monkeypatch) -
     ids = _import(window, photos, 2)
     grid = window.library_panel.grid
     rect = grid.visualRect(window.library_panel.model.index(window.library_panel.model.row_of(ids[0])))
-    window._library_context_menu(rect.center())
+    window.first_hour.library_context_menu(rect.center())
     assert window.library_panel.selected_ids() == [ids[0]]
     texts = [a.text() for a in shown[0].actions() if not a.isSeparator()]
     assert texts[0] == "Place on canvas" and "Remove background" in texts and "Delete…" in texts
@@ -260,7 +260,7 @@ def test_content_outside_the_canvas_is_dimmed(window, photos, qtbot) -> None:  #
     plain = view.viewport().grab().toImage()
     view._dim = True
     a, b = dimmed.pixelColor(outside), plain.pixelColor(outside)
-    assert a != b and a.lightness() < b.lightness() or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
+    assert (a != b and a.lightness() < b.lightness()) or abs(a.lightness() - QColor("#2B2B30").lightness()) < \
         abs(b.lightness() - QColor("#2B2B30").lightness())
     assert dimmed.pixelColor(inside) == plain.pixelColor(inside)  # the canvas itself untouched
 
@@ -337,8 +337,8 @@ def test_file_dialogs_remember_the_folder_and_use_the_platform_dialog(window, tm
 
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(fake_open))
     monkeypatch.setattr(window.library_panel, "import_paths", lambda paths: None)
-    window._import_dialog()
-    window._import_dialog()
+    window.placing.import_dialog()
+    window.placing.import_dialog()
     assert calls[1][0] == str(picked.parent)  # the second dialog opens where the first ended
     assert all(not rest and not kw for _f, rest, kw in calls)  # no options: the native dialog
     # kept across restarts (settings), and per purpose

@@ -15,7 +15,7 @@ from studio_app.app import build_main_window
 from studio_app.services.coach import StartCoachRequest
 from studio_app.services.context import StudioStore
 from studio_app.ui import theme as theme_module
-from studio_app.ui.main_window import ExportDialog
+from studio_app.ui.canvas.export_dialog import ExportDialog
 from studio_app.ui.theme import APPEARANCE_SECTION, AppearanceSettings, apply_theme, is_dark
 from tests.job_signals import COMPLETED, wait_job_event
 
@@ -238,7 +238,7 @@ def test_follow_the_system_uses_the_desktop_scheme(tmp_path, qtbot, monkeypatch)
     assert win.set_theme("system") == "light"
     assert not is_dark(QApplication.instance().palette())
     monkeypatch.setattr(theme_module, "system_is_dark", lambda app: True)
-    win._system_scheme_changed()  # what QStyleHints.colorSchemeChanged triggers
+    win.first_hour.system_scheme_changed()  # what QStyleHints.colorSchemeChanged triggers
     assert is_dark(QApplication.instance().palette())
     with pytest.raises(ValueError):
         apply_theme("sepia")

@@ -360,14 +360,14 @@ class CoachPanel(QWidget):
                     Qt.TransformationMode.SmoothTransformation)))
                 layout.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
         ctx = session.context
-        mood = ctx.get("custom_mood") if session.mood == "custom" else session.mood
+        mood = ctx.custom_mood if session.mood == "custom" else session.mood
         lines = [f"<b>{TARGET_SPECS[session.asset_type].label}</b> · {mood or 'no mood'}"
                  + (f" · {_esc(session.game_context)}" if session.game_context else "")]
-        if ctx.get("media_asset_names"):
-            lines.append("References: " + ", ".join(_esc(n) for n in ctx["media_asset_names"]))
-        if ctx.get("canvas_snapshot_description"):
+        if ctx.media_asset_names:
+            lines.append("References: " + ", ".join(_esc(n) for n in ctx.media_asset_names))
+        if ctx.canvas_snapshot_description:
             lines.append("The coach sees your canvas layout.")
-        lines.append(f"Coach: {_esc(ctx.get('engine_label') or self.coach.engine_label())}")
+        lines.append(f"Coach: {_esc(ctx.engine_label or self.coach.engine_label())}")
         text = QLabel("<br>".join(lines))
         _muted(text, small=True)
         text.setWordWrap(True)
@@ -404,7 +404,7 @@ class CoachPanel(QWidget):
         self.logo_position.setEnabled(active)
         self.end_button.setVisible(active)
         self.chat.set_read_only(not active)
-        refine_id = session.context.get("refine_asset_id")
+        refine_id = session.context.refine_asset_id
         self.refine_row.setVisible(bool(refine_id) and active)
         if refine_id and active:
             png = self._asset_png(refine_id)
@@ -412,7 +412,7 @@ class CoachPanel(QWidget):
             if not image.isNull():
                 self.refine_thumb.setPixmap(QPixmap.fromImage(image.scaled(
                     48, 48, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
-        edited = session.context.get("prompt_edited")
+        edited = session.context.prompt_edited
         self.prompt_source.setText("edited by you" if edited and session.current_prompt else
                                    "from the coach" if session.current_prompt else "")
 
@@ -460,8 +460,8 @@ class CoachPanel(QWidget):
         self.commit_prompt()
         session = self.coach.get(self.session_id)
         doc = self._canvas()
-        stored = session.context.get("canvas") or {}
-        same_canvas = doc is not None and stored.get("id") == doc.id
+        stored = session.context.canvas
+        same_canvas = doc is not None and stored is not None and stored.id == doc.id
         request = GenerateFromSessionRequest(
             include_logo=self.logo_check.isChecked(), logo_position=self.logo_position.currentData(),
             canvas=doc if same_canvas else None, provider=self._provider(),
