@@ -10,12 +10,13 @@ backoff, so retries live in one layer.
 
 from __future__ import annotations
 
+import builtins
 import collections
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, Protocol
 
 import boto3
 from botocore.config import Config
@@ -48,6 +49,14 @@ _OFFLINE = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError)
 STREAM_ERRORS = (ResponseStreamingError, IncompleteReadError, ProtocolError, Urllib3HTTPError, ReadTimeoutError,
                  ConnectionError, ConnectionClosedError)
 """Errors raised while reading a response body (a dropped connection mid-download)."""
+
+
+class WritableSink(Protocol):
+    """Where ``stream_to`` writes a body: a binary file or a wrapper (``write(bytes) -> int``)."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write ``data``; returns the byte count."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,7 @@ class S3Remote:
             data: bytes = r["Body"].read()
             return data, _strip(r.get("ETag"))
 
-    def stream_to(self, key: str, sink: BinaryIO, chunk: int = 1 << 20) -> tuple[int, str]:
+    def stream_to(self, key: str, sink: WritableSink, chunk: int = 1 << 20) -> tuple[int, str]:
         """Copy ``key`` into ``sink`` in chunks; returns (bytes, etag).
 
         Raises:
@@ -285,8 +294,9 @@ class S3Remote:
     def create_multipart(self, key: str) -> str:
         """CreateMultipartUpload; returns the upload id."""
         try:
-            return self.client.create_multipart_upload(Bucket=self.bucket, Key=key,
-                                                       ContentType="application/octet-stream")["UploadId"]
+            upload_id: str = self.client.create_multipart_upload(Bucket=self.bucket, Key=key,
+                                                                 ContentType="application/octet-stream")["UploadId"]
+            return upload_id
         except (ClientError, BotoCoreError) as exc:
             raise self._map(exc, f"start multipart {key}") from exc
 
@@ -315,7 +325,7 @@ class S3Remote:
             raise self._map(exc, f"list parts of {key}") from exc
         return out
 
-    def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]], *,
+    def complete_multipart(self, key: str, upload_id: str, parts: builtins.list[tuple[int, str]], *,
                            if_none_match: bool = False) -> str:
         """CompleteMultipartUpload with parts [(number, etag)]; returns the object etag.
 
@@ -342,7 +352,7 @@ class S3Remote:
             if not isinstance(mapped, RemoteNotFoundError):
                 raise mapped from exc
 
-    def list_multipart(self, prefix: str) -> list[tuple[str, str, Any]]:
+    def list_multipart(self, prefix: str) -> builtins.list[tuple[str, str, Any]]:
         """Unfinished multipart uploads under ``prefix``: [(key, upload id, initiated datetime)]."""
         out = []
         try:

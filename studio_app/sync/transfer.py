@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from studio_app.store.blobs import BlobNotFoundError, BlobStore
 
@@ -41,7 +41,7 @@ INCOMING_DIRNAME = "sync-incoming"
 
 
 class _HashingSink:
-    def __init__(self, fh) -> None:  # noqa: ANN001
+    def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.hash = hashlib.sha256()
 
