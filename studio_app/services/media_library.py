@@ -91,7 +91,7 @@ class MediaLibraryService:
         self.settings = settings
 
     def access(self) -> MediaAccess:
-        """The seed's access answer: tier, total_limit (None: no limit), max_per_prompt, upgrade message."""
+        """Whether this tier has the library: tier, total_limit (None: no limit), max_per_prompt, upgrade message."""
         s = self.settings
         ok = s.has_access
         return MediaAccess(
@@ -246,7 +246,7 @@ class MediaLibraryService:
         return LibrarySummary(total=total, total_limit=limit, remaining=remaining, by_type=by_type)
 
     def types(self) -> list[MediaTypeInfo]:
-        """The 14 MediaAssetTypes in seed order with labels and background-removal defaults."""
+        """The 14 MediaAssetTypes in declaration order with labels and background-removal defaults."""
         return [
             MediaTypeInfo(asset_type=t, label=t.value.replace("_", " ").capitalize(),
                           removes_background_by_default=self.settings.removes_background_by_default(t))
@@ -324,7 +324,7 @@ class MediaLibraryService:
             return self.store.media.soft_delete(list(dict.fromkeys(asset_ids)))
 
     def for_prompt(self, asset_ids: Sequence[str]) -> list[MediaAsset]:
-        """Pick assets for one prompt: at most ``max_per_prompt`` (seed: 2), each counted
+        """Pick assets for one prompt: at most ``max_per_prompt`` (default 2), each counted
         as used (usage_count + 1, last_used_at = now).
 
         Raises:
