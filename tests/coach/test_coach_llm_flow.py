@@ -134,8 +134,8 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
         asset_id = sig.args[1]
         assert isinstance(panel.chat.bubbles()[-1], AssetBubble)
         qtbot.waitUntil(lambda: asset_id in win.generated.asset_ids(), timeout=5000)
-        job = win.store.jobs.get(win.store.assets.get(asset_id).job_id)
-        assert job.provider == "gemini" and not win.store.assets.get(asset_id).is_preview
+        job = win.generation.store.jobs.get(win.generation.store.assets.get(asset_id).job_id)
+        assert job.provider == "gemini" and not win.generation.store.assets.get(asset_id).is_preview
         assert job.coach_session_id == sid and "purple and gold light" in job.prompt
         image_call = gemini_server.calls(":generateContent")[-1].json()
         parts = image_call["contents"][0]["parts"]

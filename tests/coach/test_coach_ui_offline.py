@@ -149,7 +149,7 @@ def test_start_form_errors_stay_on_the_form(window, qtbot) -> None:  # noqa: ANN
     assert form.custom_mood.isVisibleTo(form)
     qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
     assert form.error.isVisibleTo(form) and "custom mood" in form.error.text()
-    assert panel.pages.currentWidget() is form and window.store.coach_sessions.count() == 0
+    assert panel.pages.currentWidget() is form and window.generation.store.coach_sessions.count() == 0
     form.custom_mood.setText("sleepy but smug")
     qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
     assert panel.pages.currentWidget() is panel.chat_page
@@ -164,11 +164,11 @@ def test_history_delete_removes_the_session(window, qtbot, monkeypatch) -> None:
     assert panel.history.select(sid)
     assert panel.history.delete_selected(confirm=False)
     assert panel.history.model.rows == [] and panel.history.total.text() == "0 sessions"
-    assert window.store.coach_sessions.count() == 0
+    assert window.generation.store.coach_sessions.count() == 0
 
 
 def test_brand_kit_chosen_on_the_form_reaches_the_prompt(window, qtbot) -> None:  # noqa: ANN001
-    kit = window.store.brand_kits.save(BrandKit(name="Neon", primary_colors=["#00FF88"], tone="chaotic"))
+    kit = window.generation.store.brand_kits.save(BrandKit(name="Neon", primary_colors=["#00FF88"], tone="chaotic"))
     panel = window.coach_panel
     panel.show_start()
     form = panel.start_form

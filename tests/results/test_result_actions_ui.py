@@ -79,8 +79,8 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
 
 def sizes(win, asset_id: str) -> tuple[str, str]:  # noqa: ANN001
     """("WxH px" requested, "WxH px" received) as the job recorded them for this result."""
-    asset = win.store.assets.get(asset_id)
-    job = win.store.jobs.get(asset.job_id)
+    asset = win.generation.store.assets.get(asset_id)
+    job = win.generation.store.jobs.get(asset.job_id)
     cand = next(c for c in job.parameters["candidates"] if c["asset_id"] == asset_id)
     req, got = cand["requested_size"] or [112, 112], cand["received_size"]
     assert tuple(got) == tuple(job.received_size)  # one candidate: the job record says the same
@@ -114,7 +114,7 @@ def run(menu: QMenu, action_id: str) -> None:
 
 def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, coach: bool) -> None:  # noqa: ANN001, C901, PLR0915
     acts = win.result_actions
-    store = win.store
+    store = win.generation.store
     asset = store.assets.get(asset_id)
     png = store.blobs.get(asset.content_hash)
 
@@ -295,4 +295,4 @@ def test_an_action_on_a_result_deleted_elsewhere_says_so(window, qtbot, tmp_path
     assert window.result_actions.save_as(asset_id, tmp_path / "x.png") is None
     assert window.result_actions.last_error == "That result no longer exists."
     assert not (tmp_path / "x.png").exists()
-    assert window.store.jobs.get(window.store.jobs.list()[0].id).status == JobStatus.COMPLETED
+    assert window.generation.store.jobs.get(window.generation.store.jobs.list()[0].id).status == JobStatus.COMPLETED

@@ -89,7 +89,7 @@ def test_composer_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: 
 
 
 def test_easy_sketch_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: ANN001
-    window.store.brand_kits.save(BrandKit(name="Neon Nights", primary_colors=["#9146FF", "#FF2E88"],
+    window.generation.store.brand_kits.save(BrandKit(name="Neon Nights", primary_colors=["#9146FF", "#FF2E88"],
                                           accent_colors=["#00F0FF", "#FFE14D", "#FFFFFF"], is_active=True))
     asset = window.library.import_file(photos[2]).asset
     window.library_panel.refresh()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,14 +220,14 @@ class MediaGridModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802, D102
         return [ASSET_IDS_MIME, "text/uri-list"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         """The dragged assets: ASSET_IDS_MIME (JSON list of ids) and text/uri-list of the
         blob files (the image each asset currently shows)."""
         rows = sorted({i.row() for i in indexes if i.isValid()})
         assets = [self._assets[r] for r in rows]
         mime = QMimeData()
         mime.setData(ASSET_IDS_MIME, QByteArray(json.dumps([a.id for a in assets]).encode("utf-8")))
-        mime.setUrls([QUrl.fromLocalFile(str(self.service.store.blobs.resolve(a.image_ref))) for a in assets])
+        mime.setUrls([QUrl.fromLocalFile(str(self.service.blob_path(a.image_ref))) for a in assets])
         return mime
 
     # -- helpers -------------------------------------------------------------------
