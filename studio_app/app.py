@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from typing import cast
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
@@ -15,7 +16,7 @@ from studio_app.providers.retry import RetryPolicy
 from studio_app.resources import APP_ID, APP_NAME
 from studio_app.services.brand_kits import BrandKitService
 from studio_app.services.coach import CoachService
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
@@ -63,7 +64,8 @@ def run_gui(data_dir: str | None = None) -> int:
 
     ``studio`` checks first that Qt's platform plugin can load (:mod:`studio_app.qt_platform`).
     """
-    app = QApplication.instance() or QApplication(sys.argv)
+    # the GUI entry point: an application that already exists here is a QApplication
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv))
     configure_application(app)
     store = StudioStore.open(data_dir)
     window = build_main_window(store)

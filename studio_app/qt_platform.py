@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 # Shared library -> Debian/Ubuntu package providing it (the libraries Qt's xcb, wayland and
@@ -60,30 +61,30 @@ _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 _DLERROR = re.compile(r"(\S+\.so[.\d]*): cannot open shared object file")
 
 
-def requested_platforms(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> list[str]:
+def requested_platforms(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> list[str]:
     """The platform plugins Qt will try, in order (``-platform`` / ``$QT_QPA_PLATFORM`` / default).
 
     Qt accepts a ``;``-separated fallback list; options after ``:`` are dropped.
     The default on Linux is ``wayland;xcb`` in a Wayland session, else ``xcb``.
     """
     argv = sys.argv if argv is None else argv
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     spec = ""
     if "-platform" in argv[:-1]:
         spec = argv[argv.index("-platform") + 1]
-    spec = spec or environ.get("QT_QPA_PLATFORM", "")
+    spec = spec or env.get("QT_QPA_PLATFORM", "")
     if not spec:
-        wayland = environ.get("XDG_SESSION_TYPE") == "wayland" and environ.get("WAYLAND_DISPLAY")
+        wayland = env.get("XDG_SESSION_TYPE") == "wayland" and env.get("WAYLAND_DISPLAY")
         spec = "wayland;xcb" if wayland else "xcb"
     return [name.split(":", 1)[0].strip() for name in spec.split(";") if name.strip()]
 
 
-def plugin_dirs(environ: dict[str, str] | None = None) -> list[Path]:
+def plugin_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
     """Folders Qt searches for platform plugins: ``$QT_QPA_PLATFORM_PLUGIN_PATH``, the
     ``platforms`` folder under each ``$QT_PLUGIN_PATH`` entry, then Qt's own plugins path."""
-    environ = os.environ if environ is None else environ
-    dirs = [Path(p) for p in environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "").split(os.pathsep) if p]
-    dirs += [Path(p) / "platforms" for p in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    dirs = [Path(p) for p in env.get("QT_QPA_PLATFORM_PLUGIN_PATH", "").split(os.pathsep) if p]
+    dirs += [Path(p) / "platforms" for p in env.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
     from PySide6.QtCore import QLibraryInfo
 
     dirs.append(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms")
@@ -137,16 +138,16 @@ def install_hint(libraries: list[str]) -> str:
     return "sudo dnf install " + " ".join(f"'*/{lib}'" for lib in libraries)
 
 
-def platform_problem(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> str | None:
+def platform_problem(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> str | None:
     """One line saying why the GUI cannot start, or None when (as far as can be told) it can.
 
     None also when the plugin files cannot be found: Qt then reports on its own.
     """
     if not sys.platform.startswith("linux"):
         return None
-    environ = os.environ if environ is None else environ
-    platforms = requested_platforms(argv, environ)
-    dirs = plugin_dirs(environ)
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    platforms = requested_platforms(argv, env)
+    dirs = plugin_dirs(env)
     reasons = []
     for name in platforms:
         plugin = find_plugin(name, dirs)
@@ -154,11 +155,11 @@ def platform_problem(argv: list[str] | None = None, environ: dict[str, str] | No
             return None
         missing = missing_libraries(plugin)
         if not missing:
-            if name == "xcb" and not environ.get("DISPLAY"):
+            if name == "xcb" and not env.get("DISPLAY"):
                 reasons.append("no X display (DISPLAY is not set): start it from a desktop session, "
                                "or set QT_QPA_PLATFORM=offscreen for a headless run")
                 continue
-            if name == "wayland" and not environ.get("WAYLAND_DISPLAY"):
+            if name == "wayland" and not env.get("WAYLAND_DISPLAY"):
                 reasons.append("no Wayland display (WAYLAND_DISPLAY is not set)")
                 continue
             return None

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RATCHET = ROOT / "typecheck-ratchet.txt"
 PACKAGE = "studio_app"
 # "path/to/file.py:LINE: error: message  [code]" (mypy's default, non-pretty format).
+_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 _ERROR = re.compile(r"^(?P<path>[^:\s][^:]*\.pyi?):(?P<line>\d+): error: (?P<message>.*)$")
 
 
@@ -107,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(*by_module[name], sep="\n")
 
     problems = 0
+    for name in entries:
+        if not _MODULE.fullmatch(name):
+            print(f"typecheck: {name!r} in {RATCHET.name} is not a dotted module name (a merge left-over?)")
+            problems += 1
     duplicates = sorted({e for e in entries if entries.count(e) > 1})
     for name in duplicates:
         print(f"typecheck: {name} is listed twice in {RATCHET.name}")

@@ -165,12 +165,7 @@ def remove_background_result(
     """
     t0 = time.perf_counter()
     report = progress or (lambda _f, _s: None)
-    if isinstance(image, bytes | bytearray):
-        with Image.open(io.BytesIO(image)) as img:
-            img.seek(0)
-            rgba = np.asarray(img.convert("RGBA"))
-    else:
-        rgba = np.asarray(image.convert("RGBA"))
+    rgba = _rgba_array(image)
     h, w = rgba.shape[:2]
     if min(h, w) < 8:
         raise BackgroundRemovalError(f"image too small for background removal ({w}x{h} px)")
@@ -188,22 +183,7 @@ def remove_background_result(
         alpha, colours = _colour_key(rgb)
         confidence, model_id, provider = plain_share, None, None
     else:
-        from .segmentation import load_model, shipped_model
-
-        net = shipped_model() if model is None else load_model(model, models_dir)
-        report(0.15, "segmenting")
-        saliency = net.predict_averaged(rgb, passes=2 if net.spec.input_size_px <= 512 else 1)
-        report(0.6, "refining edges")
-        alpha = refine_saliency(rgb, saliency)
-        _check_share(alpha)
-        report(0.8, "cleaning edge colours")
-        from .matting import decontaminate
-
-        colours = decontaminate(rgb, alpha)
-        from .segmentation import decisiveness
-
-        confidence = decisiveness(saliency)
-        model_id, provider = net.spec.id, net.provider
+        alpha, colours, confidence, model_id, provider = _model_cutout(rgb, model, models_dir, report)
     out = np.empty((h, w, 4), np.uint8)
     out[..., :3] = colours
     out[..., 3] = np.round(np.clip(alpha, 0.0, 1.0) * 255.0).astype(np.uint8)
@@ -211,6 +191,39 @@ def remove_background_result(
     return BackgroundRemoval(Image.fromarray(out, "RGBA"), chosen, float(confidence),
                              float((alpha >= 0.5).mean()), model_id=model_id, provider=provider,
                              seconds=time.perf_counter() - t0, details={"plain_border_share": round(plain_share, 3)})
+
+
+def _rgba_array(image: Image.Image | bytes) -> np.ndarray:
+    """The image (the first frame of encoded bytes) as an (h, w, 4) uint8 RGBA array."""
+    if isinstance(image, bytes | bytearray):
+        with Image.open(io.BytesIO(image)) as img:
+            img.seek(0)
+            return np.asarray(img.convert("RGBA"))
+    return np.asarray(image.convert("RGBA"))
+
+
+def _model_cutout(
+    rgb: np.ndarray, model: SegmentationModelSpec | None, models_dir: Path | None, report: Progress,
+) -> tuple[np.ndarray, np.ndarray, float, str, str]:
+    """Cut out with a segmentation model: (alpha (h, w) 0..1, decontaminated colours (h, w, 3)
+    uint8, confidence 0..1, model id, onnxruntime execution provider).
+
+    Raises:
+        BackgroundRemovalError: the mask is empty or covers the whole image.
+        studio_app.library.segmentation.ModelUnavailableError: the model cannot be loaded.
+    """
+    from .matting import decontaminate
+    from .segmentation import decisiveness, load_model, shipped_model
+
+    net = shipped_model() if model is None else load_model(model, models_dir)
+    report(0.15, "segmenting")
+    saliency = net.predict_averaged(rgb, passes=2 if net.spec.input_size_px <= 512 else 1)
+    report(0.6, "refining edges")
+    alpha = refine_saliency(rgb, saliency)
+    _check_share(alpha)
+    report(0.8, "cleaning edge colours")
+    colours = decontaminate(rgb, alpha)
+    return alpha, colours, float(decisiveness(saliency)), net.spec.id, net.provider
 
 
 def choose_method(image: Image.Image) -> str:

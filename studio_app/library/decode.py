@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -86,36 +86,11 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImag
         raise ImageRejectedError("empty file (0 bytes)")
     if len(data) > max_bytes:
         raise ImageRejectedError(f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
-    _register_plugins()
-    try:
-        img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
-    except UnidentifiedImageError:
-        raise ImageRejectedError("not a PNG, JPEG, WebP or GIF image") from None
-    except Image.DecompressionBombError:
-        raise ImageRejectedError(f"image is over the {max_pixels / 1e6:.0f} MP limit (decompression bomb guard)") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejectedError(f"corrupt image header: {_first_line(exc)}") from None
-    with img:
-        w, h = img.size
-        if w <= 0 or h <= 0:
-            raise ImageRejectedError(f"image has no pixels ({w}x{h})")
-        if w * h > max_pixels:
-            raise ImageRejectedError(
-                f"image is {w}x{h} px ({w * h / 1e6:.0f} MP), over the {max_pixels / 1e6:.0f} MP limit "
-                "(decompression bomb guard)"
-            )
+    with _open(data, max_pixels) as img:
         fmt = img.format or "?"
         frames = int(getattr(img, "n_frames", 1) or 1)
         mode_in = img.mode
-        try:
-            img.seek(0)
-            img.load()
-            exif_orientation = img.getexif().get(0x0112, 1)
-            oriented = ImageOps.exif_transpose(img)
-        except Image.DecompressionBombError:
-            raise ImageRejectedError(f"image is over the {max_pixels / 1e6:.0f} MP limit (decompression bomb guard)") from None
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise ImageRejectedError(f"truncated or corrupt image data: {_first_line(exc)}") from None
+        oriented, exif_orientation = _load_oriented(img, max_pixels)
         rgb = _to_display_mode(oriented)
 
     notes: dict[str, Any] = {"source_format": fmt, "source_mode": mode_in}
@@ -130,9 +105,58 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImag
         stored, mime = buf.getvalue(), "image/png"
     else:
         stored, mime = data, FORMAT_MIME.get(fmt, "image/png")
-    has_alpha = rgb.mode == "RGBA" and rgb.getextrema()[3][0] < 255
+    # a multi-band image's getextrema() is one (min, max) pair per band (Pillow's Image docs)
+    has_alpha = rgb.mode == "RGBA" and cast(tuple[tuple[int, int], ...], rgb.getextrema())[3][0] < 255
     return DecodedImage(image=rgb, width=rgb.width, height=rgb.height, mime_type=mime, stored_bytes=stored,
                         has_alpha=has_alpha, source_format=fmt, notes=notes)
+
+
+def _bomb(max_pixels: int) -> ImageRejectedError:
+    return ImageRejectedError(f"image is over the {max_pixels / 1e6:.0f} MP limit (decompression bomb guard)")
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """The image in ``data``, opened lazily (header only) and checked for a pixel count in
+    1..``max_pixels``; raises ImageRejectedError for another format or a corrupt header."""
+    _register_plugins()
+    try:
+        img = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
+    except UnidentifiedImageError:
+        raise ImageRejectedError("not a PNG, JPEG, WebP or GIF image") from None
+    except Image.DecompressionBombError:
+        raise _bomb(max_pixels) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageRejectedError(f"corrupt image header: {_first_line(exc)}") from None
+    try:
+        _check_pixels(*img.size, max_pixels)
+    except ImageRejectedError:
+        img.close()
+        raise
+    return img
+
+
+def _check_pixels(w: int, h: int, max_pixels: int) -> None:
+    if w <= 0 or h <= 0:
+        raise ImageRejectedError(f"image has no pixels ({w}x{h})")
+    if w * h > max_pixels:
+        raise ImageRejectedError(
+            f"image is {w}x{h} px ({w * h / 1e6:.0f} MP), over the {max_pixels / 1e6:.0f} MP limit "
+            "(decompression bomb guard)"
+        )
+
+
+def _load_oriented(img: Image.Image, max_pixels: int) -> tuple[Image.Image, int | None]:
+    """(the first frame decoded and turned upright by its EXIF Orientation, the Orientation
+    value or None); raises ImageRejectedError for truncated or corrupt pixel data."""
+    try:
+        img.seek(0)
+        img.load()
+        exif_orientation = img.getexif().get(0x0112, 1)
+        return ImageOps.exif_transpose(img), exif_orientation
+    except Image.DecompressionBombError:
+        raise _bomb(max_pixels) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageRejectedError(f"truncated or corrupt image data: {_first_line(exc)}") from None
 
 
 def _to_display_mode(img: Image.Image) -> Image.Image:

@@ -94,8 +94,8 @@ class SaliencyModel:
 
         n = self.spec.input_size_px
         x = cv2.resize(rgb, (n, n), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-        x = (x - np.asarray(self.spec.mean, np.float32)) / np.asarray(self.spec.std, np.float32)
-        feed = {self.session.get_inputs()[0].name: x.transpose(2, 0, 1)[None].astype(np.float32)}
+        normalised: np.ndarray = (x - np.asarray(self.spec.mean, np.float32)) / np.asarray(self.spec.std, np.float32)
+        feed = {self.session.get_inputs()[0].name: normalised.transpose(2, 0, 1)[None].astype(np.float32)}
         out = np.asarray(self.session.run([self.session.get_outputs()[0].name], feed)[0], np.float32)
         return np.clip(out.reshape(out.shape[-2:]), 0.0, 1.0)
 

@@ -4,7 +4,7 @@ offline guided coach. Imports only studio_app.domain (no Qt, no I/O beyond readi
 from .canvas_description import describe_canvas
 from .colour_names import colour_name
 from .engine import PROMPTS_DIR_ENV, PromptEngine, default_prompts_dir
-from .guided_coach import CoachContext, CoachNotStartedError, CoachReply, GuidedCoach
+from .guided_coach import CoachNotStartedError, CoachReply, GuidedCoach, GuidedCoachContext
 from .placement_formatter import PlacementFormatError, PlacementFormatter
 from .prompt_draft import PromptDraft
 from .sanitize import CUSTOM_PROMPT_MAX_LENGTH, find_override_phrase, sanitize_input
@@ -13,7 +13,7 @@ from .templates import PromptTemplate, TemplateError, TemplateNotFoundError
 __all__ = [
     "CUSTOM_PROMPT_MAX_LENGTH",
     "PROMPTS_DIR_ENV",
-    "CoachContext",
+    "GuidedCoachContext",
     "CoachNotStartedError",
     "CoachReply",
     "GuidedCoach",

@@ -48,7 +48,7 @@ class CoachNotStartedError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class CoachContext:
+class GuidedCoachContext:
     """What the coach knows before the first question.
 
     Attributes:
@@ -57,7 +57,7 @@ class CoachContext:
         brand_kit: injected into the prompt; None uses BrandKitContext's defaults.
         canvas: its snapshot description is added to the prompt when it has content.
         canvas_description: a ready description (wins over ``canvas``).
-        draft: answers already known (e.g. restored from CoachSession.context["draft"]).
+        draft: answers already known (e.g. restored from CoachSession.context.draft).
     """
 
     asset_type: AssetType | str | None = None
@@ -125,7 +125,7 @@ class GuidedCoach:
     Usage::
 
         coach = GuidedCoach()
-        reply = coach.start(CoachContext(brand_kit=kit, canvas=doc))
+        reply = coach.start(GuidedCoachContext(brand_kit=kit, canvas=doc))
         while not reply.done:
             reply = coach.answer(input(reply.message))
         reply.refined_prompt
@@ -133,7 +133,7 @@ class GuidedCoach:
 
     def __init__(self, engine: PromptEngine | None = None) -> None:
         self.engine = engine or PromptEngine()
-        self._context: CoachContext | None = None
+        self._context: GuidedCoachContext | None = None
         self._draft = PromptDraft()
         self._canvas_description: str | None = None
         self._question: str | None = None
@@ -161,14 +161,14 @@ class GuidedCoach:
         return self._prompt is not None
 
     # -- turns ----------------------------------------------------------------------------------
-    def start(self, context: CoachContext | None = None) -> CoachReply:
+    def start(self, context: GuidedCoachContext | None = None) -> CoachReply:
         """Begin (or restart) a conversation; the reply introduces the coach and asks the first
         open question (or returns the prompt at once when the context answers everything).
 
         Raises:
             TemplateNotFoundError, TemplateError: the prompt template cannot be loaded.
         """
-        ctx = context or CoachContext()
+        ctx = context or GuidedCoachContext()
         self._context = ctx
         draft = ctx.draft
         asset_type = ctx.asset_type or draft.asset_type or (ctx.canvas.asset_type if ctx.canvas else None)
@@ -200,7 +200,7 @@ class GuidedCoach:
         raw = text if isinstance(text, str) else ""
         command = _norm(sanitize_input(raw, 80))
         if command in ("start over", "restart", "reset"):
-            return self.start(CoachContext(asset_type=self._context.asset_type, brand_kit=self._context.brand_kit,
+            return self.start(GuidedCoachContext(asset_type=self._context.asset_type, brand_kit=self._context.brand_kit,
                                            canvas=self._context.canvas,
                                            canvas_description=self._context.canvas_description))
         change = re.fullmatch(r"(?:change|edit|redo) (?:the )?(.+)", command)

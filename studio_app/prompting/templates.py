@@ -110,25 +110,8 @@ def parse_template(text: str, *, expected_name: str | None = None, expected_vers
             that does not match the file, an unknown placeholder, a stray brace, or a placeholder
             list that differs from the slots ``base_prompt`` uses.
     """
-    import yaml  # on the first template read, not at start-up
-
     where = str(source) if source else "prompt template"
-    try:
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise TemplateError(f"{where}: not valid YAML{at}: {problem}") from exc
-    if not isinstance(data, dict):
-        raise TemplateError(f"{where}: expected a mapping of {', '.join(_REQUIRED_KEYS)}")
-    missing = [k for k in _REQUIRED_KEYS if k not in data]
-    if missing:
-        raise TemplateError(f"{where}: missing key(s): {', '.join(missing)}")
-    unknown = sorted(str(k) for k in data if k not in _REQUIRED_KEYS)
-    if unknown:
-        raise TemplateError(f"{where}: unknown key(s): {', '.join(unknown)}")
-
+    data = _load_mapping(text, where)
     name, base = data["name"], data["base_prompt"]
     version = str(data["version"]) if isinstance(data["version"], int | float | str) else None
     if not isinstance(name, str) or not name:
@@ -145,7 +128,44 @@ def parse_template(text: str, *, expected_name: str | None = None, expected_vers
         raise TemplateError(f"{where}: name {name!r} does not match its folder {expected_name!r}")
     if expected_version is not None and version != expected_version:
         raise TemplateError(f"{where}: version {version!r} does not match its file name v{expected_version}")
+    _check_placeholders(base, placeholders, where)
+    return PromptTemplate(name=name, version=version, base_prompt=base, quality_modifiers=tuple(modifiers),
+                          placeholders=tuple(placeholders), source=source)
 
+
+def _load_mapping(text: str, where: str) -> dict[str, Any]:
+    """The template's YAML mapping, with exactly the required keys.
+
+    Raises:
+        TemplateError: not YAML, not a mapping, a missing or an unknown key.
+    """
+    import yaml  # on the first template read, not at start-up
+
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise TemplateError(f"{where}: not valid YAML{at}: {problem}") from exc
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: expected a mapping of {', '.join(_REQUIRED_KEYS)}")
+    missing = [k for k in _REQUIRED_KEYS if k not in data]
+    if missing:
+        raise TemplateError(f"{where}: missing key(s): {', '.join(missing)}")
+    unknown = sorted(str(k) for k in data if k not in _REQUIRED_KEYS)
+    if unknown:
+        raise TemplateError(f"{where}: unknown key(s): {', '.join(unknown)}")
+    return data
+
+
+def _check_placeholders(base: str, placeholders: list[str], where: str) -> None:
+    """Every declared and every used ``{placeholder}`` is known, ``base`` has no stray brace,
+    and the declared list matches the slots ``base`` uses.
+
+    Raises:
+        TemplateError: naming the first rule broken.
+    """
     unknown_ph = sorted(set(placeholders) - KNOWN_PLACEHOLDERS)
     if unknown_ph:
         raise TemplateError(f"{where}: unknown placeholder(s) {', '.join(unknown_ph)}; "
@@ -161,8 +181,6 @@ def parse_template(text: str, *, expected_name: str | None = None, expected_vers
             f"{where}: placeholders {sorted(set(placeholders))} differ from those base_prompt uses "
             f"{sorted(set(used))}"
         )
-    return PromptTemplate(name=name, version=version, base_prompt=base, quality_modifiers=tuple(modifiers),
-                          placeholders=tuple(placeholders), source=source)
 
 
 def _string_list(value: Any, key: str, where: str) -> list[str]:

@@ -256,6 +256,14 @@ class ChatProvider(ABC):
         """
 
     @abstractmethod
+    def list_models(self, *, cancel: CancelToken | None = None) -> list[str]:
+        """The chat model ids the server (and key) offers today, for the Settings dialog.
+
+        Raises:
+            AuthenticationError, GenerationError (one-line message).
+        """
+
+    @abstractmethod
     def close(self) -> None:
         """Close the HTTP connections."""
 

@@ -76,52 +76,69 @@ def download_model(
     host = urlsplit(source).hostname or source
     own = client is None
     http = client or httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True)
-    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
-    received = 0
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
         with http.stream("GET", source) as response:
-            if response.status_code != 200:
-                raise ModelDownloadError(f"the download server answered HTTP {response.status_code}; try again later")
-            total = int(response.headers.get("content-length") or spec.size_bytes)
-            if total != spec.size_bytes:
-                raise ModelDownloadError(
-                    f"the server offers {total} bytes but {spec.id} has {spec.size_bytes}; not downloaded")
-            with part.open("wb") as f:
-                for chunk in response.iter_bytes(CHUNK_BYTES):
-                    if cancel is not None and cancel.is_set():
-                        raise ModelDownloadCancelled("download cancelled")
-                    received += len(chunk)
-                    if received > spec.size_bytes:
-                        raise ModelDownloadError(f"the server sent more than {spec.size_bytes} bytes; not kept")
-                    f.write(chunk)
-                    sha.update(chunk)
-                    md5.update(chunk)
-                    if progress is not None:
-                        progress(received, spec.size_bytes)
-                f.flush()
-                os.fsync(f.fileno())
+            received, sha256, md5 = _write_part(response, part, spec, progress, cancel)
         if received != spec.size_bytes:
             raise ModelDownloadError(f"the download stopped at {received} of {spec.size_bytes} bytes; try again")
-        if sha.hexdigest() != spec.sha256 or (spec.md5 and md5.hexdigest() != spec.md5):
+        if sha256 != spec.sha256 or (spec.md5 and md5 != spec.md5):
             raise ModelDownloadError(f"the downloaded {spec.id} failed its checksum check; it was not kept")
         os.replace(part, final)
         return final
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+    except (httpx.HTTPError, OSError) as exc:
         part.unlink(missing_ok=True)
-        raise ModelDownloadError(f"offline: could not reach {host}; the shipped model stays in use") from exc
-    except httpx.TimeoutException as exc:
-        part.unlink(missing_ok=True)
-        raise ModelDownloadError(f"{host} stopped answering (timeout after {timeout_s:g} s); try again") from exc
-    except httpx.HTTPError as exc:
-        part.unlink(missing_ok=True)
-        raise ModelDownloadError(f"the download failed: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise ModelDownloadError(f"could not write the model file: {exc.strerror or exc}") from exc
+        raise _failure(exc, host, timeout_s) from exc
     except ModelDownloadError:
         part.unlink(missing_ok=True)
         raise
     finally:
         if own:
             http.close()
+
+
+def _write_part(response: httpx.Response, part: Path, spec: SegmentationModelSpec, progress: Progress | None,
+                cancel: threading.Event | None) -> tuple[int, str, str]:
+    """Stream an answer into ``part`` (flushed and fsynced); returns (bytes received, SHA-256
+    hex, MD5 hex).
+
+    Raises:
+        ModelDownloadError: an HTTP status other than 200, a size other than the spec's, or
+            more bytes than that.
+        ModelDownloadCancelled: ``cancel`` was set.
+        OSError: the disk refused the write.
+    """
+    if response.status_code != 200:
+        raise ModelDownloadError(f"the download server answered HTTP {response.status_code}; try again later")
+    total = int(response.headers.get("content-length") or spec.size_bytes)
+    if total != spec.size_bytes:
+        raise ModelDownloadError(f"the server offers {total} bytes but {spec.id} has {spec.size_bytes}; not downloaded")
+    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    received = 0
+    with part.open("wb") as f:
+        for chunk in response.iter_bytes(CHUNK_BYTES):
+            if cancel is not None and cancel.is_set():
+                raise ModelDownloadCancelled("download cancelled")
+            received += len(chunk)
+            if received > spec.size_bytes:
+                raise ModelDownloadError(f"the server sent more than {spec.size_bytes} bytes; not kept")
+            f.write(chunk)
+            sha.update(chunk)
+            md5.update(chunk)
+            if progress is not None:
+                progress(received, spec.size_bytes)
+        f.flush()
+        os.fsync(f.fileno())
+    return received, sha.hexdigest(), md5.hexdigest()
+
+
+def _failure(exc: httpx.HTTPError | OSError, host: str, timeout_s: float) -> ModelDownloadError:
+    """The one-line error for a network or disk failure: offline, a timeout, another HTTP
+    failure, or a refused write."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return ModelDownloadError(f"offline: could not reach {host}; the shipped model stays in use")
+    if isinstance(exc, httpx.TimeoutException):
+        return ModelDownloadError(f"{host} stopped answering (timeout after {timeout_s:g} s); try again")
+    if isinstance(exc, httpx.HTTPError):
+        return ModelDownloadError(f"the download failed: {type(exc).__name__}: {exc}".splitlines()[0])
+    return ModelDownloadError(f"could not write the model file: {exc.strerror or exc}")

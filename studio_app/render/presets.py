@@ -46,6 +46,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageFilter, features
 
@@ -269,7 +270,7 @@ def preset_images(source: bytes, preset: ExportPreset) -> list[Image.Image]:
 def _has_transparency(image: Image.Image) -> bool:
     if image.mode != "RGBA":
         return False
-    lo, _hi = image.getchannel("A").getextrema()
+    lo, _hi = cast(tuple[int, int], image.getchannel("A").getextrema())  # one band: one (min, max)
     return lo < 255
 
 
@@ -328,42 +329,62 @@ def encode_within_limit(image: Image.Image, preset: ExportPreset, stem: str) -> 
 
     if limit is None:
         return done(_png(image, optimise=True), "PNG", "png-optimised", alpha)
-    smallest = None
+    tried = _Attempts(limit)
     fast = _png(image, optimise=False) if w * h > SMALL_IMAGE_PIXELS else None
     if fast is None or len(fast) <= limit * PNG_FAST_RATIO:
         best = _png(image, optimise=True)
         if fast is not None and len(fast) < len(best):
             best = fast
-        if _fits(best, limit):
+        if tried.fits(best):
             return done(best, "PNG", "png-optimised", alpha)
-        smallest = len(best)
     else:
-        smallest = len(fast)
+        tried.fits(fast)  # far over the limit: only its size is kept, for the message
     if "JPEG" in preset.formats and not _has_transparency(image):
-        lo, hi, found = JPEG_MIN_QUALITY, JPEG_MAX_QUALITY, None
-        top = _jpeg(image, JPEG_MAX_QUALITY)
-        if _fits(top, limit):  # the usual case: no search
-            return done(top, "JPEG", f"jpeg-q{JPEG_MAX_QUALITY}", False)
-        smallest, hi = min(smallest, len(top)), JPEG_MAX_QUALITY - 1
-        while lo <= hi:  # the highest quality that fits: size grows with quality
-            q = (lo + hi) // 2
-            data = _jpeg(image, q)
-            if _fits(data, limit):
-                found, lo = (q, data), q + 1
-            else:
-                smallest, hi = min(smallest, len(data)), q - 1
+        found = _best_jpeg(image, tried)
         if found is not None:
             return done(found[1], "JPEG", f"jpeg-q{found[0]}", False)
     for colours in PALETTE_COLOURS:
         data = _png(quantise(image, colours), optimise=True)
-        if _fits(data, limit):
+        if tried.fits(data):
             return done(data, "PNG", f"png-palette-{colours}", alpha)
-        smallest = min(smallest, len(data))
         if len(data) > limit * PALETTE_GIVE_UP_RATIO:
             break
     raise PresetExportError(
         f"{stem}: no encoding fits the {preset.label} limit of {limit:,} bytes "
-        f"(smallest tried: {smallest:,} bytes); simplify the image or choose another preset")
+        f"(smallest tried: {tried.smallest:,} bytes); simplify the image or choose another preset")
+
+
+class _Attempts:
+    """The encodings tried for one file against ``limit`` bytes: whether each fits, and the
+    smallest size of those that did not (for the error message)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.smallest: int | None = None
+
+    def fits(self, data: bytes) -> bool:
+        if _fits(data, self.limit):
+            return True
+        self.smallest = len(data) if self.smallest is None else min(self.smallest, len(data))
+        return False
+
+
+def _best_jpeg(image: Image.Image, tried: _Attempts) -> tuple[int, bytes] | None:
+    """(quality, data) of the highest JPEG quality that fits (JPEG_MAX_QUALITY first, the usual
+    case, then a binary search down to JPEG_MIN_QUALITY: size grows with quality), or None."""
+    top = _jpeg(image, JPEG_MAX_QUALITY)
+    if tried.fits(top):
+        return JPEG_MAX_QUALITY, top
+    lo, hi, found = JPEG_MIN_QUALITY, JPEG_MAX_QUALITY - 1, None
+    while lo <= hi:
+        q = (lo + hi) // 2
+        data = _jpeg(image, q)
+        if tried.fits(data):
+            found, lo = (q, data), q + 1
+        else:
+            hi = q - 1
+    return found
+
 
 
 def build_preset_files(source: bytes, preset: ExportPreset, design: str) -> list[EncodedFile]:

@@ -175,7 +175,8 @@ class SketchPainter:
             self.round_capped_line(start, end, colour, width, end_cap=False)
             return
         # The shaft stops inside the head (its flat end is covered by the head).
-        base = QPointF((head[1].x() + head[2].x()) / 2.0, (head[1].y() + head[2].y()) / 2.0)
+        left, right = head.at(1), head.at(2)
+        base = QPointF((left.x() + right.x()) / 2.0, (left.y() + right.y()) / 2.0)
         shaft_end = QPointF((base.x() + end.x()) / 2.0, (base.y() + end.y()) / 2.0)
         self.round_capped_line(start, shaft_end, colour, width, end_cap=False)
         painter.setPen(_NO_PEN)

@@ -1,10 +1,10 @@
 """BrandKitService: create, edit, duplicate, delete and activate brand kits; the active kit's
 palette for the Easy Sketch tools and its logo placement for the coach's ``include_logo``.
 
-Sources: seeds/asset-generation-core-design.md (BrandKitContext, injected by
-``PromptEngine.inject_brand_kit``; property 8), seeds/coach-inline-generation-design.md
-(``include_logo`` / ``logo_type`` / ``logo_position``), specs/platform-targets.md (YouTube
-thumbnail safe zone: the duration badge sits in the bottom-right corner).
+The active kit reaches prompts as a BrandKitContext (``PromptEngine.inject_brand_kit``) and
+the coach's ``include_logo`` / ``logo_type`` / ``logo_position`` choices through
+:func:`resolve_logo_position`: YouTube draws the video's duration badge over the bottom-right
+corner of a thumbnail, so a logo never goes there.
 
 At most one kit is active; GenerationService.brand_context() injects it into every prompt.
 Deletes are tombstones (``deleted_at``), so sync can carry them.
@@ -12,6 +12,7 @@ Deletes are tombstones (``deleted_at``), so sync can carry them.
 
 from __future__ import annotations
 
+import builtins
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -106,7 +107,7 @@ def resolve_logo_position(asset_type: AssetType | str, logo_position: str) -> tu
     """The position a logo actually gets on a target, and why it moved (or None).
 
     A YouTube thumbnail (``AssetType.THUMBNAIL``) keeps its bottom-right corner clear for the
-    duration badge (specs/platform-targets.md, YouTube thumbnail safe zone), so ``bottom-right``
+    duration badge YouTube draws over every thumbnail, so ``bottom-right``
     becomes ``bottom-left`` there.
 
     Raises:
@@ -160,7 +161,7 @@ class BrandKitService(QObject):
         return kit.context() if kit else BrandKitContext()
 
     # -- validation -------------------------------------------------------------------------
-    def _colours(self, values: Iterable[str] | None, label: str, *, required: bool) -> list[str]:
+    def _colours(self, values: Iterable[str] | None, label: str, *, required: bool) -> builtins.list[str]:
         if isinstance(values, str):
             values = [values]
         out: list[str] = []
@@ -200,8 +201,9 @@ class BrandKitService(QObject):
                 raise BrandKitError(f"A brand kit named '{other.name}' already exists.")
 
     def _validated(self, data: Mapping[str, Any], kit_id: str | None) -> dict[str, Any]:
-        fields = {
-            "name": _clean_text(data.get("name"), "Name", MAX_NAME_LENGTH, required=True),
+        name = _clean_text(data.get("name"), "Name", MAX_NAME_LENGTH, required=True)
+        fields: dict[str, Any] = {
+            "name": name,
             "primary_colors": self._colours(data.get("primary_colors"), "Primary colour", required=True),
             "accent_colors": self._colours(data.get("accent_colors"), "Accent colour", required=False),
             "headline_font": _clean_text(data.get("headline_font"), "Headline font", MAX_TEXT_LENGTH),
@@ -211,7 +213,7 @@ class BrandKitService(QObject):
             or None,
             "logo_asset_ids": self._logo_ids(data.get("logo_asset_ids")),
         }
-        self._check_name_free(fields["name"], kit_id)
+        self._check_name_free(name, kit_id)
         return fields
 
     # -- writing ----------------------------------------------------------------------------
@@ -323,7 +325,7 @@ class BrandKitService(QObject):
         return self.get(kit_id)
 
     # -- the active kit elsewhere -----------------------------------------------------------
-    def palette(self) -> list[str]:
+    def palette(self) -> builtins.list[str]:
         """Colours for the Easy Sketch palette, ``#RRGGBB``: the active kit's primary then
         accent colours (no repeats), else DEFAULT_PALETTE."""
         kit = self.active()
@@ -413,7 +415,7 @@ class BrandKitService(QObject):
         )
 
     # -- logo choices for the editor --------------------------------------------------------
-    def logo_choices(self, all_types: bool = False) -> list[MediaAsset]:
+    def logo_choices(self, all_types: bool = False) -> builtins.list[MediaAsset]:
         """Library assets a logo can be chosen from: logo-type assets by name, or with
         ``all_types`` every live asset (logos first, then the rest by name)."""
         if not all_types:

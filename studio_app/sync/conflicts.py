@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 
 from studio_app.store.database import Database
 
@@ -106,7 +106,7 @@ class Conflicts:
                              .values(deleted_at=now, updated_at=now))
             self.state.mark_resolved(entry.id, resolution.value, conn)
 
-    def _copy_into_canonical(self, conn, entry: ConflictEntry, now: datetime) -> None:  # noqa: ANN001
+    def _copy_into_canonical(self, conn: Connection, entry: ConflictEntry, now: datetime) -> None:
         objs = self.local.read(entry.kind, [entry.object_id, entry.copy_id], conn)
         copy, canonical = objs.get(entry.copy_id), objs.get(entry.object_id)
         if copy is None:

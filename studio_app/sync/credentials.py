@@ -57,7 +57,8 @@ def _with_timeout(fn: Callable[[], T], timeout: float) -> T:
         raise KeyringUnavailableError(f"the OS keyring did not answer within {timeout:.0f} s")
     if "error" in box:
         raise box["error"]
-    return box["value"]
+    value: T = box["value"]
+    return value
 
 
 def _checked_keyring() -> Any:

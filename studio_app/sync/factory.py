@@ -12,30 +12,13 @@ from studio_app.store.blobs import BlobStore
 from studio_app.store.database import Database
 from studio_app.store.settings import SettingsStore
 
-from .credentials import Credentials, load_credentials
+from .credentials import load_credentials
 from .engine import SyncEngine, SyncProgress
 from .faults import KillSwitch
-from .settings import SECTION, SyncSettings, apply_environment, require_configured
+from .settings import effective_settings, require_configured
 
 if TYPE_CHECKING:  # boto3 is imported only when a remote is built (start-up time)
     from .remote import S3Remote
-
-
-def effective_settings(settings_store: SettingsStore, environ: Mapping[str, str] | None = None) -> SyncSettings:
-    """The saved ``sync`` section with STUDIO_SYNC_* overrides applied.
-
-    Raises:
-        SyncConfigError: an override is invalid.
-    """
-    return apply_environment(settings_store.section(SECTION, SyncSettings), environ)
-
-
-def make_remote(settings: SyncSettings, credentials: Credentials) -> S3Remote:
-    """An S3Remote for configured ``settings``."""
-    from .remote import RemoteConfig, S3Remote
-
-    return S3Remote(RemoteConfig(settings.endpoint_url, settings.region, settings.bucket,
-                                 max_connections=max(10, settings.transfer_threads)), credentials)
 
 
 def build_engine(*, db: Database, blobs: BlobStore, settings_store: SettingsStore, data_dir: Path,

@@ -122,7 +122,8 @@ class KeyLayout:
         m = self._blob_re.fullmatch(key)  # type: ignore[attr-defined]
         if not m or m["fan"] != m["sha"][:2]:
             return None
-        return m["sha"]
+        sha: str = m["sha"]
+        return sha
 
     def pack_key(self, device_id: str, pack_id: str) -> str:
         """``{prefix}objects/_packs/<device>/<pack id>.json``.

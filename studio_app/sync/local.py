@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Integer, String, Table, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,7 +29,7 @@ from studio_app.store.models import Base
 from .kinds import KINDS, KINDS_BY_NAME, SyncKind
 from .records import BLOB_REF_RE, RecordFormatError, blob_refs, content_hash
 
-_DOMAIN_MODELS = {
+_DOMAIN_MODELS: dict[str, type[BaseModel]] = {
     "brand_kit": BrandKit, "media_asset": MediaAsset, "coach_session": CoachSession,
     "generation_job": GenerationJob, "asset": Asset,
 }
@@ -88,8 +89,11 @@ def is_syncable(kind: str, data: Mapping[str, Any]) -> bool:
     """False for objects that stay local for now: generation jobs that have not finished (another
     device must not see a job "processing" that only this device can finish)."""
     if kind == "generation_job":
+        status = data.get("status")
+        if not isinstance(status, str):
+            return False
         try:
-            return JobStatus(data.get("status")) in TERMINAL_STATUSES
+            return JobStatus(status) in TERMINAL_STATUSES
         except ValueError:
             return False
     return True
@@ -128,7 +132,7 @@ class LocalRecords:
             return {r._mapping["id"]: self._object(kind, r._mapping) for r in c.execute(select(table_of(kind)))}
 
     @staticmethod
-    def _object(kind: SyncKind, m: Mapping[str, Any]) -> LocalObject:
+    def _object(kind: SyncKind, m: Mapping[Any, Any]) -> LocalObject:
         data = row_to_data(kind, m)
         deleted = data.get("deleted_at") is not None
         label = m[kind.label_column] if kind.label_column else None

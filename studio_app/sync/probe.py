@@ -91,7 +91,7 @@ class ConnectionReport:
     abort_incomplete_multipart_rule: bool | None = None
     latency_ms: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
         return asdict(self)
 
@@ -117,4 +117,4 @@ def test_connection(remote: S3Remote, layout: KeyLayout, device_id: str) -> Conn
                             support.if_none_match, support.if_match, rule, round(latency, 1))
 
 
-test_connection.__test__ = False  # not a pytest test despite its name
+test_connection.__test__ = False  # type: ignore[attr-defined]  # pytest reads __test__ on a function: not a test despite its name

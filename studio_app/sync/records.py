@@ -21,13 +21,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .keys import KIND_RE, OBJECT_ID_RE, SHA256_RE
 
-RECORD_FORMAT = 1
+RECORD_FORMAT: Final = 1
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 """A record larger than this (bytes) is refused before parsing."""
 HASH_EXCLUDED = frozenset({"updated_at", "deleted_at"})

@@ -10,11 +10,13 @@ backoff, so retries live in one layer.
 
 from __future__ import annotations
 
+import builtins
 import collections
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, Protocol
 
 import boto3
 from botocore.config import Config
@@ -40,10 +42,21 @@ from .errors import (
     SyncOfflineError,
 )
 
+if TYPE_CHECKING:
+    from .settings import SyncSettings
+
 _OFFLINE = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError)
 STREAM_ERRORS = (ResponseStreamingError, IncompleteReadError, ProtocolError, Urllib3HTTPError, ReadTimeoutError,
                  ConnectionError, ConnectionClosedError)
 """Errors raised while reading a response body (a dropped connection mid-download)."""
+
+
+class WritableSink(Protocol):
+    """Where ``stream_to`` writes a body: a binary file or a wrapper (``write(bytes) -> int``)."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write ``data``; returns the byte count."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -205,39 +218,38 @@ class S3Remote:
             RemoteNotFoundError, SyncOfflineError (also for a connection dropped mid-body),
             RemoteError (body over ``max_bytes``).
         """
-        body = None
-        try:
-            r = self.client.get_object(Bucket=self.bucket, Key=key)
-            body = r["Body"]
+        with self._get_object(key) as r:
             size = int(r.get("ContentLength") or 0)
             if max_bytes is not None and size > max_bytes:
                 raise RemoteError(f"{key} is {size} bytes, over the {max_bytes} limit")
-            data = body.read()
+            data: bytes = r["Body"].read()
             return data, _strip(r.get("ETag"))
-        except (ClientError, BotoCoreError, *STREAM_ERRORS) as exc:
-            raise self._map(exc, f"download {key}") from exc
-        finally:
-            if body is not None:
-                body.close()
 
-    def stream_to(self, key: str, sink: BinaryIO, chunk: int = 1 << 20) -> tuple[int, str]:
+    def stream_to(self, key: str, sink: WritableSink, chunk: int = 1 << 20) -> tuple[int, str]:
         """Copy ``key`` into ``sink`` in chunks; returns (bytes, etag).
 
         Raises:
             RemoteNotFoundError, SyncOfflineError (dropped mid-body), RemoteError.
         """
-        body = None
-        try:
-            r = self.client.get_object(Bucket=self.bucket, Key=key)
-            body = r["Body"]
+        with self._get_object(key) as r:
             n = 0
-            for part in body.iter_chunks(chunk):
+            for part in r["Body"].iter_chunks(chunk):
                 sink.write(part)
                 n += len(part)
             expected = r.get("ContentLength")
             if expected is not None and n != int(expected):
                 raise SyncOfflineError(f"download {key}: got {n} of {expected} bytes")
             return n, _strip(r.get("ETag"))
+
+    @contextmanager
+    def _get_object(self, key: str) -> Iterator[dict[str, Any]]:
+        """GetObject's response for the ``with`` body; its stream is closed after, and boto,
+        connection and mid-body stream errors come out mapped (``_map``) as SyncError kinds."""
+        body = None
+        try:
+            r = self.client.get_object(Bucket=self.bucket, Key=key)
+            body = r["Body"]
+            yield r
         except (ClientError, BotoCoreError, *STREAM_ERRORS) as exc:
             raise self._map(exc, f"download {key}") from exc
         finally:
@@ -282,8 +294,9 @@ class S3Remote:
     def create_multipart(self, key: str) -> str:
         """CreateMultipartUpload; returns the upload id."""
         try:
-            return self.client.create_multipart_upload(Bucket=self.bucket, Key=key,
-                                                       ContentType="application/octet-stream")["UploadId"]
+            upload_id: str = self.client.create_multipart_upload(Bucket=self.bucket, Key=key,
+                                                                 ContentType="application/octet-stream")["UploadId"]
+            return upload_id
         except (ClientError, BotoCoreError) as exc:
             raise self._map(exc, f"start multipart {key}") from exc
 
@@ -312,7 +325,7 @@ class S3Remote:
             raise self._map(exc, f"list parts of {key}") from exc
         return out
 
-    def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]], *,
+    def complete_multipart(self, key: str, upload_id: str, parts: builtins.list[tuple[int, str]], *,
                            if_none_match: bool = False) -> str:
         """CompleteMultipartUpload with parts [(number, etag)]; returns the object etag.
 
@@ -339,7 +352,7 @@ class S3Remote:
             if not isinstance(mapped, RemoteNotFoundError):
                 raise mapped from exc
 
-    def list_multipart(self, prefix: str) -> list[tuple[str, str, Any]]:
+    def list_multipart(self, prefix: str) -> builtins.list[tuple[str, str, Any]]:
         """Unfinished multipart uploads under ``prefix``: [(key, upload id, initiated datetime)]."""
         out = []
         try:
@@ -377,3 +390,9 @@ class S3Remote:
         except BotoCoreError:
             return None
         return any(r.get("Status") == "Enabled" and "AbortIncompleteMultipartUpload" in r for r in rules)
+
+
+def make_remote(settings: SyncSettings, credentials: Credentials) -> S3Remote:
+    """An S3Remote for configured ``settings`` (connection pool of at least 10, or ``transfer_threads``)."""
+    return S3Remote(RemoteConfig(settings.endpoint_url, settings.region, settings.bucket,
+                                 max_connections=max(10, settings.transfer_threads)), credentials)

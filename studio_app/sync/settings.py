@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field, field_validator
 
+from studio_app.store.settings import SettingsStore
+
 from .errors import SyncConfigError
 from .keys import normalize_prefix
 
@@ -134,3 +136,12 @@ def require_configured(settings: SyncSettings) -> SyncSettings:
         raise SyncConfigError("sync is not set up: choose a bucket in Settings > Sync or set "
                               f"{ENV_BUCKET} (and {ENV_ENDPOINT} for a non-AWS server)")
     return settings
+
+
+def effective_settings(settings_store: SettingsStore, environ: Mapping[str, str] | None = None) -> SyncSettings:
+    """The saved ``sync`` section of ``settings_store`` with STUDIO_SYNC_* overrides applied.
+
+    Raises:
+        SyncConfigError: an override is invalid.
+    """
+    return apply_environment(settings_store.section(SECTION, SyncSettings), environ)

@@ -166,7 +166,8 @@ class SyncStateStore:
         new = uuid.uuid4().hex
         with self.engine.begin() as c:
             c.execute(sqlite_insert(sync_meta).values(key="device_id", value=new).on_conflict_do_nothing())
-            return c.execute(select(sync_meta.c.value).where(sync_meta.c.key == "device_id")).scalar_one()
+            stored: str = c.execute(select(sync_meta.c.value).where(sync_meta.c.key == "device_id")).scalar_one()
+            return stored
 
     def device_name(self) -> str:
         """A human name for conflict copies: the saved one, else the host name."""

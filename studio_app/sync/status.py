@@ -10,7 +10,7 @@ from studio_app.store.settings import SettingsStore
 
 from .conflicts import Conflicts
 from .errors import SyncConfigError
-from .factory import effective_settings
+from .settings import effective_settings
 from .state import SyncStateStore
 
 
@@ -32,7 +32,7 @@ class SyncStatusInfo:
     last_synced_at: str | None
     last_error: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
         return asdict(self)
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from studio_app.store.blobs import BlobNotFoundError, BlobStore
 
@@ -41,7 +41,7 @@ INCOMING_DIRNAME = "sync-incoming"
 
 
 class _HashingSink:
-    def __init__(self, fh) -> None:  # noqa: ANN001
+    def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.hash = hashlib.sha256()
 
@@ -111,48 +111,12 @@ class BlobTransfer:
         return len(data)
 
     def _upload_multipart(self, sha: str, path: Path, size: int, *, overwrite: bool) -> int:
+        """Upload a large blob in parts, resuming a recorded upload; returns bytes sent (0: already there)."""
         key = self.layout.blob_key(sha)
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != sha:
-            raise RemoteIntegrityError(f"local blob {sha[:12]}… does not match its hash; not uploaded",
-                                       key=str(path))
-        pending = self.state.uploads().get(sha)
-        part_size = pending["part_size"] if pending else self.part_size
-        if pending is None:
-            self.state.begin_upload(sha, key, part_size)
-        upload_id = pending["upload_id"] if pending else None
-        if upload_id is None:
-            upload_id = self._adopt_or_create(key)
-            self.state.set_upload_id(sha, upload_id)
+        _check_file_hash(sha, path)
+        upload_id, part_size, done = self._resume_or_start(sha, key)
         try:
-            done = self.remote.list_parts(key, upload_id)
-        except RemoteNotFoundError:
-            upload_id = self.remote.create_multipart(key)
-            self.state.set_upload_id(sha, upload_id)
-            done = {}
-        sent = 0
-        parts: list[tuple[int, str]] = []
-        try:
-            with path.open("rb") as fh:
-                number = 0
-                while True:
-                    self._check_cancel()
-                    chunk = fh.read(part_size)
-                    if not chunk:
-                        break
-                    number += 1
-                    md5 = hashlib.md5(chunk, usedforsecurity=False).hexdigest()
-                    have = done.get(number)
-                    if have and have[0] == md5 and have[1] == len(chunk):
-                        parts.append((number, md5))
-                        continue
-                    parts.append((number, self.remote.upload_part(key, upload_id, number, chunk)))
-                    sent += len(chunk)
-                    self.on_bytes(len(chunk))
-                    self.kill.checkpoint("blob_part_uploaded")
+            sent, parts = self._send_parts(path, key, upload_id, part_size, done)
             try:
                 self.remote.complete_multipart(key, upload_id, parts,
                                                if_none_match=self.conditional_create and not overwrite)
@@ -171,6 +135,51 @@ class BlobTransfer:
         self.state.end_upload(sha)
         self.kill.checkpoint("blob_uploaded")
         return sent
+
+    def _resume_or_start(self, sha: str, key: str) -> tuple[str, int, dict[int, tuple[str, int]]]:
+        """(upload id, part size, parts the bucket already has by number: (md5, size)).
+
+        The upload is recorded before its first part, so a killed run resumes it.
+        """
+        pending = self.state.uploads().get(sha)
+        part_size: int = pending["part_size"] if pending else self.part_size
+        if pending is None:
+            self.state.begin_upload(sha, key, part_size)
+        upload_id: str | None = pending["upload_id"] if pending else None
+        if upload_id is None:
+            upload_id = self._adopt_or_create(key)
+            self.state.set_upload_id(sha, upload_id)
+        try:
+            done = self.remote.list_parts(key, upload_id)
+        except RemoteNotFoundError:
+            upload_id = self.remote.create_multipart(key)
+            self.state.set_upload_id(sha, upload_id)
+            done = {}
+        return upload_id, part_size, done
+
+    def _send_parts(self, path: Path, key: str, upload_id: str, part_size: int,
+                    done: dict[int, tuple[str, int]]) -> tuple[int, list[tuple[int, str]]]:
+        """Send the parts not in ``done`` (same MD5 and size); returns (bytes sent, [(number, etag)])."""
+        sent = 0
+        parts: list[tuple[int, str]] = []
+        with path.open("rb") as fh:
+            number = 0
+            while True:
+                self._check_cancel()
+                chunk = fh.read(part_size)
+                if not chunk:
+                    break
+                number += 1
+                md5 = hashlib.md5(chunk, usedforsecurity=False).hexdigest()
+                have = done.get(number)
+                if have and have[0] == md5 and have[1] == len(chunk):
+                    parts.append((number, md5))
+                    continue
+                parts.append((number, self.remote.upload_part(key, upload_id, number, chunk)))
+                sent += len(chunk)
+                self.on_bytes(len(chunk))
+                self.kill.checkpoint("blob_part_uploaded")
+        return sent, parts
 
     def _adopt_or_create(self, key: str) -> str:
         """An unfinished upload of the same key (same bytes: the key is the hash) is adopted; extra
@@ -252,3 +261,13 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+def _check_file_hash(sha: str, path: Path) -> None:
+    """Raise RemoteIntegrityError when the file at ``path`` no longer hashes to ``sha`` (bit rot)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != sha:
+        raise RemoteIntegrityError(f"local blob {sha[:12]}… does not match its hash; not uploaded", key=str(path))

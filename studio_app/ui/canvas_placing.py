@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QDialog
 
+from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.render.export import ExportError, ExportFormat, export_image
 from studio_app.render.snapshot import RenderError, render_canvas
@@ -71,7 +72,7 @@ class CanvasPlacing:
             window.undo_stack.push(AddPlacementCommand(self.editor, placement))
             new_ids.append(placement.id)
         if new_ids:
-            window.scene.select_ids(new_ids)
+            window.scene.select({PLACEMENT: new_ids})
         return new_ids
 
     def insert_brand_logo(self, logo_type: str = "primary", logo_position: str = "bottom-right") -> str | None:

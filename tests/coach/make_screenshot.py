@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from studio_app.services.coach import CoachSettings, StartCoachRequest
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
 from studio_app.ui.coach.panel import CoachPanel
@@ -71,7 +71,7 @@ def render(out: Path) -> Path:
                                             description="me clutching the last round, with my horse sidekick",
                                             canvas=doc))
         wait(lambda: not coach_service.is_streaming(sid))
-        panel.input.setPlainText("mid-jump please, and yes keep CLUTCH, chrome letters")
+        panel.chat_page.input.setPlainText("mid-jump please, and yes keep CLUTCH, chrome letters")
         panel.send()
         wait(lambda: not coach_service.is_streaming(sid))
         panel.generate()

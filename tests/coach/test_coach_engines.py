@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio_app.services.coach import CoachError, CoachSettings
-from studio_app.services.coach_engines import ProviderChatEngine, build_chat_engine, chat_engine_factory
+from studio_app.services.coach.engines import ProviderChatEngine, build_chat_engine, chat_engine_factory
 from studio_app.services.provider_setup import ProviderSettings
 
 

@@ -42,7 +42,7 @@ def test_offline_session_is_stored_with_the_seed_columns(coach: CoachService, st
     stored = store.coach_sessions.get(sid)
     assert stored.status == CoachStatus.ACTIVE and stored.asset_type.value == "thumbnail"
     assert stored.mood == "hype" and stored.game_context == "Valorant" and stored.turns_used == 0
-    assert stored.context["engine"] == "offline"
+    assert stored.context.engine == "offline"
     opening = stored.messages[0]
     assert opening.role == "coach" and "Settings" in opening.content  # says an LLM can be connected
     coach.send_message(sid, "GG EZ")
@@ -70,8 +70,8 @@ def test_canvas_context_reaches_the_coach_and_the_prompt(make_coach, store, phot
     doc = layout_canvas(store, photos)
     session = coach.start_session({"asset_type": "thumbnail", "mood": "epic", "canvas": doc,
                                    "description": "astronaut racing a horse"})
-    assert session.context["media_asset_names"] == ["astronaut", "horse"]  # first placed assets by default
-    assert session.context["canvas_snapshot_hash"] and coach.canvas_snapshot(session.id)[:4] == b"\x89PNG"
+    assert session.context.media_asset_names == ["astronaut", "horse"]  # first placed assets by default
+    assert session.context.canvas_snapshot_hash and coach.canvas_snapshot(session.id)[:4] == b"\x89PNG"
     coach.pool.waitForDone(5000)
     _, system = engine.calls[0]
     assert "'astronaut'" in system and "CLUTCH" in system and "arrow" in system
@@ -111,7 +111,7 @@ def test_idle_sessions_expire_and_continue_in_a_new_session(coach: CoachService,
     clock.offset = timedelta()  # back to real time: rows are stamped with the real clock
     new = coach.continue_in_new_session(sid)
     assert new.status == CoachStatus.ACTIVE and new.current_prompt == prompt
-    assert new.context["continued_from"] == sid and "Continued from" in new.messages[0].content
+    assert new.context.continued_from == sid and "Continued from" in new.messages[0].content
     coach.send_message(new.id, "add confetti")  # the offline coach resumes from the stored draft
     assert "confetti" in (coach.get(new.id).current_prompt or "")
     assert store.coach_sessions.get(sid).status == CoachStatus.EXPIRED  # the old one is untouched
@@ -180,7 +180,7 @@ def test_hand_edited_prompt_is_kept(coach: CoachService, store) -> None:  # noqa
     sid = start_offline(coach)
     coach.set_prompt(sid, "  My own prompt: a purple dragon  ")
     stored = store.coach_sessions.get(sid)
-    assert stored.current_prompt == "My own prompt: a purple dragon" and stored.context["prompt_edited"]
+    assert stored.current_prompt == "My own prompt: a purple dragon" and stored.context.prompt_edited
 
 
 # -- LLM replies (scripted engine) ------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_llm_reply_streams_and_updates_the_prompt_from_its_block(make_coach, sto
     assert "".join(tokens) == PROMPT_REPLY
     stored = store.coach_sessions.get(session.id)
     assert [m.role for m in stored.messages] == ["user", "coach"] and stored.turns_used == 0  # the opener
-    assert stored.context["idea"].startswith("A masked streamer leaping")
+    assert stored.context.idea.startswith("A masked streamer leaping")
     assert stored.current_prompt and stored.current_prompt.startswith("Create a YouTube video thumbnail")
     assert "'CLUTCH' in huge chrome letters" in stored.current_prompt
     assert engine.calls[0][0][0].content == "clutch win" and "Session facts" in engine.calls[0][1]
@@ -257,7 +257,7 @@ def test_engine_that_cannot_be_built_falls_back_to_offline(store, generation, qa
         assert coach.engine_label() == "Offline guided coach"
         assert "No Gemini API key" in (coach.engine_problem() or "")
         session = coach.start_session({"asset_type": "twitch_emote", "mood": "funny"})
-        assert session.context["engine"] == "offline"
+        assert session.context.engine == "offline"
         assert "AI coach is not available (No Gemini API key" in session.messages[0].content
     finally:
         coach.shutdown()
@@ -282,7 +282,7 @@ def test_llm_refines_the_hand_edited_prompt(make_coach, store, qtbot) -> None:  
         coach.send_message(sid, "make it scarier")
     system = engine.calls[1][1]
     assert "- Current prompt: My own: a purple dragon over a castle with braces and tricks" in system
-    assert not store.coach_sessions.get(sid).context["prompt_edited"]  # the coach's new block took over
+    assert not store.coach_sessions.get(sid).context.prompt_edited  # the coach's new block took over
 
 
 def test_broken_system_template_fails_the_reply_not_the_session(make_coach, store, qtbot) -> None:  # noqa: ANN001

@@ -4,7 +4,7 @@ panel's coach follows."""
 from __future__ import annotations
 
 from studio_app.services.coach import CoachService, CoachSettings
-from studio_app.services.coach_engines import chat_engine_factory
+from studio_app.services.coach.engines import chat_engine_factory
 from studio_app.ui.coach.panel import CoachPanel
 
 
@@ -23,7 +23,7 @@ def test_choose_test_and_save_a_local_llm(store, generation, qtbot, local_llm_se
         dialog.model.setText("no-such-model")
         with qtbot.waitSignal(coach.connectionTested, timeout=10000) as sig:
             dialog.test_button.click()
-        assert sig.args[0] is False and "no model 'no-such-model'" in dialog.result.text()
+        assert sig.args[0] is False and "no model 'no-such-model'" in dialog.result_label.text()
         dialog.model.setText("llama3.2")
         with qtbot.waitSignal(coach.connectionTested, timeout=10000) as sig:
             dialog.test_button.click()

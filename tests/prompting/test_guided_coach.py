@@ -10,9 +10,9 @@ from studio_app.domain.brand_kit import BrandKitContext
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import Mood
 from studio_app.prompting.guided_coach import (
-    CoachContext,
     CoachNotStartedError,
     GuidedCoach,
+    GuidedCoachContext,
     parse_asset_type,
 )
 from studio_app.prompting.prompt_draft import MAX_NOTES, PromptDraft
@@ -22,7 +22,7 @@ KIT = BrandKitContext(primary_colors=["#9146FF"], accent_colors=["#FFD600"], ton
 
 def test_full_conversation_ends_with_a_refined_prompt():
     coach = GuidedCoach()
-    reply = coach.start(CoachContext(brand_kit=KIT))
+    reply = coach.start(GuidedCoachContext(brand_kit=KIT))
     assert "offline guided coach" in reply.message and "Settings" in reply.message
     assert reply.question_key == "asset_type" and not reply.done and reply.refined_prompt is None
     assert reply.choices == tuple(t.value for t in AssetType)
@@ -69,7 +69,7 @@ def test_bad_answers_are_asked_again_and_lose_nothing():
 
 def test_custom_mood_and_no_text():
     coach = GuidedCoach()
-    coach.start(CoachContext(asset_type="discord_sticker"))
+    coach.start(GuidedCoachContext(asset_type="discord_sticker"))
     reply = coach.answer("custom")
     assert reply.question_key == "custom_mood"
     coach.answer("dreamy neon night")
@@ -83,7 +83,7 @@ def test_custom_mood_and_no_text():
 
 def test_free_text_mood_becomes_a_custom_mood():
     coach = GuidedCoach()
-    coach.start(CoachContext(asset_type=AssetType.BANNER))
+    coach.start(GuidedCoachContext(asset_type=AssetType.BANNER))
     reply = coach.answer("retro synthwave {tone}")
     assert coach.draft.mood == Mood.CUSTOM and coach.draft.custom_mood == "retro synthwave tone"
     assert reply.question_key == "subject"
@@ -96,7 +96,7 @@ def test_context_can_answer_everything_and_canvas_is_described():
         "sketch_elements": [{"kind": "arrow", "points": [[10, 50], [45, 50]], "color": "#FF3B30"}],
     })
     draft = PromptDraft(mood=Mood.EPIC, subject="a castle on a cliff", on_image_text="")
-    reply = GuidedCoach().start(CoachContext(brand_kit=KIT, canvas=doc, draft=draft))
+    reply = GuidedCoach().start(GuidedCoachContext(brand_kit=KIT, canvas=doc, draft=draft))
     assert reply.done and "include the layout of your canvas" in reply.message
     assert "YouTube channel banner, 2560x1440 px" in reply.refined_prompt
     assert "A red arrow from the left-centre towards 'Logo'." in reply.refined_prompt
@@ -105,7 +105,7 @@ def test_context_can_answer_everything_and_canvas_is_described():
 
 def test_after_done_details_commands_and_restart():
     coach = GuidedCoach()
-    coach.start(CoachContext(asset_type="overlay", brand_kit=KIT))
+    coach.start(GuidedCoachContext(asset_type="overlay", brand_kit=KIT))
     for answer in ("cozy", "rainy window with plants", "none"):
         reply = coach.answer(answer)
     assert reply.done

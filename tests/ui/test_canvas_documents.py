@@ -14,6 +14,7 @@ from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
 from studio_app.app import build_main_window
+from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.context import StudioStore
@@ -49,11 +50,11 @@ def _rich_canvas(window, photos: list[Path]) -> None:  # noqa: ANN001
     doc = window.editor.document
     for i, asset_id in enumerate(ids):
         (pid,) = window.place_media([asset_id], QPointF(doc.width * (0.15 + 0.17 * i), doc.height * 0.45))
-        window.scene.select_ids([pid])
+        window.scene.select({PLACEMENT: [pid]})
         if i == 1:
-            window.scene.flip_selected("h")
+            window.scene.ops.flip_selected("h")
         if i == 2:
-            window.scene.set_selected_fields({"rotation": 30.0, "opacity": 70.0}, "Style")
+            window.scene.ops.set_selected_fields({"rotation": 30.0, "opacity": 70.0}, "Style")
     colours = ["#FF3B30", "#34C759", "#007AFF", "#FFCC00", "#AF52DE"]
     for i, kind in enumerate(["pen", "line", "arrow", "rectangle", "ellipse"] * 2):
         y = 10 + 8 * i

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from studio_app.app import build_main_window
+from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.context import StudioStore
@@ -59,22 +60,22 @@ def test_composer_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: 
     window.undo_stack.push(SetDocumentFieldsCommand(window.editor, {"background": "#1E1E28"},
                                                     {"background": "#070A12"}, "Background"))
     (bg,) = window.place_media([hubble], QPointF(640, 360))
-    window.scene.select_ids([bg])
-    window.scene.set_selected_fields({"width": 100.0, "height": 100.0, "x": 50.0, "y": 50.0}, "Fill")
+    window.scene.select({PLACEMENT: [bg]})
+    window.scene.ops.set_selected_fields({"width": 100.0, "height": 100.0, "x": 50.0, "y": 50.0}, "Fill")
     (hero,) = window.place_media([astronaut], QPointF(300, 380))
-    window.scene.select_ids([hero])
-    window.scene.set_selected_fields({"width": 36.0, "height": 64.0, "rotation": 352.0}, "Hero")
+    window.scene.select({PLACEMENT: [hero]})
+    window.scene.ops.set_selected_fields({"width": 36.0, "height": 64.0, "rotation": 352.0}, "Hero")
     (pet,) = window.place_media([cat], QPointF(960, 470))
-    window.scene.select_ids([pet])
-    window.scene.set_selected_fields({"width": 26.0, "height": 30.0}, "Pet")
-    window.scene.flip_selected("h")
+    window.scene.select({PLACEMENT: [pet]})
+    window.scene.ops.set_selected_fields({"width": 26.0, "height": 30.0}, "Pet")
+    window.scene.ops.flip_selected("h")
     _add(window, kind="text", points=[(47, 8)], text="NEW VIDEO!", color="#FFCC00", font_size=110 / 7.2,  # px of 720
          font_family="DejaVu Sans")
     _add(window, kind="arrow", points=[(52, 40), (66, 55)], color="#FF3B30", stroke_width=12 / 7.2)
     _add(window, kind="ellipse", points=[(63, 50), (92, 95)], color="#FF3B30", stroke_width=8 / 7.2)
     _add(window, kind="pen", points=[(8, 88), (14, 84), (20, 90), (27, 85), (33, 91), (40, 86)], color="#34C759",
          stroke_width=10 / 7.2)
-    window.scene.select_ids([hero])
+    window.scene.select({PLACEMENT: [hero]})
     window.canvas_actions.actions["safe_zones"].trigger()
     window.coach_panel.setMinimumWidth(260)
     qtbot.wait(400)  # library thumbnails load in the background
@@ -94,8 +95,8 @@ def test_easy_sketch_screenshot(window, photos, tmp_path, qtbot) -> None:  # noq
     asset = window.library.import_file(photos[2]).asset
     window.library_panel.refresh()
     (pid,) = window.place_media([asset.id], QPointF(420, 360))
-    window.scene.select_ids([pid])
-    window.scene.set_selected_fields({"width": 45.0, "height": 80.0}, "Size")
+    window.scene.select({PLACEMENT: [pid]})
+    window.scene.ops.set_selected_fields({"width": 45.0, "height": 80.0}, "Size")
     window.scene.clearSelection()
     window.workspace.easy_action.trigger()
     bar = window.workspace.easy_bar
@@ -107,9 +108,9 @@ def test_easy_sketch_screenshot(window, photos, tmp_path, qtbot) -> None:  # noq
     drag(view, [QPointF(1100, 600), QPointF(900, 450), QPointF(720, 380)])
     bar.tool_buttons["text"].click()
     bar.swatches["#FFE14D"].click()
-    window.scene.begin_text_edit(None, QPointF(700, 560))
-    window.scene.text_editor.setPlainText("SO COZY")
-    window.scene.commit_text_edit()
+    window.scene.tools.text.begin_edit(None, QPointF(700, 560))
+    window.scene.tools.text.edit_item.setPlainText("SO COZY")
+    window.scene.tools.text.commit()
     bar.tool_buttons["pen"].click()
     qtbot.wait(400)  # library thumbnails load in the background
     kinds = [e.kind for e in window.editor.document.sketch_elements]

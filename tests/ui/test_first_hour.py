@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from studio_app.app import build_main_window
+from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.safe_zones import safe_zones
@@ -166,7 +167,7 @@ def test_ctrl_y_and_ctrl_shift_z_both_redo_and_f1_opens_help(window, photos, qtb
 
 
 def test_the_coach_names_the_button_it_means(window) -> None:  # noqa: ANN001
-    assert window.coach_panel.generate_button.text() == "Generate Now"
+    assert window.coach_panel.chat_page.generate_button.text() == "Generate Now"
     source = (REPO / "studio_app" / "prompting" / "guided_coach.py").read_text(encoding="utf-8")
     assert "Press Generate Now" in source and "Press Generate when" not in source
     assert GuidedCoach  # the guided coach's closing message is the one the streamer reads
@@ -195,7 +196,7 @@ def test_right_click_on_a_canvas_item_selects_it_and_offers_its_commands(window,
     menu = canvas_menu(view, window.canvas_actions.actions, pos)
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert {"Delete", "Duplicate", "Bring to front", "Lock / unlock"} <= set(texts)
-    assert window.scene.selected_ids()[0] == [pid]
+    assert window.scene.selection()[PLACEMENT] == [pid]
     next(a for a in menu.actions() if a.text().replace("&", "") == "Delete").trigger()
     assert window.editor.document.placements == []
     empty = canvas_menu(view, window.canvas_actions.actions, QPoint(2, 2), [("New from starter…", lambda: None)])
@@ -261,7 +262,7 @@ def test_the_inspector_is_empty_with_nothing_selected(window, photos) -> None:  
     ids = _import(window, photos, 1)
     (pid,) = window.place_at_centre(ids)
     inspector = window.workspace.inspector
-    window.scene.select_ids([pid])
+    window.scene.select({PLACEMENT: [pid]})
     assert inspector.form.isVisible() and inspector.spins["x"].value() == pytest.approx(50)
     window.scene.clearSelection()
     assert not inspector.form.isVisible()  # no stale numbers of the last selection
@@ -271,7 +272,7 @@ def test_the_inspector_is_empty_with_nothing_selected(window, photos) -> None:  
 def test_resizing_an_image_keeps_the_selection_box_on_the_image(window, photos) -> None:  # noqa: ANN001
     ids = _import(window, photos, 1)
     (pid,) = window.place_at_centre(ids)
-    window.scene.select_ids([pid])
+    window.scene.select({PLACEMENT: [pid]})
     item = window.scene.placement_item(pid)
     image_ratio = item._source.width() / item._source.height()
     se = window.scene.overlay.handle_points()["se"]
@@ -297,7 +298,7 @@ def test_the_colour_swatch_shows_the_ink_after_a_brand_kit_is_activated(tmp_path
     win.show()
     qtbot.waitExposed(win)
     bar = win.workspace.style_bar
-    assert bar.shown_colour() == win.scene.style.colour.upper()  # showed red, drew purple
+    assert bar.shown_colour() == win.scene.sketch_style.colour.upper()  # showed red, drew purple
     win.workspace.easy_action.trigger()
     win.workspace.easy_bar.swatches["#00F0FF"].click()
     win.workspace.easy_action.trigger()  # back to all tools

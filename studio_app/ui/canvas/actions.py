@@ -47,24 +47,24 @@ class CanvasActions(QObject):
         add("copy", "&Copy", QKeySequence.StandardKey.Copy, self.copy)
         add("cut", "Cu&t", QKeySequence.StandardKey.Cut, self.cut)
         add("paste", "&Paste", QKeySequence.StandardKey.Paste, self.paste)
-        add("duplicate", "D&uplicate", "Ctrl+D", scene.duplicate_selected)
-        add("delete", "&Delete", QKeySequence.StandardKey.Delete, scene.delete_selected)
+        add("duplicate", "D&uplicate", "Ctrl+D", scene.ops.duplicate_selected)
+        add("delete", "&Delete", QKeySequence.StandardKey.Delete, scene.ops.delete_selected)
         add("select_all", "Select &all", QKeySequence.StandardKey.SelectAll, scene.select_all)
-        add("front", "Bring to &front", "Ctrl+Shift+]", lambda: scene.arrange_selected("front"))
-        add("forward", "Bring &forward", "Ctrl+]", lambda: scene.arrange_selected("forward"))
-        add("backward", "Send &backward", "Ctrl+[", lambda: scene.arrange_selected("backward"))
-        add("back", "Send to bac&k", "Ctrl+Shift+[", lambda: scene.arrange_selected("back"))
+        add("front", "Bring to &front", "Ctrl+Shift+]", lambda: scene.ops.arrange_selected("front"))
+        add("forward", "Bring &forward", "Ctrl+]", lambda: scene.ops.arrange_selected("forward"))
+        add("backward", "Send &backward", "Ctrl+[", lambda: scene.ops.arrange_selected("backward"))
+        add("back", "Send to bac&k", "Ctrl+Shift+[", lambda: scene.ops.arrange_selected("back"))
         for mode, text, key in (("left", "Align &left", "Alt+Shift+L"), ("hcentre", "Align &centre", "Alt+Shift+C"),
                                 ("right", "Align &right", "Alt+Shift+R"), ("top", "Align &top", "Alt+Shift+T"),
                                 ("vcentre", "Align &middle", "Alt+Shift+M"),
                                 ("bottom", "Align &bottom", "Alt+Shift+B")):
-            add(f"align_{mode}", text, key, lambda _=False, m=mode: scene.align_selected(m))
-        add("distribute_h", "Distribute &horizontally", "Alt+Shift+H", lambda: scene.distribute_selected("h"))
-        add("distribute_v", "Distribute &vertically", "Alt+Shift+V", lambda: scene.distribute_selected("v"))
-        add("flip_h", "Flip &horizontally", "Shift+H", lambda: scene.flip_selected("h"))
-        add("flip_v", "Flip &vertically", "Shift+V", lambda: scene.flip_selected("v"))
-        add("lock", "&Lock / unlock", "Ctrl+L", scene.toggle_locked_selected)
-        add("hide", "&Hide / show", "Ctrl+Shift+H", scene.toggle_hidden_selected)
+            add(f"align_{mode}", text, key, lambda _=False, m=mode: scene.ops.align_selected(m))
+        add("distribute_h", "Distribute &horizontally", "Alt+Shift+H", lambda: scene.ops.distribute_selected("h"))
+        add("distribute_v", "Distribute &vertically", "Alt+Shift+V", lambda: scene.ops.distribute_selected("v"))
+        add("flip_h", "Flip &horizontally", "Shift+H", lambda: scene.ops.flip_selected("h"))
+        add("flip_v", "Flip &vertically", "Shift+V", lambda: scene.ops.flip_selected("v"))
+        add("lock", "&Lock / unlock", "Ctrl+L", scene.ops.toggle_locked_selected)
+        add("hide", "&Hide / show", "Ctrl+Shift+H", scene.ops.toggle_hidden_selected)
         add("zoom_in", "Zoom &in", QKeySequence.StandardKey.ZoomIn, view.zoom_in)
         add("zoom_out", "Zoom &out", QKeySequence.StandardKey.ZoomOut, view.zoom_out)
         add("zoom_fit", "&Fit canvas", "Ctrl+0", view.fit)
@@ -90,7 +90,7 @@ class CanvasActions(QObject):
     # -- clipboard ----------------------------------------------------------------------
     def copy(self) -> bool:
         """Put the selection on the system clipboard."""
-        mime = self.scene.copy_selected()
+        mime = self.scene.ops.copy_selected()
         if mime is None:
             return False
         QGuiApplication.clipboard().setMimeData(mime)
@@ -98,7 +98,7 @@ class CanvasActions(QObject):
 
     def cut(self) -> bool:
         """Copy and delete the selection (one undo step)."""
-        mime = self.scene.cut_selected()
+        mime = self.scene.ops.cut_selected()
         if mime is None:
             return False
         QGuiApplication.clipboard().setMimeData(mime)
@@ -106,7 +106,7 @@ class CanvasActions(QObject):
 
     def paste(self) -> bool:
         """Paste canvas items from the clipboard (other clipboard content is ignored)."""
-        return self.scene.paste(QGuiApplication.clipboard().mimeData())
+        return self.scene.ops.paste(QGuiApplication.clipboard().mimeData())
 
     # -- view toggles ----------------------------------------------------------------------
     def _toggle_safe_zones(self) -> None:
@@ -115,7 +115,7 @@ class CanvasActions(QObject):
         self.safeZonesToggled.emit(on)
 
     def _toggle_sketch_layer(self) -> None:
-        self.scene.set_sketch_visible(self.actions["sketch_layer"].isChecked())
+        self.scene.ops.set_sketch_visible(self.actions["sketch_layer"].isChecked())
 
     def _toggle_snapping(self) -> None:
         self.scene.snapping = self.actions["snapping"].isChecked()

@@ -127,7 +127,7 @@ class EasySketchBar(QWidget):
             self.palette_row.addWidget(b, i // columns, i % columns)
             self.swatches[c] = b
         self.palette_label.setText(f"Brand colours: {brand_name}" if brand_name else "Colours")
-        current = self.scene.style.colour.upper()
+        current = self.scene.sketch_style.colour.upper()
         self.choose_colour(current if current in self.swatches else self.palette[0])
 
     def choose_tool(self, tool: str) -> None:
@@ -137,7 +137,7 @@ class EasySketchBar(QWidget):
 
     def choose_colour(self, colour: str) -> None:
         """Draw in ``colour`` (and recolour the selected sketch elements)."""
-        self.scene.apply_style(colour=colour)
+        self.scene.ops.apply_style(colour=colour)
         for c, b in self.swatches.items():
             b.setIcon(swatch_icon(c, 30, selected=(c == colour.upper())))
 
@@ -145,4 +145,4 @@ class EasySketchBar(QWidget):
         name = list(EASY_SIZES)[step]
         width, font = EASY_SIZES[name]
         self.size_label.setText(f"Size: {name}")
-        self.scene.style.stroke_width, self.scene.style.font_size = width, font
+        self.scene.sketch_style.stroke_width, self.scene.sketch_style.font_size = width, font

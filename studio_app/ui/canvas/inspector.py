@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from studio_app.canvas.editor import ChangeSet
 from studio_app.canvas.geometry import clamp
+from studio_app.canvas.kinds import PLACEMENT, SKETCH
+from studio_app.canvas.operations import item_changes
 from studio_app.domain.placement import MediaAssetPlacement
 
-from .commands import SetSizeUnitCommand, UpdateItemsCommand, placement_changes
+from .commands import SetSizeUnitCommand, UpdateItemsCommand
 from .scene import CanvasScene
 
 INSPECTOR_MERGE_BASE = 2000
@@ -106,28 +108,28 @@ class InspectorPanel(QWidget):
             self.spins[name].valueChanged.connect(lambda v, n=name, k=i: self._edit(n, float(v), k))
         self.opacity_slider.valueChanged.connect(lambda v: self.spins["opacity"].setValue(v))
         self.unit_combo.currentIndexChanged.connect(self._unit_chosen)
-        self.flip_h.clicked.connect(lambda: scene.flip_selected("h"))
-        self.flip_v.clicked.connect(lambda: scene.flip_selected("v"))
-        self.locked.toggled.connect(lambda on: scene.set_selected_fields({"locked": on}, "Lock" if on else "Unlock"))
-        self.hidden.toggled.connect(lambda on: scene.set_selected_fields({"hidden": on}, "Hide" if on else "Show"))
+        self.flip_h.clicked.connect(lambda: scene.ops.flip_selected("h"))
+        self.flip_v.clicked.connect(lambda: scene.ops.flip_selected("v"))
+        self.locked.toggled.connect(lambda on: scene.ops.set_selected_fields({"locked": on}, "Lock" if on else "Unlock"))
+        self.hidden.toggled.connect(lambda on: scene.ops.set_selected_fields({"hidden": on}, "Hide" if on else "Show"))
         scene.selectionChanged.connect(self.refresh)
         self.editor.edited.connect(self._on_edited)
         self.refresh()
 
     def _selected(self) -> list[MediaAssetPlacement]:
-        pids, _, _ = self.scene.selected_ids()
+        pids = self.scene.selection()[PLACEMENT]
         return [p for p in (self.editor.placement(i) for i in pids) if p is not None]
 
     def _on_edited(self, change: ChangeSet) -> None:
-        pids, _, _ = self.scene.selected_ids()
-        if change.replaced or change.fields or set(pids) & (change.placements_updated | change.placements_removed):
+        pids = self.scene.selection()[PLACEMENT]
+        if change.replaced or change.fields or set(pids) & change.ids(PLACEMENT, "updated", "removed"):
             self.refresh()
 
     def refresh(self) -> None:
         """Show the first selected placement's values; with no placement selected the fields
         are hidden (no stale numbers of an earlier selection) and a hint says what to do."""
         ps = self._selected()
-        _, sids, _ = self.scene.selected_ids()
+        sids = self.scene.selection()[SKETCH]
         self.form.setVisible(bool(ps))
         self.form.setEnabled(bool(ps))
         if not ps:
@@ -176,14 +178,14 @@ class InspectorPanel(QWidget):
             elif name == "rotation":
                 v = value % 360.0
             values[p.id] = {name: v}
-        command = UpdateItemsCommand(self.editor, placement_changes(self.editor, values), None,
+        command = UpdateItemsCommand(self.editor, item_changes(self.editor, {PLACEMENT: values}),
                                      f"Set {name}", merge_id=INSPECTOR_MERGE_BASE + field_no)
         if not command.is_empty():
             self.scene.undo_stack.push(command)
         self.refresh()
 
     def _unit_chosen(self) -> None:
-        pids, _, _ = self.scene.selected_ids()
+        pids = self.scene.selection()[PLACEMENT]
         command = SetSizeUnitCommand(self.editor, pids, self.unit_combo.currentData())
         if not command.is_empty():
             self.scene.undo_stack.push(command)

@@ -13,6 +13,7 @@ z_index, then list order) < sketch layer < unknown-element placeholders < overla
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -41,11 +42,13 @@ from PySide6.QtWidgets import (
 )
 
 from studio_app.canvas.geometry import HANDLES
+from studio_app.canvas.kinds import PLACEMENT, SKETCH, UNKNOWN
 from studio_app.domain.canvas import UnknownElement
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
 from studio_app.render.sketch_painter import SketchPainter
 
+from .item_registry import ItemContext, register_item
 from .pixmaps import PixmapPyramids
 
 SKETCH_Z_BASE = 1_000_000.0
@@ -95,6 +98,7 @@ def placeholder_pixmap(w: int, h: int, label: str) -> QPixmap:
     return pix
 
 
+@register_item(PLACEMENT)
 class PlacementItem(QGraphicsPixmapItem):
     """One MediaAssetPlacement: its image fitted "contain" into its box, flipped inside the box,
     rotated about the centre, at the placement's opacity.
@@ -103,7 +107,7 @@ class PlacementItem(QGraphicsPixmapItem):
     transform scales it to the box. ``pos()`` is the box centre in canvas px.
     """
 
-    KIND = "p"
+    Z_BASE = 0.0
 
     def __init__(self, placement: MediaAssetPlacement, canvas_w: int, canvas_h: int, source: QImage | None,
                  pyramids: PixmapPyramids, device_scale: float = 1.0) -> None:
@@ -122,6 +126,21 @@ class PlacementItem(QGraphicsPixmapItem):
     @property
     def element_id(self) -> str:
         return self.item_id
+
+    @classmethod
+    def create(cls, p: MediaAssetPlacement, ctx: ItemContext) -> PlacementItem:
+        """A new item for ``p``, enabled only while the select tool is on."""
+        item = cls(p, ctx.canvas_w, ctx.canvas_h, ctx.image_for(p), ctx.pyramids, ctx.view_scale)
+        item.setEnabled(ctx.selectable)
+        return item
+
+    def sync(self, p: MediaAssetPlacement, ctx: ItemContext) -> bool:
+        """Take ``p``'s values (a new asset reloads the image); True when its z_index changed."""
+        restack = self.placement.z_index != p.z_index
+        if p.asset_id != self.placement.asset_id:
+            self.set_source(ctx.image_for(p))
+        self.update_from(p, ctx.canvas_w, ctx.canvas_h)
+        return restack
 
     def update_from(self, p: MediaAssetPlacement, canvas_w: int, canvas_h: int) -> None:
         """Take geometry and state from ``p`` (canvas size in px)."""
@@ -199,9 +218,10 @@ class PlacementItem(QGraphicsPixmapItem):
             option.state &= ~QStyle.StateFlag.State_Selected  # the overlay draws the selection
         # Edges of an unrotated box sit on pixel columns: antialiasing would only cost time.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.box_rotation % 90.0 != 0.0)
-        super().paint(painter, option, widget)
+        super().paint(painter, option, widget)  # type: ignore[arg-type]  # PySide6 stubs omit the None Qt allows
 
 
+@register_item(SKETCH)
 class SketchItem(QGraphicsPathItem):
     """One SketchElement, painted like the renderer's SketchPainter draws it in the snapshot.
 
@@ -211,7 +231,7 @@ class SketchItem(QGraphicsPathItem):
     geometry. The hit shape is built on the first hit test.
     """
 
-    KIND = "s"
+    Z_BASE = SKETCH_Z_BASE
 
     def __init__(self, element: SketchElement, canvas_w: int, canvas_h: int) -> None:
         super().__init__()
@@ -223,6 +243,19 @@ class SketchItem(QGraphicsPathItem):
     @property
     def element_id(self) -> str:
         return self.item_id
+
+    @classmethod
+    def create(cls, e: SketchElement, ctx: ItemContext) -> SketchItem:
+        """A new item for ``e``, shown when the sketch layer is."""
+        item = cls(e, ctx.canvas_w, ctx.canvas_h)
+        item.setVisible(ctx.sketch_visible)
+        return item
+
+    def sync(self, e: SketchElement, ctx: ItemContext) -> bool:
+        """Take ``e``'s values; True when its z_index changed."""
+        restack = self.element.z_index != e.z_index
+        self.update_from(e, ctx.canvas_w, ctx.canvas_h)
+        return restack
 
     def update_from(self, element: SketchElement, canvas_w: int, canvas_h: int) -> None:
         """Take the element's data (canvas size in px)."""
@@ -349,10 +382,11 @@ def text_rect(e: SketchElement, canvas_w: int, canvas_h: int) -> QRectF:
                                                     e.text or "")
 
 
+@register_item(UNKNOWN)
 class UnknownItem(QGraphicsRectItem):
     """Placeholder for an element of a kind this version does not know (kept, not lost)."""
 
-    KIND = "u"
+    Z_BASE = None
 
     def __init__(self, element: UnknownElement, canvas_w: int, canvas_h: int) -> None:
         super().__init__()
@@ -370,6 +404,16 @@ class UnknownItem(QGraphicsRectItem):
     @property
     def element_id(self) -> str:
         return self.item_id
+
+    @classmethod
+    def create(cls, u: UnknownElement, ctx: ItemContext) -> UnknownItem:
+        """A placeholder for ``u``."""
+        return cls(u, ctx.canvas_w, ctx.canvas_h)
+
+    def sync(self, u: UnknownElement, ctx: ItemContext) -> bool:
+        """Take ``u``'s values (it has a fixed z value: never restacked)."""
+        self.update_from(u, ctx.canvas_w, ctx.canvas_h)
+        return False
 
     def update_from(self, element: UnknownElement, canvas_w: int, canvas_h: int) -> None:
         self.element = element
@@ -407,7 +451,7 @@ class SelectionOverlay(QGraphicsItem):
         self.view_scale = max(scale, 1e-6)
         self.refresh(self._items)
 
-    def refresh(self, items: list[QGraphicsItem]) -> None:
+    def refresh(self, items: Sequence[QGraphicsItem]) -> None:
         """Recompute frames (and handles) for the selected ``items``."""
         self._items = list(items)
         frames: list[tuple[QPolygonF, bool]] = []
@@ -502,7 +546,7 @@ class TextEditItem(QGraphicsTextItem):
         self.setPlainText(element.text or "")
         self.setPos(element.points[0][0] * canvas_w / 100.0, element.points[0][1] * canvas_h / 100.0)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
-        self.on_focus_out = None
+        self.on_focus_out: Callable[[], None] | None = None
 
     def focusOutEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().focusOutEvent(event)

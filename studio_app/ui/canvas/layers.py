@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from studio_app.canvas.editor import ChangeSet
+from studio_app.canvas.kinds import PLACEMENT, SKETCH, UNKNOWN, item_ids
 
 from .commands import ReorderPlacementsCommand, SetPlacementFieldsCommand
 from .scene import CanvasScene
@@ -64,8 +65,8 @@ class LayersPanel(QTreeWidget):
             self._rebuild_soon()
             return
         z_changed = False
-        for pid in change.placements_updated:
-            row = self._rows.get(("p", pid))
+        for pid in change.ids(PLACEMENT, "updated"):
+            row = self._rows.get((PLACEMENT, pid))
             p = self.editor.placement(pid)
             if row is None or p is None:
                 continue
@@ -73,9 +74,9 @@ class LayersPanel(QTreeWidget):
             self._fill_placement_row(row, p)
         if z_changed:
             self._rebuild_soon()
-        elif change.sketch_updated:
-            for sid in change.sketch_updated:
-                row = self._rows.get(("s", sid))
+        elif change.ids(SKETCH, "updated"):
+            for sid in change.ids(SKETCH, "updated"):
+                row = self._rows.get((SKETCH, sid))
                 e = self.editor.sketch_element(sid)
                 if row is not None and e is not None:
                     row.setText(COL_NAME, self._sketch_label(e))
@@ -102,28 +103,28 @@ class LayersPanel(QTreeWidget):
         self.addTopLevelItem(sketch)
         for e in reversed(doc.sorted_sketch_elements()):
             row = QTreeWidgetItem([self._sketch_label(e), "", ""])
-            row.setData(0, ROLE_KIND, "s")
+            row.setData(0, ROLE_KIND, SKETCH)
             row.setData(0, ROLE_ID, e.id)
             row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             sketch.addChild(row)
-            self._rows[("s", e.id)] = row
+            self._rows[(SKETCH, e.id)] = row
         for u in doc.unknown_elements:
             row = QTreeWidgetItem([f"Unknown element ({u.kind})", "", ""])
-            row.setData(0, ROLE_KIND, "u")
+            row.setData(0, ROLE_KIND, UNKNOWN)
             row.setData(0, ROLE_ID, u.id)
             row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             sketch.addChild(row)
-            self._rows[("u", u.id)] = row
+            self._rows[(UNKNOWN, u.id)] = row
         sketch.setExpanded(len(doc.sketch_elements) <= 30)
         for p in reversed(doc.sorted_placements()):
             row = QTreeWidgetItem()
-            row.setData(0, ROLE_KIND, "p")
+            row.setData(0, ROLE_KIND, PLACEMENT)
             row.setData(0, ROLE_ID, p.id)
             row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
                          | Qt.ItemFlag.ItemIsUserCheckable)
             self._fill_placement_row(row, p)
             self.addTopLevelItem(row)
-            self._rows[("p", p.id)] = row
+            self._rows[(PLACEMENT, p.id)] = row
         del blocker
         self._syncing = False
         self._from_scene()
@@ -146,13 +147,13 @@ class LayersPanel(QTreeWidget):
 
     # -- rows -> commands ------------------------------------------------------------------
     def row(self, kind: str, item_id: str) -> QTreeWidgetItem | None:
-        """The row of a placement ("p"), sketch element ("s") or unknown element ("u")."""
+        """The row of an item, by kind (``studio_app.canvas.kinds``) and id."""
         return self._rows.get((kind, item_id))
 
     def placement_order(self) -> list[str]:
         """Placement ids as the panel lists them, top first."""
         return [self.topLevelItem(i).data(0, ROLE_ID) for i in range(self.topLevelItemCount())
-                if self.topLevelItem(i).data(0, ROLE_KIND) == "p"]
+                if self.topLevelItem(i).data(0, ROLE_KIND) == PLACEMENT]
 
     def _item_changed(self, row: QTreeWidgetItem, column: int) -> None:
         self._in_item_changed = True
@@ -165,8 +166,8 @@ class LayersPanel(QTreeWidget):
         kind = row.data(0, ROLE_KIND)
         checked = row.checkState(column) == Qt.CheckState.Checked
         if kind == "sketch_layer" and column == COL_VISIBLE:
-            self.scene.set_sketch_visible(checked)
-        elif kind == "p" and column in (COL_VISIBLE, COL_LOCKED):
+            self.scene.ops.set_sketch_visible(checked)
+        elif kind == PLACEMENT and column in (COL_VISIBLE, COL_LOCKED):
             pid = row.data(0, ROLE_ID)
             field, value = ("hidden", not checked) if column == COL_VISIBLE else ("locked", checked)
             text = {("hidden", True): "Hide", ("hidden", False): "Show", ("locked", True): "Lock",
@@ -208,7 +209,7 @@ class LayersPanel(QTreeWidget):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         """Reorder by drag: the dragged (selected) placement rows go where they are dropped."""
-        ids = [r.data(0, ROLE_ID) for r in self.selectedItems() if r.data(0, ROLE_KIND) == "p"]
+        ids = [r.data(0, ROLE_ID) for r in self.selectedItems() if r.data(0, ROLE_KIND) == PLACEMENT]
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
         if not ids:
@@ -216,7 +217,7 @@ class LayersPanel(QTreeWidget):
         pos = event.position().toPoint()
         target = self.itemAt(pos)
         order = self.placement_order()
-        if target is None or target.data(0, ROLE_KIND) != "p":
+        if target is None or target.data(0, ROLE_KIND) != PLACEMENT:
             # empty space below the rows: bottom; the sketch layer row: top
             before = None if target is None else next((i for i in order if i not in ids), None)
         else:
@@ -233,22 +234,21 @@ class LayersPanel(QTreeWidget):
     def _to_scene(self) -> None:
         if self._syncing:
             return
-        picked: dict[str, list[str]] = {"p": [], "s": [], "u": []}
+        picked = item_ids()
         for r in self.selectedItems():
             kind = r.data(0, ROLE_KIND)
             if kind in picked:
                 picked[kind].append(r.data(0, ROLE_ID))
         self._syncing = True
         try:
-            self.scene.select_ids(picked["p"], picked["s"], picked["u"])
+            self.scene.select(picked)
         finally:
             self._syncing = False
 
     def _from_scene(self) -> None:
         if self._syncing:
             return
-        pids, sids, uids = self.scene.selected_ids()
-        wanted = {("p", i) for i in pids} | {("s", i) for i in sids} | {("u", i) for i in uids}
+        wanted = {(kind, i) for kind, group in self.scene.selection().items() for i in group}
         self._syncing = True
         blocker = QSignalBlocker(self)
         try:

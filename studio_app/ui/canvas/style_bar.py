@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_app.canvas.kinds import SKETCH
 from studio_app.canvas.sketch_style import to_px
 
 from .icons import swatch_icon
@@ -30,7 +31,7 @@ class StyleBar(QWidget):
         super().__init__()
         self.scene = scene
         self.custom_colours: Callable[[], list[str]] = list  # the colour dialog's custom row (``#RRGGBB``)
-        s = scene.style
+        s = scene.sketch_style
         self.colour_button = QToolButton()
         self.colour_button.setToolTip("Colour")
         self.colour_button.setIconSize(QSize(20, 20))
@@ -41,23 +42,23 @@ class StyleBar(QWidget):
         self.width_spin.setSuffix(" px")
         self.width_spin.setToolTip("Stroke width")
         self.width_spin.setKeyboardTracking(False)
-        self.width_spin.valueChanged.connect(lambda v: scene.apply_style(stroke_width=float(v)))
+        self.width_spin.valueChanged.connect(lambda v: scene.ops.apply_style(stroke_width=float(v)))
         self.fill_button = QToolButton()
         self.fill_button.setText("Fill")
         self.fill_button.setCheckable(True)
         self.fill_button.setToolTip("Fill rectangles and ellipses")
-        self.fill_button.toggled.connect(lambda on: scene.apply_style(fill=bool(on)))
+        self.fill_button.toggled.connect(lambda on: scene.ops.apply_style(fill=bool(on)))
         self.font_combo = QFontComboBox()
         self.font_combo.setMaximumWidth(170)
         self.font_combo.setToolTip("Font")
-        self.font_combo.currentFontChanged.connect(lambda f: scene.apply_style(font_family=f.family()))
+        self.font_combo.currentFontChanged.connect(lambda f: scene.ops.apply_style(font_family=f.family()))
         self.size_spin = QDoubleSpinBox()
         self.size_spin.setRange(4.0, 1000.0)
         self.size_spin.setDecimals(0)
         self.size_spin.setSuffix(" px")
         self.size_spin.setToolTip("Font size")
         self.size_spin.setKeyboardTracking(False)
-        self.size_spin.valueChanged.connect(lambda v: scene.apply_style(font_size=float(v)))
+        self.size_spin.valueChanged.connect(lambda v: scene.ops.apply_style(font_size=float(v)))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         for w in (self.colour_button, QLabel("Width"), self.width_spin, self.fill_button, QLabel("Font"),
@@ -80,7 +81,7 @@ class StyleBar(QWidget):
         del blockers
 
     def _from_style(self) -> None:
-        s = self.scene.style
+        s = self.scene.sketch_style
         self._show(s.colour, s.stroke_width, s.fill, s.font_family, s.font_size)
 
     def shown_colour(self) -> str:
@@ -89,13 +90,13 @@ class StyleBar(QWidget):
         return image.pixelColor(image.width() // 2, image.height() // 2).name().upper()
 
     def _from_selection(self) -> None:
-        _, sids, _ = self.scene.selected_ids()
+        sids = self.scene.selection()[SKETCH]
         if len(sids) != 1:
             return
         e = self.scene.editor.sketch_element(sids[0])
         if e is None:
             return
-        s = self.scene.style
+        s = self.scene.sketch_style
         height = self.scene.editor.document.height
         s.colour, s.stroke_width, s.fill = e.color, round(to_px(e.stroke_width, height), 1), e.fill is not None
         if e.kind == "text":
@@ -104,12 +105,12 @@ class StyleBar(QWidget):
 
     def set_colour(self, colour: str) -> None:
         """Use ``colour`` (``#RRGGBB``) from now on and for the selected sketch elements."""
-        self.scene.apply_style(colour=colour.upper())
+        self.scene.ops.apply_style(colour=colour.upper())
         self.colour_button.setIcon(swatch_icon(colour, 20))
 
     def _pick_colour(self) -> None:
         for i, hex_ in enumerate(self.custom_colours()[:16]):  # e.g. the active brand kit's colours
             QColorDialog.setCustomColor(i, QColor(hex_))
-        colour = QColorDialog.getColor(QColor(self.scene.style.colour), self, "Sketch colour")
+        colour = QColorDialog.getColor(QColor(self.scene.sketch_style.colour), self, "Sketch colour")
         if colour.isValid():
             self.set_colour(colour.name())

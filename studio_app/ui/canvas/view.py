@@ -373,7 +373,7 @@ class CanvasView(QGraphicsView):
     # -- keys --------------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:
         # While text is edited on the canvas, keys go to the editor, not to window shortcuts.
-        if event.type() == QEvent.Type.ShortcutOverride and self.canvas_scene.text_editor is not None:
+        if event.type() == QEvent.Type.ShortcutOverride and self.canvas_scene.tools.text.edit_item is not None:
             event.accept()
             return True
         return super().event(event)
@@ -381,10 +381,10 @@ class CanvasView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         scene = self.canvas_scene
         key = event.key()
-        if scene.text_editor is not None:
+        if scene.tools.text.edit_item is not None:
             if key == Qt.Key.Key_Escape or (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                                             and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-                scene.commit_text_edit()
+                scene.tools.text.commit()
                 event.accept()
                 return
             super().keyPressEvent(event)
@@ -398,11 +398,11 @@ class CanvasView(QGraphicsView):
         arrows = {Qt.Key.Key_Left: (-step, 0.0), Qt.Key.Key_Right: (step, 0.0), Qt.Key.Key_Up: (0.0, -step),
                   Qt.Key.Key_Down: (0.0, step)}
         if key in arrows:
-            scene.nudge_selected(*arrows[key])
+            scene.ops.nudge_selected(*arrows[key])
             event.accept()
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            scene.delete_selected()
+            scene.ops.delete_selected()
             event.accept()
             return
         if key == Qt.Key.Key_Escape:

@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtGui import QUndoStack
 
 from studio_app.canvas.editor import CanvasEditor, ChangeSet
+from studio_app.canvas.kinds import PLACEMENT, SKETCH
+from studio_app.canvas.operations import arranged, copies_for_paste
 from studio_app.domain.box import Box
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.placement import MediaAssetPlacement
@@ -29,8 +31,6 @@ from studio_app.ui.canvas.commands import (
     SetSketchVisibleCommand,
     StyleSketchCommand,
     UpdateItemsCommand,
-    arranged,
-    copies_for_paste,
 )
 
 
@@ -73,12 +73,12 @@ def test_add_and_remove_items(editor: CanvasEditor) -> None:
         assert [p.id for p in d.placements] == ["p0", "p2", "new"]
         assert [e.id for e in d.sketch_elements] == ["s1", "s2", "ln"]
 
-    _round_trip(editor, RemoveItemsCommand(editor, ["p1"], ["s0"]), removed)
+    _round_trip(editor, RemoveItemsCommand(editor, {PLACEMENT: ["p1"], SKETCH: ["s0"]}), removed)
 
 
 def test_remove_restores_list_positions_of_several_items(editor: CanvasEditor) -> None:
     order = [p.id for p in editor.document.placements]
-    cmd = RemoveItemsCommand(editor, ["p2", "p0"], ["s2", "s0"])
+    cmd = RemoveItemsCommand(editor, {PLACEMENT: ["p2", "p0"], SKETCH: ["s2", "s0"]})
     cmd.redo()
     assert [p.id for p in editor.document.placements] == ["p1"]
     cmd.undo()
@@ -93,15 +93,15 @@ def test_move_and_nudge_merge(editor: CanvasEditor) -> None:
         assert d.placements[0].x == pytest.approx(20 + 128 * 100 / doc.width)
         assert d.sketch_elements[0].points[0][0] == pytest.approx(10 + 128 * 100 / doc.width)
 
-    _round_trip(editor, MoveItemsCommand(editor, ["p0"], ["s0"], 128, 0), moved)
+    _round_trip(editor, MoveItemsCommand(editor, {PLACEMENT: ["p0"], SKETCH: ["s0"]}, 128, 0), moved)
 
     stack = QUndoStack()
     start = editor.document.to_json()
     for _ in range(5):
-        stack.push(NudgeCommand(editor, ["p1"], [], 10, 0))
+        stack.push(NudgeCommand(editor, {PLACEMENT: ["p1"], SKETCH: []}, 10, 0))
     assert stack.count() == 1  # five nudges, one step
     assert editor.placement("p1").x == pytest.approx(40 + 50 * 100 / doc.width)
-    stack.push(NudgeCommand(editor, ["p1", "p2"], [], 0, 10))  # another selection: a new step
+    stack.push(NudgeCommand(editor, {PLACEMENT: ["p1", "p2"], SKETCH: []}, 0, 10))  # another selection: a new step
     assert stack.count() == 2
     stack.undo()
     stack.undo()
@@ -109,7 +109,7 @@ def test_move_and_nudge_merge(editor: CanvasEditor) -> None:
 
 
 def test_moves_keep_centres_and_points_on_the_canvas(editor: CanvasEditor) -> None:
-    MoveItemsCommand(editor, ["p0"], ["s1"], -10_000, 10_000).redo()
+    MoveItemsCommand(editor, {PLACEMENT: ["p0"], SKETCH: ["s1"]}, -10_000, 10_000).redo()
     p = editor.placement("p0")
     assert (p.x, p.y) == (0.0, 100.0)
     pts = editor.sketch_element("s1").points
@@ -120,7 +120,7 @@ def test_moves_keep_centres_and_points_on_the_canvas(editor: CanvasEditor) -> No
 
 def test_locked_placements_do_not_move_or_flip(editor: CanvasEditor) -> None:
     SetPlacementFieldsCommand(editor, ["p0"], {"locked": True}, "Lock").redo()
-    assert MoveItemsCommand(editor, ["p0"], [], 50, 0).is_empty()
+    assert MoveItemsCommand(editor, {PLACEMENT: ["p0"], SKETCH: []}, 50, 0).is_empty()
     assert FlipCommand(editor, ["p0"], "h").is_empty()
 
 
@@ -151,7 +151,7 @@ def test_flip_opacity_lock_hide_unit(editor: CanvasEditor) -> None:
     ("forward", ["p0", "p2", "p1"]), ("backward", ["p1", "p0", "p2"]),
 ])
 def test_arrange(editor: CanvasEditor, how: str, expected: list[str]) -> None:
-    _round_trip(editor, ArrangeCommand(editor, ["p1"], [], how),
+    _round_trip(editor, ArrangeCommand(editor, {PLACEMENT: ["p1"], SKETCH: []}, how),
                 lambda d: [p.id for p in d.sorted_placements()] == expected or pytest.fail(
                     f"{[p.id for p in d.sorted_placements()]}"))
 
@@ -166,7 +166,7 @@ def test_arranged_moves_blocks_of_selected_items() -> None:
 
 
 def test_arrange_sketch_elements_and_reorder_layers(editor: CanvasEditor) -> None:
-    _round_trip(editor, ArrangeCommand(editor, [], ["s0"], "front"),
+    _round_trip(editor, ArrangeCommand(editor, {PLACEMENT: [], SKETCH: ["s0"]}, "front"),
                 lambda d: d.sorted_sketch_elements()[-1].id == "s0" or pytest.fail())
     _round_trip(editor, ReorderPlacementsCommand(editor, ["p0", "p2", "p1"]),
                 lambda d: [p.id for p in reversed(d.sorted_placements())] == ["p0", "p2", "p1"] or pytest.fail())
@@ -174,7 +174,7 @@ def test_arrange_sketch_elements_and_reorder_layers(editor: CanvasEditor) -> Non
 
 def test_align_and_distribute(editor: CanvasEditor) -> None:
     doc = editor.document
-    boxes = {("p", p.id): Box(p.x * doc.width / 100 - 10, 0, p.x * doc.width / 100 + 10, 10)
+    boxes = {(PLACEMENT, p.id): Box(p.x * doc.width / 100 - 10, 0, p.x * doc.width / 100 + 10, 10)
              for p in doc.placements}
 
     def left(d: CanvasDocument) -> None:
@@ -182,7 +182,7 @@ def test_align_and_distribute(editor: CanvasEditor) -> None:
         assert xs == {20.0}
 
     _round_trip(editor, AlignCommand(editor, boxes, "left"), left)
-    boxes = {("p", "p0"): Box(0, 0, 100, 10), ("p", "p1"): Box(150, 0, 250, 10), ("p", "p2"): Box(700, 0, 800, 10)}
+    boxes = {(PLACEMENT, "p0"): Box(0, 0, 100, 10), (PLACEMENT, "p1"): Box(150, 0, 250, 10), (PLACEMENT, "p2"): Box(700, 0, 800, 10)}
     base = editor.document
 
     def spread(d: CanvasDocument) -> None:
@@ -222,17 +222,18 @@ def test_document_fields_asset_type_keeps_layout_and_sketch_layer(editor: Canvas
 
 def test_paste_copies_get_new_ids_offset_and_go_on_top(editor: CanvasEditor) -> None:
     src_p, src_s = [editor.placement("p0")], [editor.sketch_element("s1")]
-    new_p, new_s = copies_for_paste(src_p, src_s, editor, 3.0)
+    copies = copies_for_paste({PLACEMENT: src_p, SKETCH: src_s}, editor, 3.0)
+    new_p, new_s = copies[PLACEMENT], copies[SKETCH]
     assert new_p[0].id != "p0" and new_s[0].id != "s1"
     assert new_p[0].x == src_p[0].x + 3 and new_p[0].z_index == editor.next_z_index()
     assert new_s[0].points[0] == (43.0, 43.0)
-    _round_trip(editor, InsertItemsCommand(editor, new_p, new_s, "Paste"),
+    _round_trip(editor, InsertItemsCommand(editor, {PLACEMENT: new_p, SKETCH: new_s}, "Paste"),
                 lambda d: len(d.placements) == 4 and len(d.sketch_elements) == 4 or pytest.fail())
 
 
 def test_update_command_rejects_out_of_range_values_without_changing_anything(editor: CanvasEditor) -> None:
     before = editor.document.to_json()
-    cmd = UpdateItemsCommand(editor, {"p0": ({"x": 20.0}, {"x": 500.0})})
+    cmd = UpdateItemsCommand(editor, {PLACEMENT: {"p0": ({"x": 20.0}, {"x": 500.0})}})
     with pytest.raises(ValueError):
         cmd.redo()
     assert editor.document.to_json() == before
@@ -241,15 +242,15 @@ def test_update_command_rejects_out_of_range_values_without_changing_anything(ed
 def test_editor_reports_targeted_change_sets(editor: CanvasEditor) -> None:
     seen: list[ChangeSet] = []
     editor.edited.connect(seen.append)
-    MoveItemsCommand(editor, ["p0"], ["s0"], 10, 10).redo()
+    MoveItemsCommand(editor, {PLACEMENT: ["p0"], SKETCH: ["s0"]}, 10, 10).redo()
     assert len(seen) == 1  # one batch for the whole step
-    assert seen[0].placements_updated == {"p0"} and seen[0].sketch_updated == {"s0"}
+    assert seen[0].ids(PLACEMENT, "updated") == {"p0"} and seen[0].ids(SKETCH, "updated") == {"s0"}
     assert not seen[0].structural
-    RemoveItemsCommand(editor, ["p1"], []).redo()
-    assert seen[-1].placements_removed == {"p1"} and seen[-1].structural
+    RemoveItemsCommand(editor, {PLACEMENT: ["p1"], SKETCH: []}).redo()
+    assert seen[-1].ids(PLACEMENT, "removed") == {"p1"} and seen[-1].structural
 
 
 def test_change_set_merge_cancels_add_then_remove() -> None:
-    a = ChangeSet(placements_added={"x"}, placements_updated={"y"})
-    a.merge(ChangeSet(placements_removed={"x", "y"}))
-    assert a.placements_added == set() and a.placements_removed == {"y"} and a.placements_updated == set()
+    a = ChangeSet(added={PLACEMENT: {"x"}}, updated={PLACEMENT: {"y"}})
+    a.merge(ChangeSet(removed={PLACEMENT: {"x", "y"}}))
+    assert a.ids(PLACEMENT, "added") == set() and a.ids(PLACEMENT, "removed") == {"y"} and a.ids(PLACEMENT, "updated") == set()

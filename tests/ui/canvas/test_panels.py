@@ -8,6 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from studio_app.canvas.kinds import PLACEMENT, SKETCH
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.sketch import SketchElement
 from studio_app.ui.canvas.commands import AddSketchCommand
@@ -33,7 +34,7 @@ def test_inspector_edits_position_size_rotation_opacity_in_percent_and_px(canvas
     inspector.show()
     a = place(canvas, x=50, y=50, width=20, height=30)
     assert not inspector.form.isEnabled()
-    canvas.scene.select_ids([a.id])
+    canvas.scene.select({PLACEMENT: [a.id]})
     assert inspector.form.isEnabled() and inspector.spins["x"].value() == 50
     _type(inspector.spins["x"], 25)
     _type(inspector.spins["rotation"], 45)
@@ -65,7 +66,7 @@ def test_inspector_spin_steps_merge_and_multi_selection_applies_to_all(canvas: C
     inspector = InspectorPanel(canvas.scene)
     qtbot.addWidget(inspector)
     a, b = place(canvas, x=20, y=20), place(canvas, x=70, y=70)
-    canvas.scene.select_ids([a.id, b.id])
+    canvas.scene.select({PLACEMENT: [a.id, b.id]})
     assert "2 placements" in inspector.title.text()
     count = canvas.stack.count()
     for _ in range(5):
@@ -86,9 +87,9 @@ def test_layers_panel_lists_top_first_and_reorders_by_drag(canvas: Canvas, qtbot
     assert layers.placement_order() == [c.id, b.id, a.id]
     # drag the bottom row (a) onto the top row (c): a goes to the top
     layers.clearSelection()
-    layers.row("p", a.id).setSelected(True)
-    target = layers.visualItemRect(layers.row("p", c.id))
-    mime = layers.model().mimeData([layers.indexFromItem(layers.row("p", a.id))])
+    layers.row(PLACEMENT, a.id).setSelected(True)
+    target = layers.visualItemRect(layers.row(PLACEMENT, c.id))
+    mime = layers.model().mimeData([layers.indexFromItem(layers.row(PLACEMENT, a.id))])
     at = QPointF(target.center().x(), target.top() + 2)
     enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
@@ -113,14 +114,14 @@ def test_layers_panel_visibility_lock_and_selection_sync(canvas: Canvas, qtbot) 
     s = SketchElement(kind="arrow", points=[(10, 10), (40, 40)])
     canvas.stack.push(AddSketchCommand(canvas.editor, s))
     # selection: panel -> canvas and canvas -> panel
-    layers.row("s", s.id).setSelected(True)
-    assert canvas.scene.selected_ids()[1] == [s.id]
-    canvas.scene.select_ids([a.id])
-    assert layers.row("p", a.id).isSelected() and not layers.row("s", s.id).isSelected()
-    row = layers.row("p", a.id)
+    layers.row(SKETCH, s.id).setSelected(True)
+    assert canvas.scene.selection()[SKETCH] == [s.id]
+    canvas.scene.select({PLACEMENT: [a.id]})
+    assert layers.row(PLACEMENT, a.id).isSelected() and not layers.row(SKETCH, s.id).isSelected()
+    row = layers.row(PLACEMENT, a.id)
     row.setCheckState(COL_VISIBLE, Qt.CheckState.Unchecked)
     assert canvas.editor.placement(a.id).hidden and not canvas.scene.placement_item(a.id).isVisible()
-    row = layers.row("p", a.id)
+    row = layers.row(PLACEMENT, a.id)
     row.setCheckState(COL_LOCKED, Qt.CheckState.Checked)
     assert canvas.editor.placement(a.id).locked
     sketch_row = layers.topLevelItem(0)
@@ -130,7 +131,7 @@ def test_layers_panel_visibility_lock_and_selection_sync(canvas: Canvas, qtbot) 
     for _ in range(3):
         canvas.stack.undo()
     assert canvas.doc.sketch_visible and not canvas.editor.placement(a.id).hidden
-    assert layers.row("p", a.id).checkState(COL_VISIBLE) == Qt.CheckState.Checked
+    assert layers.row(PLACEMENT, a.id).checkState(COL_VISIBLE) == Qt.CheckState.Checked
 
 
 def test_style_bar_restyles_the_selection_in_one_step_and_styles_new_elements(canvas: Canvas, qtbot) -> None:  # noqa: ANN001
@@ -139,7 +140,7 @@ def test_style_bar_restyles_the_selection_in_one_step_and_styles_new_elements(ca
     elements = [SketchElement(kind=k, points=[(10, 10), (30, 30)]) for k in ("line", "ellipse")]
     for e in elements:
         canvas.stack.push(AddSketchCommand(canvas.editor, e))
-    canvas.scene.select_ids([], [e.id for e in elements])
+    canvas.scene.select({SKETCH: [e.id for e in elements]})
     count = canvas.stack.count()
     bar.set_colour("#00aaff")
     assert [e.color for e in canvas.doc.sketch_elements] == ["#00AAFF", "#00AAFF"]
@@ -156,7 +157,7 @@ def test_style_bar_restyles_the_selection_in_one_step_and_styles_new_elements(ca
     assert (new.color, new.fill) == ("#00AAFF", "#00AAFF66") and new.stroke_px(h) == pytest.approx(12)
     # selecting one element shows its style
     canvas.scene.set_tool("select")
-    canvas.scene.select_ids([], [elements[0].id])
+    canvas.scene.select({SKETCH: [elements[0].id]})
     assert bar.width_spin.value() == 12 and not bar.fill_button.isChecked()
 
 

@@ -10,6 +10,8 @@ from PySide6.QtGui import QUndoStack
 
 from studio_app.canvas.editor import CanvasEditor
 from studio_app.canvas.geometry import placement_aabb
+from studio_app.canvas.kinds import PLACEMENT, SKETCH
+from studio_app.canvas.operations import copies_for_paste
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument, UnknownElement
 from studio_app.domain.placement import MediaAssetPlacement
@@ -31,7 +33,6 @@ from studio_app.ui.canvas.commands import (
     SetSizeUnitCommand,
     SetSketchVisibleCommand,
     StyleSketchCommand,
-    copies_for_paste,
 )
 
 pct = st.floats(0, 100, allow_nan=False)
@@ -77,7 +78,7 @@ def documents(draw) -> CanvasDocument:  # noqa: ANN001
 
 def _boxes(editor: CanvasEditor, pids: list[str]) -> dict:
     doc = editor.document
-    return {("p", pid): placement_aabb(editor.placement(pid), doc.width, doc.height) for pid in pids}
+    return {(PLACEMENT, pid): placement_aabb(editor.placement(pid), doc.width, doc.height) for pid in pids}
 
 
 def _pick(data, items: list[str], max_size: int = 3) -> list[str]:  # noqa: ANN001
@@ -98,11 +99,11 @@ def _random_edit(data, editor: CanvasEditor):  # noqa: ANN001, ANN202 - a QUndoC
     if op == "add_s":
         return AddSketchCommand(editor, data.draw(sketches()))
     if op == "remove":
-        return RemoveItemsCommand(editor, _pick(data, pids), _pick(data, sids))
+        return RemoveItemsCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)})
     if op in ("move", "nudge"):
         dx, dy = data.draw(st.floats(-3000, 3000)), data.draw(st.floats(-3000, 3000))
         cls = MoveItemsCommand if op == "move" else NudgeCommand
-        return cls(editor, _pick(data, pids), _pick(data, sids), dx, dy)
+        return cls(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)}, dx, dy)
     if op == "flip":
         return FlipCommand(editor, _pick(data, pids), data.draw(st.sampled_from("hv")))
     if op in ("opacity", "lock", "hide"):
@@ -110,7 +111,7 @@ def _random_edit(data, editor: CanvasEditor):  # noqa: ANN001, ANN202 - a QUndoC
                   "hide": {"hidden": data.draw(st.booleans())}}[op]
         return SetPlacementFieldsCommand(editor, _pick(data, pids), values, op)
     if op == "arrange":
-        return ArrangeCommand(editor, _pick(data, pids), _pick(data, sids),
+        return ArrangeCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)},
                               data.draw(st.sampled_from(["forward", "backward", "front", "back"])))
     if op == "align":
         return AlignCommand(editor, _boxes(editor, _pick(data, pids)),
@@ -127,9 +128,9 @@ def _random_edit(data, editor: CanvasEditor):  # noqa: ANN001, ANN202 - a QUndoC
     if op == "sketch_visible":
         return SetSketchVisibleCommand(editor, not doc.sketch_visible)
     if op == "paste":
-        new_p, new_s = copies_for_paste([editor.placement(i) for i in _pick(data, pids)],
-                                        [editor.sketch_element(i) for i in _pick(data, sids)], editor, 3.0)
-        return InsertItemsCommand(editor, new_p, new_s, "Paste")
+        copies = copies_for_paste({PLACEMENT: [editor.placement(i) for i in _pick(data, pids)],
+                                   SKETCH: [editor.sketch_element(i) for i in _pick(data, sids)]}, editor, 3.0)
+        return InsertItemsCommand(editor, copies, "Paste")
     if pids:
         return ReorderPlacementsCommand(editor, data.draw(st.permutations(pids)))
     return None

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 
+from studio_app.canvas.kinds import PLACEMENT, SKETCH, UNKNOWN
 from studio_app.domain.canvas import CanvasDocument, UnknownElement
 from studio_app.domain.sketch import SketchElement
 from studio_app.ui.canvas.actions import CanvasActions
@@ -15,6 +16,12 @@ from studio_app.ui.canvas.commands import AddSketchCommand
 from .conftest import SHIFT, Canvas, click, drag, mouse, place
 
 ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _selected(scene) -> tuple[list[str], list[str], list[str]]:  # noqa: ANN001 - a CanvasScene
+    """The scene's selection as (placement ids, sketch element ids, unknown element ids)."""
+    sel = scene.selection()
+    return sel[PLACEMENT], sel[SKETCH], sel[UNKNOWN]
 
 
 def _undo_redo_round_trip(c: Canvas, steps: int = 1) -> None:
@@ -36,15 +43,15 @@ def test_click_shift_click_and_rubber_band_select(canvas: Canvas) -> None:
     canvas.stack.push(AddSketchCommand(canvas.editor, s))
     W, H = canvas.doc.width, canvas.doc.height  # noqa: N806
     click(canvas.view, QPointF(0.2 * W, 0.3 * H))
-    assert canvas.scene.selected_ids() == ([a.id], [], [])
+    assert _selected(canvas.scene) == ([a.id], [], [])
     click(canvas.view, QPointF(0.6 * W, 0.3 * H), SHIFT)
-    assert canvas.scene.selected_ids() == ([a.id, b.id], [], [])
+    assert _selected(canvas.scene) == ([a.id, b.id], [], [])
     click(canvas.view, QPointF(0.6 * W, 0.3 * H), SHIFT)  # shift-click again deselects
-    assert canvas.scene.selected_ids() == ([a.id], [], [])
+    assert _selected(canvas.scene) == ([a.id], [], [])
     click(canvas.view, QPointF(0.4 * W, 0.9 * H))  # empty canvas clears
-    assert canvas.scene.selected_ids() == ([], [], [])
+    assert _selected(canvas.scene) == ([], [], [])
     drag(canvas.view, [QPointF(0.5 * W, 0.05 * H), QPointF(0.7 * W, 0.5 * H), QPointF(0.95 * W, 0.95 * H)])
-    assert canvas.scene.selected_ids() == ([b.id], [s.id], [])
+    assert _selected(canvas.scene) == ([b.id], [s.id], [])
     assert canvas.stack.count() == 3  # selecting is not an edit
 
 
@@ -52,7 +59,7 @@ def test_drag_moves_the_selection_as_one_undo_step(canvas: Canvas) -> None:
     a = place(canvas, x=20, y=30, width=15, height=20)
     s = SketchElement(kind="line", points=[(50, 50), (60, 60)])
     canvas.stack.push(AddSketchCommand(canvas.editor, s))
-    canvas.scene.select_ids([a.id], [s.id])
+    canvas.scene.select({PLACEMENT: [a.id], SKETCH: [s.id]})
     start = canvas.scene.placement_item(a.id).pos()
     before = canvas.stack.count()
     drag(canvas.view, [start + QPointF(d, d / 2) for d in range(0, 201, 20)], ALT)
@@ -87,7 +94,7 @@ def test_shift_drag_keeps_one_axis_and_moves_snap_to_the_centre_line(canvas: Can
 def test_resize_handle_with_and_without_shift(canvas: Canvas) -> None:
     # A placeholder (its image is missing) resizes freely; images keep their ratio (test_first_hour).
     a = place(canvas, "missing.png", x=50, y=50, width=20, height=20)  # 256 x 144 px
-    canvas.scene.select_ids([a.id])
+    canvas.scene.select({PLACEMENT: [a.id]})
     handles = canvas.scene.overlay.handle_points()
     se = handles["se"]
     drag(canvas.view, [se, se + QPointF(60, 10), se + QPointF(128, 20)])
@@ -107,7 +114,7 @@ def test_resize_handle_with_and_without_shift(canvas: Canvas) -> None:
 
 def test_rotate_handle_snaps_to_15_degrees_with_shift(canvas: Canvas) -> None:
     a = place(canvas, x=50, y=50, width=20, height=20)
-    canvas.scene.select_ids([a.id])
+    canvas.scene.select({PLACEMENT: [a.id]})
     rot = canvas.scene.overlay.handle_points()["rotate"]
     centre = canvas.scene.placement_item(a.id).pos()
     # to the right of the centre = 90 degrees clockwise; 5 px below that line is ~91.x degrees
@@ -123,7 +130,7 @@ def test_rotate_handle_snaps_to_15_degrees_with_shift(canvas: Canvas) -> None:
 
 def test_arrow_keys_nudge_and_merge_into_one_step(canvas: Canvas) -> None:
     a = place(canvas, x=50, y=50, width=10, height=10)
-    canvas.scene.select_ids([a.id])
+    canvas.scene.select({PLACEMENT: [a.id]})
     canvas.view.setFocus()
     count = canvas.stack.count()
     for _ in range(3):
@@ -139,7 +146,7 @@ def test_arrow_keys_nudge_and_merge_into_one_step(canvas: Canvas) -> None:
 def test_delete_key_removes_the_selection_in_one_step(canvas: Canvas) -> None:
     a = place(canvas, x=20, y=20)
     b = place(canvas, x=70, y=70)
-    canvas.scene.select_ids([a.id, b.id])
+    canvas.scene.select({PLACEMENT: [a.id, b.id]})
     canvas.view.setFocus()
     QTest.keyClick(canvas.view, Qt.Key.Key_Delete)
     assert canvas.doc.placements == []
@@ -154,7 +161,7 @@ def test_drawing_tools_add_one_element(canvas: Canvas, tool: str) -> None:
     pts = [QPointF(200 + 20 * i, 200 + (15 * i if i % 2 else 5 * i)) for i in range(12)]
     drag(canvas.view, pts)
     (e,) = canvas.doc.sketch_elements
-    assert e.kind == tool and e.color == canvas.scene.style.colour
+    assert e.kind == tool and e.color == canvas.scene.sketch_style.colour
     if tool == "pen":
         assert 2 <= len(e.points) <= 12  # smoothed and simplified
         assert e.points[0] == pytest.approx((200 * 100 / 1280, 200 * 100 / 720), abs=0.2)
@@ -170,13 +177,13 @@ def test_shift_constrains_lines_and_squares_and_fill_applies_to_shapes(canvas: C
     drag(canvas.view, [QPointF(100, 100), QPointF(300, 120)], SHIFT)
     line = canvas.doc.sketch_elements[-1]
     assert line.points[1][1] == pytest.approx(line.points[0][1], abs=0.01)  # snapped to horizontal
-    canvas.scene.apply_style(fill=True)
+    canvas.scene.ops.apply_style(fill=True)
     canvas.scene.set_tool("rectangle")
     drag(canvas.view, [QPointF(400, 100), QPointF(600, 160)], SHIFT)
     rect = canvas.doc.sketch_elements[-1]
     w = (rect.points[1][0] - rect.points[0][0]) * 1280 / 100
     h = (rect.points[1][1] - rect.points[0][1]) * 720 / 100
-    assert w == pytest.approx(h, abs=1.5) and rect.fill == canvas.scene.style.colour + "66"
+    assert w == pytest.approx(h, abs=1.5) and rect.fill == canvas.scene.sketch_style.colour + "66"
 
 
 def test_a_click_without_dragging_draws_nothing(canvas: Canvas) -> None:
@@ -187,11 +194,11 @@ def test_a_click_without_dragging_draws_nothing(canvas: Canvas) -> None:
 
 
 def test_text_is_typed_in_place_and_edited_by_double_click(canvas: Canvas, qtbot) -> None:  # noqa: ANN001
-    canvas.scene.apply_style(colour="#00FF00", font_size=50)
+    canvas.scene.ops.apply_style(colour="#00FF00", font_size=50)
     canvas.scene.set_tool("text")
     canvas.view.setFocus()
     click(canvas.view, QPointF(300, 200))
-    assert canvas.scene.text_editor is not None
+    assert canvas.scene.tools.text.edit_item is not None
     QTest.keyClicks(canvas.view, "GG")
     QTest.keyClick(canvas.view, Qt.Key.Key_Escape)
     (e,) = canvas.doc.sketch_elements
@@ -201,16 +208,16 @@ def test_text_is_typed_in_place_and_edited_by_double_click(canvas: Canvas, qtbot
     item = canvas.scene.sketch_item(e.id)
     centre = item.sceneBoundingRect().center()
     mouse(canvas.view, QEvent.Type.MouseButtonDblClick, centre)
-    assert canvas.scene.text_editor is not None and not item.isVisible()
+    assert canvas.scene.tools.text.edit_item is not None and not item.isVisible()
     QTest.keyClicks(canvas.view, " EZ")
     # clicking elsewhere finishes the edit
     click(canvas.view, QPointF(1000, 600))
-    assert canvas.scene.text_editor is None
+    assert canvas.scene.tools.text.edit_item is None
     assert canvas.doc.sketch_elements[0].text == "GG EZ" and item.isVisible()
     canvas.stack.undo()
     assert canvas.doc.sketch_elements[0].text == "GG"
     # emptying a text deletes it
-    canvas.scene.begin_text_edit(e.id)
+    canvas.scene.tools.text.begin_edit(e.id)
     QTest.keyClick(canvas.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(canvas.view, Qt.Key.Key_Backspace)
     QTest.keyClick(canvas.view, Qt.Key.Key_Escape)
@@ -254,12 +261,12 @@ def actions(canvas: Canvas) -> CanvasActions:
 
 def test_copy_paste_cut_duplicate(canvas: Canvas, actions: CanvasActions) -> None:
     a = place(canvas, x=20, y=20)
-    canvas.scene.select_ids([a.id])
+    canvas.scene.select({PLACEMENT: [a.id]})
     assert actions.copy()
     actions.actions["paste"].trigger()
     assert len(canvas.doc.placements) == 2
     pasted = canvas.doc.placements[1]
-    assert pasted.id != a.id and pasted.x == 23 and canvas.scene.selected_ids()[0] == [pasted.id]
+    assert pasted.id != a.id and pasted.x == 23 and canvas.scene.selection()[PLACEMENT] == [pasted.id]
     actions.actions["duplicate"].trigger()
     assert len(canvas.doc.placements) == 3 and canvas.doc.placements[2].x == 26
     actions.actions["cut"].trigger()
@@ -281,13 +288,13 @@ def test_pasting_foreign_clipboard_content_is_ignored(canvas: Canvas, actions: C
 
 def test_arrange_align_distribute_flip_lock_hide_actions(canvas: Canvas, actions: CanvasActions) -> None:
     ps = [place(canvas, x=x, y=y, width=10, height=10) for x, y in ((10, 20), (30, 50), (80, 40))]
-    canvas.scene.select_ids([ps[0].id])
+    canvas.scene.select({PLACEMENT: [ps[0].id]})
     actions.actions["front"].trigger()
     assert canvas.doc.sorted_placements()[-1].id == ps[0].id
     assert canvas.scene.placement_item(ps[0].id).zValue() > canvas.scene.placement_item(ps[2].id).zValue()
     actions.actions["back"].trigger()
     assert canvas.doc.sorted_placements()[0].id == ps[0].id
-    canvas.scene.select_ids([p.id for p in ps])
+    canvas.scene.select({PLACEMENT: [p.id for p in ps]})
     actions.actions["align_top"].trigger()
     assert {round(canvas.editor.placement(p.id).y, 6) for p in ps} == {20.0}
     actions.actions["distribute_h"].trigger()
@@ -295,7 +302,7 @@ def test_arrange_align_distribute_flip_lock_hide_actions(canvas: Canvas, actions
     assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1])
     actions.actions["flip_h"].trigger()
     assert all(canvas.editor.placement(p.id).flip_h for p in ps)
-    canvas.scene.select_ids([ps[1].id])
+    canvas.scene.select({PLACEMENT: [ps[1].id]})
     actions.actions["lock"].trigger()
     assert canvas.editor.placement(ps[1].id).locked
     item = canvas.scene.placement_item(ps[1].id)
@@ -347,7 +354,7 @@ def test_pan_with_space_drag_and_middle_button(canvas: Canvas) -> None:
     QTest.keyRelease(view, Qt.Key.Key_Space)
     moved = view.mapToScene(view.viewport().rect().center())
     assert moved.x() == pytest.approx(centre.x() - 100, abs=2) and moved.y() == pytest.approx(centre.y() - 50, abs=2)
-    assert canvas.stack.count() == 0 and canvas.scene.selected_ids() == ([], [], [])
+    assert canvas.stack.count() == 0 and _selected(canvas.scene) == ([], [], [])
     drag(view, [moved, moved + QPointF(-60, 0)], button=Qt.MouseButton.MiddleButton)
     again = view.mapToScene(view.viewport().rect().center())
     assert again.x() == pytest.approx(moved.x() + 60, abs=2)
@@ -388,8 +395,8 @@ def test_unknown_elements_show_as_placeholders_and_can_be_deleted(qtbot, photos)
     c = Canvas(qtbot, photos, doc)
     item = c.scene.unknown_item("u1")
     assert item is not None and item.isVisible() and "sticker" in item.toolTip()
-    c.scene.select_ids(unknown_ids=["u1"])
-    c.scene.delete_selected()
+    c.scene.select({UNKNOWN: ["u1"]})
+    c.scene.ops.delete_selected()
     assert c.doc.unknown_elements == [] and c.scene.unknown_item("u1") is None
     c.stack.undo()
     assert c.doc.unknown_elements[0].data["kind"] == "sticker" and c.scene.unknown_item("u1") is not None
@@ -406,7 +413,7 @@ def test_a_frozen_drag_frame_looks_like_the_live_scene(qtbot, photos) -> None:  
         c.stack.push(AddSketchCommand(c.editor, SketchElement(
             kind="pen", points=[(5 + i * 4, 10), (8 + i * 4, 40), (4 + i * 4, 80)], color="#FFCC00")))
     target = ps[len(ps) // 2]
-    c.scene.select_ids([target.id])
+    c.scene.select({PLACEMENT: [target.id]})
     start = c.scene.placement_item(target.id).pos()
     mouse(c.view, QEvent.Type.MouseButtonPress, start, modifiers=ALT)
     mouse(c.view, QEvent.Type.MouseMove, start + QPointF(40, 30), modifiers=ALT)

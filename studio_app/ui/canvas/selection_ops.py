@@ -1,16 +1,22 @@
 """Scene operations behind menus, shortcuts and panels: delete, nudge, arrange, align, distribute,
 flip, lock, hide, style, clipboard and duplicate. Each is one undo step on the selection.
 
-A mixin of CanvasScene (it uses the scene's editor, undo stack and selection).
+The scene owns one SelectionOps (``scene.ops``), composed rather than mixed in: it works
+through the scene's public editor, undo stack, style and selection.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from studio_app.canvas.editor import CanvasEditor
+from studio_app.canvas.kinds import PLACEMENT, SKETCH, ItemIds
+from studio_app.canvas.operations import copies_for_paste
 from studio_app.canvas.sketch_style import to_percent
 from studio_app.domain.box import Box
 from studio_app.domain.placement import MediaAssetPlacement
@@ -28,8 +34,10 @@ from .commands import (
     SetSketchVisibleCommand,
     StyleSketchCommand,
     UpdateItemsCommand,
-    copies_for_paste,
 )
+
+if TYPE_CHECKING:
+    from .scene import CanvasScene
 
 CLIPBOARD_MIME = "application/x-studio-canvas-items"
 """Clipboard format of copied canvas items: JSON {"placements": [...], "sketch_elements": [...]}."""
@@ -37,10 +45,28 @@ PASTE_OFFSET_PCT = 3.0
 """Pasted and duplicated items land this far (percent) right and down of the originals."""
 
 
-class SceneOperations:
-    """Operations on the selection (mixed into CanvasScene)."""
+class SelectionOps:
+    """Operations on a scene's selection; each is one undo step and returns whether it pushed one."""
 
-    def _push(self, command) -> bool:  # noqa: ANN001 - a QUndoCommand
+    def __init__(self, scene: CanvasScene) -> None:
+        self.scene = scene
+
+    @property
+    def editor(self) -> CanvasEditor:
+        """The scene's document editor."""
+        return self.scene.editor
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The scene's undo stack."""
+        return self.scene.undo_stack
+
+    def selection(self) -> ItemIds:
+        """The scene's selection, kind -> ids."""
+        return self.scene.selection()
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Push ``command`` unless it is an UpdateItemsCommand that changes nothing; True when pushed."""
         if isinstance(command, UpdateItemsCommand) and command.is_empty():
             return False
         self.undo_stack.push(command)
@@ -48,57 +74,51 @@ class SceneOperations:
 
     def delete_selected(self) -> bool:
         """Delete the selection as one undo step."""
-        pids, sids, uids = self.selected_ids()
-        if not (pids or sids or uids):
+        sel = self.selection()
+        if not any(sel.values()):
             return False
-        self.undo_stack.push(RemoveItemsCommand(self.editor, pids, sids, uids))
+        self.undo_stack.push(RemoveItemsCommand(self.editor, sel))
         return True
 
     def nudge_selected(self, dx_px: float, dy_px: float) -> bool:
         """Move the selection by (dx, dy) canvas px; consecutive nudges merge into one step."""
-        pids, sids, _ = self.selected_ids()
-        return self._push(NudgeCommand(self.editor, pids, sids, dx_px, dy_px))
+        return self.push(NudgeCommand(self.editor, self.selection(), dx_px, dy_px))
 
     def arrange_selected(self, how: str) -> bool:
         """Z-order of the selection: forward, backward, front, back."""
-        pids, sids, _ = self.selected_ids()
-        return self._push(ArrangeCommand(self.editor, pids, sids, how))
+        return self.push(ArrangeCommand(self.editor, self.selection(), how))
 
     def align_selected(self, mode: str) -> bool:
         """Align the selection (to the canvas when one item is selected)."""
-        boxes = self.selection_boxes()
+        boxes = self.scene.selection_boxes()
         if not boxes:
             return False
         doc = self.editor.document
         reference = Box(0, 0, doc.width, doc.height) if len(boxes) == 1 else None
-        return self._push(AlignCommand(self.editor, boxes, mode, reference))
+        return self.push(AlignCommand(self.editor, boxes, mode, reference))
 
     def distribute_selected(self, axis: str) -> bool:
         """Equal gaps between 3 or more selected items along axis "h" or "v"."""
-        boxes = self.selection_boxes()
-        return len(boxes) >= 3 and self._push(DistributeCommand(self.editor, boxes, axis))
+        boxes = self.scene.selection_boxes()
+        return len(boxes) >= 3 and self.push(DistributeCommand(self.editor, boxes, axis))
 
     def flip_selected(self, axis: str) -> bool:
         """Mirror the selected placements ("h" or "v")."""
-        pids, _, _ = self.selected_ids()
-        return self._push(FlipCommand(self.editor, pids, axis))
+        return self.push(FlipCommand(self.editor, self.selection()[PLACEMENT], axis))
 
-    def set_selected_fields(self, values: dict, text: str) -> bool:
+    def set_selected_fields(self, values: dict[str, Any], text: str) -> bool:
         """Set fields (opacity, locked, hidden, ...) on every selected placement as one step."""
-        pids, _, _ = self.selected_ids()
-        return self._push(SetPlacementFieldsCommand(self.editor, pids, values, text))
+        return self.push(SetPlacementFieldsCommand(self.editor, self.selection()[PLACEMENT], values, text))
 
     def toggle_locked_selected(self) -> bool:
         """Lock the selected placements, or unlock them when all are locked."""
-        pids, _, _ = self.selected_ids()
-        ps = [self.editor.placement(i) for i in pids]
+        ps = [self.editor.placement(i) for i in self.selection()[PLACEMENT]]
         lock = not all(p.locked for p in ps if p)
         return self.set_selected_fields({"locked": lock}, "Lock" if lock else "Unlock")
 
     def toggle_hidden_selected(self) -> bool:
         """Hide the selected placements, or show them when all are hidden."""
-        pids, _, _ = self.selected_ids()
-        ps = [self.editor.placement(i) for i in pids]
+        ps = [self.editor.placement(i) for i in self.selection()[PLACEMENT]]
         hide = not all(p.hidden for p in ps if p)
         return self.set_selected_fields({"hidden": hide}, "Hide" if hide else "Show")
 
@@ -109,33 +129,38 @@ class SceneOperations:
         self.undo_stack.push(SetSketchVisibleCommand(self.editor, visible))
         return True
 
-    def apply_style(self, **fields) -> bool:  # noqa: ANN003 - SketchStyle fields
-        """Change the style for new elements and restyle the selected sketch elements (one step)."""
-        self.style = replace(self.style, **fields)
-        self.styleChanged.emit()  # the style bar's swatch follows, whoever changed the colour
-        values: dict = {}
+    def apply_style(self, **fields: Any) -> bool:
+        """Change the style for new elements (SketchStyle fields) and restyle the selected sketch
+        elements (one step)."""
+        scene = self.scene
+        scene.sketch_style = replace(scene.sketch_style, **fields)
+        scene.styleChanged.emit()  # the style bar's swatch follows, whoever changed the colour
+        style = scene.sketch_style
+        values: dict[str, Any] = {}
         if "colour" in fields:
-            values["color"] = self.style.colour.upper()
+            values["color"] = style.colour.upper()
         if "stroke_width" in fields:
-            values["stroke_width"] = to_percent(self.style.stroke_width, self.editor.document.height)
-        if "fill" in fields or ("colour" in fields and self.style.fill):
-            values["fill"] = self.style.fill_colour()
+            values["stroke_width"] = to_percent(style.stroke_width, self.editor.document.height)
+        if "fill" in fields or ("colour" in fields and style.fill):
+            values["fill"] = style.fill_colour()
         if "font_family" in fields:
-            values["font_family"] = self.style.font_family
+            values["font_family"] = style.font_family
         if "font_size" in fields:
-            values["font_size"] = to_percent(self.style.font_size, self.editor.document.height)
-        if self._text_edit is not None:
-            self._style_text_editor()
-        _, sids, _ = self.selected_ids()
-        return bool(sids and values) and self._push(StyleSketchCommand(self.editor, sids, values))
+            values["font_size"] = to_percent(style.font_size, self.editor.document.height)
+        scene.tools.text.restyle()
+        sids = self.selection()[SKETCH]
+        return bool(sids and values) and self.push(StyleSketchCommand(self.editor, sids, values))
 
     def copy_selected(self) -> QMimeData | None:
         """The selection as clipboard data (CLIPBOARD_MIME, JSON), or None when nothing is selected."""
-        pids, sids, _ = self.selected_ids()
+        sel = self.selection()
+        pids, sids = sel[PLACEMENT], sel[SKETCH]
         if not (pids or sids):
             return None
-        data = {"placements": [self.editor.placement(i).model_dump(mode="json") for i in pids],
-                "sketch_elements": [self.editor.sketch_element(i).model_dump(mode="json") for i in sids]}
+        placements = [p for p in map(self.editor.placement, pids) if p is not None]
+        sketches = [e for e in map(self.editor.sketch_element, sids) if e is not None]
+        data = {"placements": [p.model_dump(mode="json") for p in placements],
+                "sketch_elements": [e.model_dump(mode="json") for e in sketches]}
         mime = QMimeData()
         mime.setData(CLIPBOARD_MIME, json.dumps(data).encode("utf-8"))
         return mime
@@ -144,8 +169,8 @@ class SceneOperations:
         """Copy, then delete the selection (one undo step: "Cut")."""
         mime = self.copy_selected()
         if mime is not None:
-            pids, sids, _ = self.selected_ids()
-            self.undo_stack.push(RemoveItemsCommand(self.editor, pids, sids, (), "Cut"))
+            sel = self.selection()
+            self.undo_stack.push(RemoveItemsCommand(self.editor, {PLACEMENT: sel[PLACEMENT], SKETCH: sel[SKETCH]}, "Cut"))
         return mime
 
     def paste(self, mime: QMimeData | None) -> bool:
@@ -156,7 +181,7 @@ class SceneOperations:
         if mime is None or not mime.hasFormat(CLIPBOARD_MIME):
             return False
         try:
-            data = json.loads(bytes(mime.data(CLIPBOARD_MIME)).decode("utf-8"))
+            data = json.loads(bytes(mime.data(CLIPBOARD_MIME).data()).decode("utf-8"))
             placements = [MediaAssetPlacement.model_validate(p) for p in data.get("placements", [])]
             sketches = [SketchElement.model_validate(e) for e in data.get("sketch_elements", [])]
         except (ValueError, TypeError, AttributeError):
@@ -165,15 +190,15 @@ class SceneOperations:
 
     def duplicate_selected(self) -> bool:
         """Copies of the selection, offset, as one step ("Duplicate")."""
-        pids, sids, _ = self.selected_ids()
-        placements = [self.editor.placement(i) for i in pids]
-        sketches = [self.editor.sketch_element(i) for i in sids]
+        sel = self.selection()
+        placements = [self.editor.placement(i) for i in sel[PLACEMENT]]
+        sketches = [self.editor.sketch_element(i) for i in sel[SKETCH]]
         return self._insert_copies(placements, sketches, "Duplicate")
 
-    def _insert_copies(self, placements: list, sketches: list, text: str) -> bool:
+    def _insert_copies(self, placements: list[Any], sketches: list[Any], text: str) -> bool:
         if not (placements or sketches):
             return False
-        new_p, new_s = copies_for_paste(placements, sketches, self.editor, PASTE_OFFSET_PCT)
-        self.undo_stack.push(InsertItemsCommand(self.editor, new_p, new_s, text))
-        self.select_ids([p.id for p in new_p], [e.id for e in new_s])
+        copies = copies_for_paste({PLACEMENT: placements, SKETCH: sketches}, self.editor, PASTE_OFFSET_PCT)
+        self.undo_stack.push(InsertItemsCommand(self.editor, copies, text))
+        self.scene.select({kind: [m.id for m in models] for kind, models in copies.items()})
         return True

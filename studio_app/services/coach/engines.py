@@ -22,9 +22,9 @@ from studio_app.providers.base import CancelToken
 from studio_app.providers.factory import CHAT_PROVIDERS, SECRET_FOR_PROVIDER, create_chat_provider
 from studio_app.store.secrets import ENV_VARS, SecretStore
 
-from .coach import ChatEngine, CoachError, CoachSettings
-from .context import StudioStore
-from .provider_setup import ProviderSettings
+from ..context import StudioStore
+from ..provider_setup import ProviderSettings
+from .models import ChatEngine, CoachError, CoachSettings
 
 if TYPE_CHECKING:  # providers.chat (and httpx) load when a chat engine is built, not at start-up
     from studio_app.providers.chat import ChatMessage, ChatProvider, ChatStream

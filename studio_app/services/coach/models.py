@@ -1,8 +1,7 @@
-"""Coach settings, request models and errors (the seed's StartCoachRequest and GenerateFromSessionRequest).
+"""Coach settings, request models and errors (StartCoachRequest and GenerateFromSessionRequest).
 
-Sources: seeds/creator-media-library-integration-audit.md section 5 and
-seeds/canvas-studio-coach-integration-audit.md (media assets, placements and the canvas snapshot
-at session start and at generation time), seeds/coach-inline-generation-design.md (logo options).
+A session starts from the canvas (media assets, placements and the canvas snapshot), and Generate
+Now sends them again with the logo options; see the models' docstrings for each field.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.prompting.sanitize import sanitize_input
 from studio_app.providers.base import CancelToken
 
-from .brand_kits import LOGO_POSITIONS  # one list of logo positions for the coach and brand kits
+from ..brand_kits import LOGO_POSITIONS  # one list of logo positions for the coach and brand kits
 
 if TYPE_CHECKING:  # providers.chat (and httpx) load with the first chat engine, not at start-up
     from studio_app.providers.chat import ChatMessage
@@ -37,6 +36,12 @@ MESSAGE_MAX_LENGTH = 2000
 PROMPT_MAX_LENGTH = 8000
 """Longest prompt the streamer may type into the prompt box, in characters."""
 CoachEngineName = Literal["auto", "offline", "gemini", "openai", "ollama", "lmstudio", "custom"]
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` with its white space collapsed to single spaces, cut to ``limit`` characters with "…"."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class CoachError(Exception):
@@ -95,7 +100,7 @@ Raises CoachError (one line) when the chosen engine cannot be built (e.g. a miss
 
 
 class StartCoachRequest(BaseModel):
-    """What a session starts from (the seed's StartCoachRequest, desktop form).
+    """What a session starts from (desktop form of the original design's StartCoachRequest).
 
     Attributes:
         asset_type: the target.
@@ -134,7 +139,7 @@ class StartCoachRequest(BaseModel):
 
 
 class GenerateFromSessionRequest(BaseModel):
-    """Options of "Generate Now" (the seed's GenerateFromSessionRequest, desktop form).
+    """Options of "Generate Now" (desktop form of the original design's GenerateFromSessionRequest).
 
     Attributes:
         include_logo: add the brand kit's logo as a reference image with a placement line.
@@ -169,7 +174,7 @@ class GenerateFromSessionRequest(BaseModel):
 
 
 class CoachSessionPage(BaseModel):
-    """A page of the session list (the seed's list response: sessions and total)."""
+    """A page of the session list (sessions and the total)."""
 
     sessions: list[CoachSessionSummary]
     total: int
