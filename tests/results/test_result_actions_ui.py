@@ -13,13 +13,11 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import JobStatus
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.coach import StartCoachRequest
-from studio_app.services.context import StudioStore
 from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
 from studio_app.ui.results.export_dialog import ExportDialog
@@ -30,13 +28,8 @@ COACH_PROMPT = "A grinning cat emote, thick white outline, transparent backgroun
 
 
 @pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):  # noqa: ANN001, ANN201
+    win = open_window(size=(1366, 768))
     # An emote on a transparent canvas: the results have alpha, so the viewer shows the checkerboard.
     win.documents.replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
         SketchElement(kind="ellipse", points=[(25, 25), (75, 75)], color="#FFD60A", fill="#FF3B30")]), None)
@@ -44,8 +37,6 @@ def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
     close_boxes()
     win.coach.shutdown()
     win.generation.pool.waitForDone(10000)
-    win.close()
-    store.close()
 
 
 def close_boxes() -> None:

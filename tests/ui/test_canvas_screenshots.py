@@ -14,28 +14,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF
 
-from studio_app.app import build_main_window
 from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.sketch import SketchElement
-from studio_app.services.context import StudioStore
 from studio_app.ui.canvas.commands import AddSketchCommand, SetDocumentFieldsCommand
 
 from .canvas.conftest import drag
 
 
 @pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1920, 1080)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):  # noqa: ANN001, ANN201
+    win = open_window(size=(1920, 1080))
     yield win
     win.undo_stack.setClean()
-    win.close()
-    store.close()
 
 
 def _out(tmp_path: Path, name: str) -> Path:

@@ -104,7 +104,7 @@ class LibrarySettingsPage(QWidget):
         self.per_prompt = QSpinBox()
         self.per_prompt.setRange(0, MAX_REFERENCES)
         self.per_prompt.setValue(s.max_per_prompt)
-        self.per_prompt.setToolTip(f"Library images sent with one prompt (the seed's default is "
+        self.per_prompt.setToolTip(f"Library images sent with one prompt (the default is "
                                    f"{MAX_PROMPT_INJECTION_ASSETS}; the model's own limit applies on top)")
         self.tier = QComboBox()
         for value, label in TIERS:
