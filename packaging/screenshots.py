@@ -113,7 +113,7 @@ def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
         description="my cat astronaut winning the space race", canvas=win.editor.document))
     wait(app, lambda: not win.coach.is_streaming(sid))
     for answer in ("GG EZ", "add purple rim light and confetti"):
-        win.coach_panel.input.setPlainText(answer)
+        win.coach_panel.chat_page.input.setPlainText(answer)
         win.coach_panel.send()
         wait(app, lambda: not win.coach.is_streaming(sid))
     done = []

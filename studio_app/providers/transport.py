@@ -49,21 +49,22 @@ def call_cancellable(fn: Callable[[], T], *, cancel: CancelToken | None,
     cancel.raise_if_cancelled()
     done = threading.Event()
     lock = threading.Lock()
-    state: dict[str, object] = {"abandoned": False, "finished": False}
-    box: dict[str, object] = {}
+    state: dict[str, bool] = {"abandoned": False, "finished": False}
+    values: list[T] = []  # fn's result, once it returned
+    errors: list[BaseException] = []  # what fn raised, handed to the caller below
 
     def runner() -> None:
         try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed to the caller below
-            box["error"] = exc
+            values.append(fn())
+        except BaseException as exc:
+            errors.append(exc)
         finally:
             with lock:
                 state["finished"] = True
                 late = state["abandoned"]
             done.set()
             if late:
-                _cleanup(box, cleanup)
+                _cleanup(values, cleanup)
 
     threading.Thread(target=runner, name="studio-http-request", daemon=True).start()
     while not done.wait(poll_s):
@@ -72,20 +73,20 @@ def call_cancellable(fn: Callable[[], T], *, cancel: CancelToken | None,
                 state["abandoned"] = True
                 finished = state["finished"]
             if finished:
-                _cleanup(box, cleanup)
+                _cleanup(values, cleanup)
             raise GenerationCancelledError("Cancelled.")
     if cancel.cancelled:
-        _cleanup(box, cleanup)
+        _cleanup(values, cleanup)
         raise GenerationCancelledError("Cancelled.")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
-def _cleanup(box: dict[str, object], cleanup: Callable[[T], None] | None) -> None:
-    if cleanup is not None and "value" in box:
+def _cleanup(values: list[T], cleanup: Callable[[T], None] | None) -> None:
+    if cleanup is not None and values:
         try:
-            cleanup(box["value"])  # type: ignore[arg-type]
+            cleanup(values[0])
         except Exception:  # best effort on an abandoned request
             pass
 

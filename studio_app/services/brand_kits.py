@@ -1,10 +1,10 @@
 """BrandKitService: create, edit, duplicate, delete and activate brand kits; the active kit's
 palette for the Easy Sketch tools and its logo placement for the coach's ``include_logo``.
 
-Sources: seeds/asset-generation-core-design.md (BrandKitContext, injected by
-``PromptEngine.inject_brand_kit``; property 8), seeds/coach-inline-generation-design.md
-(``include_logo`` / ``logo_type`` / ``logo_position``), specs/platform-targets.md (YouTube
-thumbnail safe zone: the duration badge sits in the bottom-right corner).
+The active kit reaches prompts as a BrandKitContext (``PromptEngine.inject_brand_kit``) and
+the coach's ``include_logo`` / ``logo_type`` / ``logo_position`` choices through
+:func:`resolve_logo_position`: YouTube draws the video's duration badge over the bottom-right
+corner of a thumbnail, so a logo never goes there.
 
 At most one kit is active; GenerationService.brand_context() injects it into every prompt.
 Deletes are tombstones (``deleted_at``), so sync can carry them.
@@ -107,7 +107,7 @@ def resolve_logo_position(asset_type: AssetType | str, logo_position: str) -> tu
     """The position a logo actually gets on a target, and why it moved (or None).
 
     A YouTube thumbnail (``AssetType.THUMBNAIL``) keeps its bottom-right corner clear for the
-    duration badge (specs/platform-targets.md, YouTube thumbnail safe zone), so ``bottom-right``
+    duration badge YouTube draws over every thumbnail, so ``bottom-right``
     becomes ``bottom-left`` there.
 
     Raises:

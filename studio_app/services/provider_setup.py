@@ -359,10 +359,15 @@ def check_image_provider(store: StudioStore, name: str, *, api_key: str | None =
     """
     if name == "offline":
         return "The offline preview needs no connection."
+    from studio_app.providers.cloud_image import CloudImageProvider  # httpx loads on first use
+
     provider = create_configured_image_provider(store, name, api_key=api_key, model=model, base_url=base_url,
                                                 read_timeout_s=read_timeout_s, retry=RetryPolicy(max_retries=0))
+    if not isinstance(provider, CloudImageProvider):  # the factory makes no other kind besides offline
+        provider.close()
+        raise ValueError(f"Image provider {name!r} has no model list to check.")
     try:
-        live = provider.list_models(cancel=cancel)  # type: ignore[attr-defined]
+        live = provider.list_models(cancel=cancel)
     finally:
         provider.close()
     url = base_url or provider_settings(store).base_url_for(name)
@@ -370,7 +375,7 @@ def check_image_provider(store: StudioStore, name: str, *, api_key: str | None =
         model_lists.save_list(store, name, live, base_url=url)
     except OSError as exc:  # the check itself worked
         log.warning("Could not cache the %s model list: %s", name, exc)
-    used = provider.model  # type: ignore[attr-defined]
+    used = provider.model
     if used not in live:
         raise ModelNotFoundError(PROVIDER_NAMES.get(name, name), used, replacements(name, used, live))
     return (f"Connected to {PROVIDER_NAMES.get(name, name)}: {used} is available to this key "

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from studio_app.services.context import StudioStore
 from studio_app.sync.conflicts import Conflicts as ConflictsModel
@@ -27,6 +26,8 @@ from studio_app.sync.factory import build_engine
 from studio_app.sync.probe import ConnectionReport, test_connection
 from studio_app.sync.settings import SECTION, SyncSettings, effective_settings
 from studio_app.sync.status import read_status
+
+from .workers import Worker, WorkerContext, run_in_pool
 
 
 class SyncState(StrEnum):
@@ -64,30 +65,6 @@ class SyncStatus:
     phase: str = ""
 
 
-class _Signals(QObject):
-    progress = Signal(object)
-    done = Signal(object)
-    error = Signal(object)
-
-
-class _Job(QRunnable):
-    """Runs ``fn(progress_emit)`` in the pool; reports through ``signals``."""
-
-    def __init__(self, fn: Callable[[Callable[[Any], None]], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-        self.setAutoDelete(False)
-
-    def run(self) -> None:
-        try:
-            result = self.fn(self.signals.progress.emit)
-        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread as a value
-            self.signals.error.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
 class SyncService(QObject):
     """Sync for one opened data dir.
 
@@ -117,8 +94,7 @@ class SyncService(QObject):
         self.store = store
         self.pool = pool or QThreadPool.globalInstance()
         self.environ = dict(os.environ if environ is None else environ)
-        self._job: _Job | None = None
-        self._aux_jobs: list[_Job] = []
+        self._job: Worker | None = None
         self._cancel = threading.Event()
         self._offline = False
         self._needs_confirmation: str | None = None
@@ -158,12 +134,9 @@ class SyncService(QObject):
     def save_credentials(self, credentials: Credentials) -> None:
         """Store the key pair in the OS keyring from a worker (the keyring may prompt or hang);
         emits ``credentials_saved``."""
-        def work(_emit: Callable[[Any], None]) -> None:
-            save_to_keyring(credentials)
-
-        job = self._start_aux(work)
-        job.signals.done.connect(lambda _r: self.credentials_saved.emit(True, "credentials saved in the keyring"))
-        job.signals.error.connect(lambda exc: self.credentials_saved.emit(False, str(exc).splitlines()[0]))
+        run_in_pool(lambda _ctx: save_to_keyring(credentials), pool=self.pool, owner=self,
+                    on_result=lambda _r: self.credentials_saved.emit(True, "credentials saved in the keyring"),
+                    on_error=lambda exc: self.credentials_saved.emit(False, str(exc).splitlines()[0]))
 
     # --- status -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -229,20 +202,16 @@ class SyncService(QObject):
         cancel = self._cancel
         store, env = self.store, self.environ
 
-        def work(emit: Callable[[Any], None]) -> SyncReport:
+        def work(ctx: WorkerContext) -> SyncReport:
             engine = build_engine(db=store.db, blobs=store.blobs, settings_store=store.settings,
-                                  data_dir=store.paths.data_dir, environ=env, progress=emit, cancel=cancel)
+                                  data_dir=store.paths.data_dir, environ=env, progress=ctx.progress, cancel=cancel)
             return engine.run(confirm=confirm)
 
         self._needs_confirmation = None
         self._set_status(replace(self._status, state=SyncState.SYNCING, message="Syncing…", percent=0,
                                  phase="listing"))
-        job = _Job(work)
-        job.signals.progress.connect(self._on_progress)
-        job.signals.done.connect(self._on_done)
-        job.signals.error.connect(self._on_error)
-        self._job = job
-        self.pool.start(job)
+        self._job = run_in_pool(work, pool=self.pool, owner=self, on_progress=self._on_progress,
+                                on_result=self._on_done, on_error=self._on_error)
         return True
 
     def cancel(self) -> None:
@@ -291,23 +260,13 @@ class SyncService(QObject):
         """Check the bucket from a worker; emits ``connection_tested(ConnectionReport)``."""
         store, env = self.store, self.environ
 
-        def work(_emit: Callable[[Any], None]) -> ConnectionReport:
+        def work(_ctx: WorkerContext) -> ConnectionReport:
             engine = build_engine(db=store.db, blobs=store.blobs, settings_store=store.settings,
                                   data_dir=store.paths.data_dir, environ=env)
             return test_connection(engine.remote, engine.layout, engine.state.device_id())
 
-        job = self._start_aux(work)
-        job.signals.done.connect(self.connection_tested.emit)
-        job.signals.error.connect(
-            lambda exc: self.connection_tested.emit(ConnectionReport(False, str(exc).splitlines()[0])))
-
-    def _start_aux(self, fn: Callable[[Callable[[Any], None]], Any]) -> _Job:
-        job = _Job(fn)
-        self._aux_jobs.append(job)
-        job.signals.done.connect(lambda _r, j=job: self._aux_jobs.remove(j) if j in self._aux_jobs else None)
-        job.signals.error.connect(lambda _e, j=job: self._aux_jobs.remove(j) if j in self._aux_jobs else None)
-        self.pool.start(job)
-        return job
+        run_in_pool(work, pool=self.pool, owner=self, on_result=self.connection_tested.emit,
+                    on_error=lambda exc: self.connection_tested.emit(ConnectionReport(False, str(exc).splitlines()[0])))
 
     def conflicts(self) -> list[ConflictView]:
         """Open conflicts (local reads only)."""

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 __all__ = ["Worker", "WorkerCancelled", "WorkerContext", "active_workers", "first_line", "run_in_pool"]
 
@@ -48,7 +49,7 @@ class WorkerCancelled(Exception):  # noqa: N818 - a signal to stop, not an error
 def first_line(exc: BaseException) -> str:
     """The first non-empty line of ``str(exc)``, or the exception's class name when it is empty."""
     lines = str(exc).strip().splitlines()
-    return lines[0].strip() if lines else type(exc).__name__
+    return lines[0] if lines else type(exc).__name__
 
 
 class WorkerContext:
@@ -108,6 +109,7 @@ class Worker(QObject):
         self._returned = threading.Event()
         self._done = False
         self._callbacks: dict[str, Callable[..., object]] = {}
+        self._owner: QObject | None = None
         app = QCoreApplication.instance()
         connection = Qt.ConnectionType.DirectConnection
         if app is not None:
@@ -136,17 +138,24 @@ class Worker(QObject):
         be on their way to the GUI thread). ``timeout`` in seconds; True if it ended in time."""
         return self._returned.wait(timeout)
 
+    def _callback(self, kind: str) -> Callable[..., object] | None:
+        """The ``on_<kind>`` callback, unless the owner it belongs to was destroyed."""
+        if self._owner is not None and not isValid(self._owner):
+            return None
+        return self._callbacks.get(kind)
+
     @Slot(object)
     def _deliver_progress(self, value: object) -> None:
         if not self._done:
-            if "progress" in self._callbacks:
-                self._callbacks["progress"](value)
+            callback = self._callback("progress")
+            if callback is not None:
+                callback(value)
             self.progress.emit(value)
 
     @Slot(str, object)
     def _deliver_outcome(self, kind: str, value: object) -> None:
         try:
-            callback = self._callbacks.get(kind)
+            callback = self._callback(kind)
             if kind == "cancelled":
                 if callback is not None:
                     callback()
@@ -160,8 +169,9 @@ class Worker(QObject):
             with _ACTIVE_LOCK:
                 _ACTIVE.discard(self)
             try:
-                if "finished" in self._callbacks:
-                    self._callbacks["finished"]()
+                callback = self._callback("finished")
+                if callback is not None:
+                    callback()
             finally:
                 self.finished.emit()
 
@@ -188,19 +198,22 @@ def run_in_pool(fn: Callable[[WorkerContext], Any], *, pool: QThreadPool | None 
                 on_progress: Callable[[Any], object] | None = None,
                 on_cancelled: Callable[[], object] | None = None,
                 on_finished: Callable[[], object] | None = None,
-                priority: int = 0) -> Worker:
+                owner: QObject | None = None, priority: int = 0) -> Worker:
     """Run ``fn(ctx)`` on ``pool`` (default: the global pool); safe to call from any thread.
 
     The ``on_*`` callbacks are called on the GUI thread, just before the matching signal
     is emitted (see the module docstring for the outcome rules); they are called by the
     worker itself rather than connected, so they run on the GUI thread even when the
-    worker was started from another thread. Returns the Worker, which stays alive by
-    itself until ``finished`` is delivered.
+    worker was started from another thread. Given an ``owner`` (the widget or service the
+    callbacks belong to), they are skipped once it was destroyed, as a Qt connection to a
+    destroyed receiver would be. Returns the Worker, which stays alive by itself until
+    ``finished`` is delivered.
     """
     worker = Worker(fn)
     callbacks = {"progress": on_progress, "result": on_result, "error": on_error,
                  "cancelled": on_cancelled, "finished": on_finished}
     worker._callbacks = {kind: cb for kind, cb in callbacks.items() if cb is not None}
+    worker._owner = owner
     with _ACTIVE_LOCK:
         _ACTIVE.add(worker)
     (pool or QThreadPool.globalInstance()).start(worker._run, priority)

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # keyring itself is imported on the first keyring call, not at start-up
     from keyring.backend import KeyringBackend
@@ -244,13 +244,14 @@ class SecretStore:
         """Run a keyring call on a daemon thread, giving up after timeout_s."""
         if self._memory_reason is not None:
             raise _Unavailable
-        box: dict[str, Any] = {}
+        values: list[T] = []  # fn's result, once it returned
+        errors: list[BaseException] = []  # what fn raised, handed over below
 
         def runner() -> None:
             try:
-                box["value"] = fn()
-            except BaseException as exc:  # handed over below
-                box["error"] = exc
+                values.append(fn())
+            except BaseException as exc:
+                errors.append(exc)
 
         thread = threading.Thread(target=runner, name="studio-keyring", daemon=True)
         thread.start()
@@ -259,14 +260,14 @@ class SecretStore:
             self._degrade(f"The system keyring did not answer within {self.timeout_s:g} s while {what} "
                           "(it may be locked or waiting for a password prompt).")
             raise _Unavailable
-        error = box.get("error")
+        error = errors[0] if errors else None
         if isinstance(error, _Unavailable):
             raise _Unavailable
         if error is not None:
             # The type only: a backend's message could quote what it was given.
             self._degrade(f"The system keyring failed while {what} ({type(error).__name__}).")
             raise _Unavailable
-        return box.get("value")  # type: ignore[return-value]
+        return values[0]
 
 
 class _Unavailable(Exception):

@@ -319,7 +319,7 @@ class GenerationFlow:
             return
         panel = self.window.coach_panel
         if asset.coach_session_id and asset.coach_session_id == panel.session_id and \
-                panel.pages.currentWidget() is panel.chat_page and not panel.prompt_box.isReadOnly():
+                panel.pages.currentWidget() is panel.chat_page and not panel.chat_page.prompt_box.isReadOnly():
             panel.refine(asset_id)
             return
         self.generate_options.set_refine(asset_id, self.result_actions.preview_png(asset_id))

@@ -60,11 +60,11 @@ def test_open_session_with_2000_messages(tmp_path: Path, qapp, bench_record, mon
         t0 = time.perf_counter()
         panel.open_session(session.id)
         QApplication.processEvents()
-        panel.chat.grab()  # laid out and painted (renders every visible bubble)
+        panel.chat_page.chat.grab()  # laid out and painted (renders every visible bubble)
         if run:
             times.append((time.perf_counter() - t0) * 1000)
     assert len(coach.get(session.id).messages) == LONG_SESSION_MESSAGES
-    assert panel.chat.hidden_count() == LONG_SESSION_MESSAGES - len(panel.chat.bubbles())
+    assert panel.chat_page.chat.hidden_count() == LONG_SESSION_MESSAGES - len(panel.chat_page.chat.bubbles())
     median = statistics.median(times)
 
     # The same open with a widget for every message (no window), measured in the same run.
@@ -76,9 +76,9 @@ def test_open_session_with_2000_messages(tmp_path: Path, qapp, bench_record, mon
         t0 = time.perf_counter()
         panel.open_session(session.id)
         QApplication.processEvents()
-        panel.chat.grab()
+        panel.chat_page.chat.grab()
         full.append((time.perf_counter() - t0) * 1000)
-    assert len(panel.chat.bubbles()) == LONG_SESSION_MESSAGES
+    assert len(panel.chat_page.chat.bubbles()) == LONG_SESSION_MESSAGES
     bench_record("coach_open_session_2000_messages", median, "ms", f"< {OPEN_TARGET_MS:.0f} ms",
                  peer="every message as a widget (no window)", peer_value=statistics.median(full),
                  met=median < OPEN_TARGET_MS, worst_ms=round(max(times), 1), runs=len(times),
@@ -115,7 +115,7 @@ def test_token_to_paint_latency(tmp_path: Path, qtbot, bench_record) -> None:  #
 
     def observe(label: BubbleLabel) -> None:
         bubble = label.parentWidget()
-        if bubble is not None and bubble is panel.chat.streaming_bubble:
+        if bubble is not None and bubble is panel.chat_page.chat.streaming_bubble:
             paints.append((time.perf_counter(), bubble.shown_chars))
 
     server.script(Fault(route="/v1/chat/completions", reply_text=text, event_delay_s=TOKEN_GAP_S))

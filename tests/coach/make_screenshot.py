@@ -71,7 +71,7 @@ def render(out: Path) -> Path:
                                             description="me clutching the last round, with my horse sidekick",
                                             canvas=doc))
         wait(lambda: not coach_service.is_streaming(sid))
-        panel.input.setPlainText("mid-jump please, and yes keep CLUTCH, chrome letters")
+        panel.chat_page.input.setPlainText("mid-jump please, and yes keep CLUTCH, chrome letters")
         panel.send()
         wait(lambda: not coach_service.is_streaming(sid))
         panel.generate()

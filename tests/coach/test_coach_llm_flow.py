@@ -61,8 +61,8 @@ def close_window(store: StudioStore, win) -> None:  # noqa: ANN001
 
 
 def send(panel, text: str) -> None:  # noqa: ANN001
-    panel.input.setPlainText(text)
-    QTest.keyClick(panel.input, Qt.Key.Key_Return)
+    panel.chat_page.input.setPlainText(text)
+    QTest.keyClick(panel.chat_page.input, Qt.Key.Key_Return)
 
 
 def start_simple(panel, qtbot, description: str = "a knight beating a fire giant") -> str:  # noqa: ANN001
@@ -108,11 +108,11 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
             qtbot.mouseClick(panel.start_form.start_button, Qt.MouseButton.LeftButton)
         sid = panel.session_id
         assert len(tokens) > 10 and "".join(tokens) == REPLIES[0]
-        bubble = panel.chat.bubbles()[-1]
+        bubble = panel.chat_page.chat.bubbles()[-1]
         assert isinstance(bubble, TextBubble) and bubble.raw == REPLIES[0]
         assert "towering" not in bubble.label.text() and "behind you" in bubble.label.text()  # block hidden
-        assert "towering fire giant" in panel.prompt_box.toPlainText()
-        assert panel.prompt_box.toPlainText().startswith("Create a YouTube video thumbnail")
+        assert "towering fire giant" in panel.chat_page.prompt_box.toPlainText()
+        assert panel.chat_page.prompt_box.toPlainText().startswith("Create a YouTube video thumbnail")
 
         body = gemini_server.calls(STREAM)[0].json()
         system = body["systemInstruction"]["parts"][0]["text"]
@@ -130,9 +130,9 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
         assert "Replies left in this session: 8" in last_body["systemInstruction"]["parts"][0]["text"]
 
         with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
-            qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(panel.chat_page.generate_button, Qt.MouseButton.LeftButton)
         asset_id = sig.args[1]
-        assert isinstance(panel.chat.bubbles()[-1], AssetBubble)
+        assert isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble)
         qtbot.waitUntil(lambda: asset_id in win.generated.asset_ids(), timeout=5000)
         job = win.store.jobs.get(win.store.assets.get(asset_id).job_id)
         assert job.provider == "gemini" and not win.store.assets.get(asset_id).is_preview
@@ -153,10 +153,10 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
         assert panel.history.select(sid)
         panel.history.open_selected()
         assert [(m.role, m.type, m.content) for m in win.coach.get(sid).messages] == before
-        assert [b.raw for b in panel.chat.bubbles() if isinstance(b, TextBubble)] == \
+        assert [b.raw for b in panel.chat_page.chat.bubbles() if isinstance(b, TextBubble)] == \
             [c for r, t, c in before if t == "text"]
-        assert isinstance(panel.chat.bubbles()[-1], AssetBubble)
-        assert "purple and gold light" in panel.prompt_box.toPlainText()
+        assert isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble)
+        assert "purple and gold light" in panel.chat_page.prompt_box.toPlainText()
         gemini_server.script(Fault(route=STREAM, reply_text=reply("More fire, sure.", "A knight in black "
                                                                   "armour over a fire giant, more fire")))
         with qtbot.waitSignal(win.coach.replyFinished, timeout=10000):
@@ -180,7 +180,7 @@ def test_ollama_like_server_streams_into_the_chat(tmp_path: Path, qtbot, local_l
         assert body["model"] == "llama3.2" and body["stream"] is True
         assert [m["role"] for m in body["messages"]] == ["system", "user", "assistant", "user"]
         assert body["messages"][2]["content"] == REPLIES[0]
-        assert "standing over a defeated fire giant" in panel.prompt_box.toPlainText()
+        assert "standing over a defeated fire giant" in panel.chat_page.prompt_box.toPlainText()
         assert win.coach.get(sid).turns_used == 1
     finally:
         close_window(store, win)
@@ -198,15 +198,15 @@ def test_error_mid_stream_keeps_the_partial_reply_and_the_chat_usable(tmp_path: 
         with qtbot.waitSignal(win.coach.replyFailed, timeout=10000) as failed:
             sid = start_simple(panel, qtbot)
         assert "overloaded" in failed.args[1] and "\n" not in failed.args[1]
-        assert panel.error_label.isVisibleTo(panel) and "overloaded" in panel.error_label.text()
-        texts = [b.raw for b in panel.chat.bubbles() if isinstance(b, TextBubble)]
+        assert panel.chat_page.error_label.isVisibleTo(panel) and "overloaded" in panel.chat_page.error_label.text()
+        texts = [b.raw for b in panel.chat_page.chat.bubbles() if isinstance(b, TextBubble)]
         assert REPLIES[0].startswith(texts[-2]) and len(texts[-2]) > 5  # the partial text stays
         assert texts[-1].startswith("The coach could not answer:")
         assert win.coach.get(sid).current_prompt is None
-        assert panel.input.isEnabled() and panel.send_button.isVisible()
+        assert panel.chat_page.input.isEnabled() and panel.chat_page.send_button.isVisible()
         with qtbot.waitSignal(win.coach.replyFinished, timeout=10000):
             send(panel, "try again please")
-        assert "defeated fire giant" in panel.prompt_box.toPlainText()
+        assert "defeated fire giant" in panel.chat_page.prompt_box.toPlainText()
     finally:
         close_window(store, win)
 
@@ -224,15 +224,15 @@ def test_slow_first_token_does_not_block_the_gui(tmp_path: Path, qtbot, gemini_s
         start_simple(panel, qtbot)
         returned = time.perf_counter() - t0
         assert returned < 0.5  # starting the session did not wait for the model
-        assert panel.stop_button.isVisible() and not panel.send_button.isVisible()
-        assert panel.chat.streaming_bubble is not None and panel.chat.streaming_bubble.label.text() == "*…*"
+        assert panel.chat_page.stop_button.isVisible() and not panel.chat_page.send_button.isVisible()
+        assert panel.chat_page.chat.streaming_bubble is not None and panel.chat_page.chat.streaming_bubble.label.text() == "*…*"
         with qtbot.waitSignal(win.coach.replyFinished, timeout=10000):
             pass
         timer.stop()
         waited = [t for t in ticks if t - t0 < 1.4]
         gaps = [b - a for a, b in zip(waited, waited[1:], strict=False)]
         assert len(waited) > 20 and max(gaps) < 0.3  # the event loop kept running while we waited
-        assert "towering fire giant" in panel.prompt_box.toPlainText()
+        assert "towering fire giant" in panel.chat_page.prompt_box.toPlainText()
     finally:
         close_window(store, win)
 
@@ -249,14 +249,14 @@ def test_stop_mid_stream_keeps_what_arrived_and_stops_reading(tmp_path: Path, qt
         sid = start_simple(panel, qtbot)
         qtbot.waitUntil(lambda: len(tokens) >= 5, timeout=10000)
         with qtbot.waitSignal(win.coach.replyStopped, timeout=1000):
-            qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(panel.chat_page.stop_button, Qt.MouseButton.LeftButton)
         shown = "".join(tokens)
         assert 0 < len(shown) < len(long_reply)
         qtbot.wait(400)  # events the server still sends must not reach the chat
         assert "".join(tokens) == shown
         messages = win.coach.get(sid).messages
         assert messages[-2].content == shown and messages[-1].content == "Stopped."
-        assert panel.chat.streaming_bubble is None and panel.send_button.isVisible() and panel.input.isEnabled()
+        assert panel.chat_page.chat.streaming_bubble is None and panel.chat_page.send_button.isVisible() and panel.chat_page.input.isEnabled()
         assert win.coach.get(sid).current_prompt is None and win.coach.get(sid).turns_used == 0
         written = len(local_llm_server.sent_events)
         qtbot.wait(300)

@@ -23,7 +23,7 @@ def test_choose_test_and_save_a_local_llm(store, generation, qtbot, local_llm_se
         dialog.model.setText("no-such-model")
         with qtbot.waitSignal(coach.connectionTested, timeout=10000) as sig:
             dialog.test_button.click()
-        assert sig.args[0] is False and "no model 'no-such-model'" in dialog.result.text()
+        assert sig.args[0] is False and "no model 'no-such-model'" in dialog.result_label.text()
         dialog.model.setText("llama3.2")
         with qtbot.waitSignal(coach.connectionTested, timeout=10000) as sig:
             dialog.test_button.click()

@@ -36,8 +36,8 @@ def close_window(store: StudioStore, win) -> None:  # noqa: ANN001
 
 
 def type_and_enter(panel, text: str) -> None:  # noqa: ANN001
-    panel.input.setPlainText(text)
-    QTest.keyClick(panel.input, Qt.Key.Key_Return)
+    panel.chat_page.input.setPlainText(text)
+    QTest.keyClick(panel.chat_page.input, Qt.Key.Key_Return)
 
 
 def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path, photos, qtbot) -> None:  # noqa: ANN001
@@ -72,20 +72,20 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
 
         for answer in ("GG EZ", "add golden sparks", "make the boss huge in the background"):
             type_and_enter(panel, answer)
-            assert panel.input.toPlainText() == ""
+            assert panel.chat_page.input.toPlainText() == ""
         session = win.coach.get(sid)
         assert session.turns_used == 3
-        texts = [b.raw for b in panel.chat.bubbles() if isinstance(b, TextBubble)]
+        texts = [b.raw for b in panel.chat_page.chat.bubbles() if isinstance(b, TextBubble)]
         assert texts[-2] == "make the boss huge in the background" and "Added" in texts[-1]
-        prompt = panel.prompt_box.toPlainText()
+        prompt = panel.chat_page.prompt_box.toPlainText()
         assert "'GG EZ'" in prompt and "golden sparks" in prompt and "Canvas layout" in prompt
-        assert "turn 3/10" in panel.session_label.text()
+        assert "turn 3/10" in panel.chat_page.session_label.text()
 
         with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
-            qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(panel.chat_page.generate_button, Qt.MouseButton.LeftButton)
         asset_id = sig.args[1]
-        qtbot.waitUntil(lambda: panel.progress.value() == 100, timeout=5000)
-        bubble = panel.chat.bubbles()[-1]
+        qtbot.waitUntil(lambda: panel.chat_page.progress.value() == 100, timeout=5000)
+        bubble = panel.chat_page.chat.bubbles()[-1]
         assert isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id
         assert not bubble.preview.pixmap().isNull()
         qtbot.waitUntil(lambda: asset_id in win.generated.asset_ids(), timeout=5000)  # the library's Generated tab
@@ -95,8 +95,8 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         saved = panel.save_asset(asset_id, tmp_path / "export" / "clutch.png")
         assert saved is not None and saved.read_bytes()[:4] == b"\x89PNG"
         qtbot.mouseClick(bubble.refine_button, Qt.MouseButton.LeftButton)
-        assert panel.refine_row.isVisible()
-        panel.prompt_box.setPlainText(prompt + "\nMore lens flare.")
+        assert panel.chat_page.refine_row.isVisible()
+        panel.chat_page.prompt_box.setPlainText(prompt + "\nMore lens flare.")
         before = [(m.role, m.type, m.content, m.asset_id) for m in win.coach.get(sid).messages]
     finally:
         close_window(store, win)
@@ -115,22 +115,22 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         assert panel.pages.currentWidget() is panel.chat_page and panel.session_id == sid
         after = [(m.role, m.type, m.content, m.asset_id) for m in win.coach.get(sid).messages]
         assert after == before
-        assert len(panel.chat.bubbles()) == len(before)
-        assert isinstance(panel.chat.bubbles()[-2], AssetBubble)
-        assert panel.prompt_box.toPlainText().endswith("More lens flare.")  # the hand edit was kept
-        assert panel.prompt_source.text() == "edited by you"
-        assert panel.refine_row.isVisible() and win.coach.get(sid).context.refine_asset_id == asset_id
+        assert len(panel.chat_page.chat.bubbles()) == len(before)
+        assert isinstance(panel.chat_page.chat.bubbles()[-2], AssetBubble)
+        assert panel.chat_page.prompt_box.toPlainText().endswith("More lens flare.")  # the hand edit was kept
+        assert panel.chat_page.prompt_source.text() == "edited by you"
+        assert panel.chat_page.refine_row.isVisible() and win.coach.get(sid).context.refine_asset_id == asset_id
         assert [a.id for a in win.coach.session_assets(sid)] == [asset_id]
         type_and_enter(panel, "change text")  # the offline coach resumes where it was
         assert "text" in win.coach.get(sid).messages[-1].content.lower()
         assert win.coach.get(sid).turns_used == 4
 
-        qtbot.mouseClick(panel.end_button, Qt.MouseButton.LeftButton)
-        assert panel.banner.isVisible() and not panel.input.isEnabled() and panel.prompt_box.isReadOnly()
-        assert not panel.generate_button.isEnabled()
-        qtbot.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
-        assert panel.session_id != sid and not panel.banner.isVisible()
-        assert panel.prompt_box.toPlainText().endswith("More lens flare.")
+        qtbot.mouseClick(panel.chat_page.end_button, Qt.MouseButton.LeftButton)
+        assert panel.chat_page.banner.isVisible() and not panel.chat_page.input.isEnabled() and panel.chat_page.prompt_box.isReadOnly()
+        assert not panel.chat_page.generate_button.isEnabled()
+        qtbot.mouseClick(panel.chat_page.continue_button, Qt.MouseButton.LeftButton)
+        assert panel.session_id != sid and not panel.chat_page.banner.isVisible()
+        assert panel.chat_page.prompt_box.toPlainText().endswith("More lens flare.")
     finally:
         close_window(store, win)
 

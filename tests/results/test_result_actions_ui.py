@@ -72,9 +72,9 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
     with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
         panel.generate()
     asset_id = sig.args[1]
-    qtbot.waitUntil(lambda: isinstance(panel.chat.bubbles()[-1], AssetBubble), timeout=5000)
+    qtbot.waitUntil(lambda: isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble), timeout=5000)
     qtbot.waitUntil(lambda: asset_id in win.results.asset_ids(), timeout=5000)
-    return asset_id, panel.chat.bubbles()[-1]
+    return asset_id, panel.chat_page.chat.bubbles()[-1]
 
 
 def sizes(win, asset_id: str) -> tuple[str, str]:  # noqa: ANN001
@@ -205,7 +205,7 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     run(open_menu(), "refine")
     if coach:
         assert win.coach.get(win.coach_panel.session_id).context.refine_asset_id == asset_id
-        assert win.coach_panel.refine_row.isVisible()
+        assert win.coach_panel.chat_page.refine_row.isVisible()
     else:
         assert win.generate_options.refine_asset_id == asset_id and win.generate_options.refine_label.isVisible()
         assert win.flow.refine_input() == png
@@ -223,7 +223,7 @@ def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, 
     assert asset_id not in win.results.asset_ids() and asset_id not in win.generated.asset_ids()
     qtbot.waitUntil(lambda: not viewer.isVisible(), timeout=2000)
     if coach:
-        card = [b for b in win.coach_panel.chat.bubbles() if isinstance(b, AssetBubble) and b.asset_id == asset_id]
+        card = [b for b in win.coach_panel.chat_page.chat.bubbles() if isinstance(b, AssetBubble) and b.asset_id == asset_id]
         assert card[0].deleted and not card[0].more_button.isEnabled()
     else:
         assert win.generate_options.refine_asset_id is None  # nothing left to refine

@@ -146,3 +146,21 @@ def test_raise_if_cancelled_raises_only_after_cancel(qtbot, pool) -> None:
     with qtbot.waitSignal(worker.result, timeout=5000):
         pass
     assert seen == ["passed", "raised"]
+
+
+def test_callbacks_of_a_destroyed_owner_are_skipped(qtbot, pool) -> None:
+    from PySide6.QtCore import QObject
+    from shiboken6 import delete
+
+    owner, survivor = QObject(), QObject()
+    gate = threading.Event()
+    calls: list[str] = []
+    gone = run_in_pool(lambda _ctx: gate.wait(5), pool=pool, owner=owner,
+                       on_result=lambda _r: calls.append("gone"))
+    kept = run_in_pool(lambda _ctx: gate.wait(5), pool=pool, owner=survivor,
+                       on_result=lambda _r: calls.append("kept"))
+    delete(owner)
+    gate.set()
+    with qtbot.waitSignals([gone.finished, kept.finished], timeout=5000):
+        pass
+    assert calls == ["kept"]

@@ -175,7 +175,7 @@ def test_ctrl_y_and_ctrl_shift_z_both_redo_and_f1_opens_help(window, photos, qtb
 
 
 def test_the_coach_names_the_button_it_means(window) -> None:  # noqa: ANN001
-    assert window.coach_panel.generate_button.text() == "Generate Now"
+    assert window.coach_panel.chat_page.generate_button.text() == "Generate Now"
     source = (REPO / "studio_app" / "prompting" / "guided_coach.py").read_text(encoding="utf-8")
     assert "Press Generate Now" in source and "Press Generate when" not in source
     assert GuidedCoach  # the guided coach's closing message is the one the streamer reads

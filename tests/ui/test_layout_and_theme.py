@@ -81,7 +81,7 @@ def test_no_text_is_clipped_mid_session(tmp_path, qtbot, photos, size) -> None: 
                                                   description="my cat astronaut", canvas=win.editor.document))
     qtbot.waitUntil(lambda: not win.coach.is_streaming(sid), timeout=10000)
     for answer in ("GG EZ", "add purple rim light and confetti"):
-        win.coach_panel.input.setPlainText(answer)
+        win.coach_panel.chat_page.input.setPlainText(answer)
         win.coach_panel.send()
         qtbot.waitUntil(lambda: not win.coach.is_streaming(sid), timeout=10000)
     with wait_job_event(qtbot, win.generation, COMPLETED, timeout=30000):
@@ -89,7 +89,7 @@ def test_no_text_is_clipped_mid_session(tmp_path, qtbot, photos, size) -> None: 
     qtbot.waitUntil(lambda: win.generate_button.isEnabled(), timeout=5000)
     _settle(qtbot)
     assert win.progress.text() == "Done (offline preview)"
-    you = [w for w in win.coach_panel.chat.findChildren(QLabel) if w.text() == "You" and w.isVisible()]
+    you = [w for w in win.coach_panel.chat_page.chat.findChildren(QLabel) if w.text() == "You" and w.isVisible()]
     assert len(you) == 2
     assert [str(c) for c in clipped_texts(win)] == []
     win.close()

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -33,14 +28,13 @@ from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachSession, CoachStatus
 from studio_app.services.coach import (
-    LOGO_POSITIONS,
     CoachError,
     CoachService,
     GenerateFromSessionRequest,
     StartCoachRequest,
 )
 
-from .chat_view import ChatView
+from .chat_page import ChatPage, muted
 from .history import SessionHistory
 from .settings_dialog import CoachSettingsDialog
 from .start_form import StartSessionForm
@@ -48,7 +42,6 @@ from .start_form import StartSessionForm
 CanvasProvider = Callable[[], CanvasDocument | None]
 PROMPT_SAVE_DELAY_MS = 600
 """Typing pause after which a hand-edited prompt is stored, ms."""
-CARD_IMAGE_PX = 120
 
 
 class CoachPanel(QWidget):
@@ -81,9 +74,35 @@ class CoachPanel(QWidget):
         self.last_menu: QMenu | None = None
         self.file_dialogs = None  # a FileDialogs when the window sets one
 
+        top = self._build_header()
+        self.start_form = StartSessionForm(canvas, coach.brand_kits)
+        self.history = SessionHistory(coach)
+        self.chat_page = self._build_chat_page()
+        self.pages = QStackedWidget()
+        for page in (self.start_form, self.chat_page, self.history):
+            self.pages.addWidget(page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+
+        self.new_button.clicked.connect(self.show_start)
+        self.history_button.clicked.connect(self.show_history)
+        self.settings_button.clicked.connect(lambda: self.open_settings())
+        self.start_form.startRequested.connect(self.start)
+        self.history.openRequested.connect(self.open_session)
+        self.history.backRequested.connect(self._back_from_history)
+
+        self._connect_service(coach)
+        self.refresh_engine()
+        self.show_start()
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_header(self) -> QVBoxLayout:
         self.title = QLabel("<b>Prompt coach</b>")
         self.engine_label = QLabel()
-        _muted(self.engine_label, small=True)
+        muted(self.engine_label, small=True)
         # Tool buttons: Fusion's 80 px minimum for push buttons left the title no room.
         self.new_button = QToolButton()
         self.new_button.setText("New")
@@ -105,26 +124,9 @@ class CoachPanel(QWidget):
         top.setSpacing(2)
         top.addLayout(head)
         top.addWidget(self.engine_label)
+        return top
 
-        self.start_form = StartSessionForm(canvas, coach.brand_kits)
-        self.history = SessionHistory(coach)
-        self.chat_page = self._build_chat_page()
-        self.pages = QStackedWidget()
-        for page in (self.start_form, self.chat_page, self.history):
-            self.pages.addWidget(page)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.pages, 1)
-
-        self.new_button.clicked.connect(self.show_start)
-        self.history_button.clicked.connect(self.show_history)
-        self.settings_button.clicked.connect(lambda: self.open_settings())
-        self.start_form.startRequested.connect(self.start)
-        self.history.openRequested.connect(self.open_session)
-        self.history.backRequested.connect(self._back_from_history)
-
+    def _connect_service(self, coach: CoachService) -> None:
         coach.messageAdded.connect(self._on_message_added)
         coach.replyStarted.connect(self._on_reply_started)
         coach.tokenReceived.connect(self._on_token)
@@ -137,126 +139,29 @@ class CoachPanel(QWidget):
         coach.generationProgress.connect(self._on_generation_progress)
         coach.assetGenerated.connect(self._on_asset_generated)
         coach.generationFailed.connect(self._on_generation_failed)
-        self.refresh_engine()
-        self.show_start()
 
-    # -- building ----------------------------------------------------------------------------------
-    def _build_chat_page(self) -> QWidget:
-        page = QWidget()
-        self.session_label = QLabel()
-        _muted(self.session_label)
-        self.session_label.setWordWrap(True)
-
-        self.banner = QFrame()
-        self.banner.setObjectName("banner")
-        self.banner.setStyleSheet("QFrame#banner { background: rgba(255, 176, 32, 60); border-radius: 6px; }")
-        self.banner_text = QLabel()
-        self.banner_text.setWordWrap(True)
-        self.continue_button = QPushButton("Continue in a new session")
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(self.continue_button)
-
-        self.chat = ChatView(self._asset_png)
-        self.input = QPlainTextEdit()
-        self.input.setPlaceholderText("Message the coach… (Enter to send, Shift+Enter for a new line)")
-        self.input.setMaximumHeight(64)
-        self.input.installEventFilter(self)
-        self.send_button = QPushButton("Send")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setStyleSheet("QPushButton { color: #d23c3c; font-weight: bold; }")
-        self.stop_button.hide()
-        send_col = QVBoxLayout()
-        send_col.addWidget(self.send_button)
-        send_col.addWidget(self.stop_button)
-        input_row = QHBoxLayout()
-        input_row.addWidget(self.input, 1)
-        input_row.addLayout(send_col)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #d23c3c;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        self.prompt_title = QLabel("<b>Current prompt</b>")
-        self.prompt_source = QLabel()
-        _muted(self.prompt_source, small=True)
-        prompt_head = QHBoxLayout()
-        prompt_head.addWidget(self.prompt_title)
-        prompt_head.addWidget(self.prompt_source, 1)
-        self.prompt_box = QPlainTextEdit()
-        self.prompt_box.setPlaceholderText("The coach writes the prompt here; edit it freely.")
-        self.prompt_box.setMaximumHeight(120)
+    def _build_chat_page(self) -> ChatPage:
+        page = ChatPage(self._asset_png)
+        page.input.installEventFilter(self)
         self._prompt_timer = QTimer(self)
         self._prompt_timer.setSingleShot(True)
         self._prompt_timer.setInterval(PROMPT_SAVE_DELAY_MS)
         self._prompt_timer.timeout.connect(self.commit_prompt)
-
-        self.refine_row = QFrame()
-        self.refine_thumb = QLabel()
-        self.refine_text = QLabel("Next generation refines this result")
-        _muted(self.refine_text, small=True)
-        self.refine_clear = QPushButton("Clear")
-        refine_layout = QHBoxLayout(self.refine_row)
-        refine_layout.setContentsMargins(0, 0, 0, 0)
-        refine_layout.addWidget(self.refine_thumb)
-        refine_layout.addWidget(self.refine_text, 1)
-        refine_layout.addWidget(self.refine_clear)
-        self.refine_row.hide()
-
-        self.generate_button = QPushButton("Generate Now")
-        self.generate_button.setMinimumHeight(32)
-        self.generate_button.setStyleSheet("QPushButton { font-weight: bold; }")
-        self.logo_check = QCheckBox("Logo")
-        self.logo_check.setToolTip("Add the brand kit's logo as a reference image")
-        self.logo_position = QComboBox()
-        for pos in LOGO_POSITIONS:
-            self.logo_position.addItem(pos.replace("-", " "), pos)
-        self.logo_position.setCurrentIndex(LOGO_POSITIONS.index("bottom-right"))
-        # The logo choice on its own row: beside the button it pushed the combo out of a narrow dock.
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo_check)
-        logo_row.addWidget(self.logo_position, 1)
-        gen_row = QVBoxLayout()
-        gen_row.setSpacing(4)
-        gen_row.addLayout(logo_row)
-        gen_row.addWidget(self.generate_button)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.end_button = QPushButton("End session")
-        self.end_button.setFlat(True)
-        _muted(self.end_button)
-
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.session_label)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.chat, 1)
-        layout.addLayout(input_row)
-        layout.addWidget(self.error_label)
-        layout.addLayout(prompt_head)
-        layout.addWidget(self.prompt_box)
-        layout.addWidget(self.refine_row)
-        layout.addLayout(gen_row)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignRight)
-
-        self.send_button.clicked.connect(self.send)
-        self.stop_button.clicked.connect(self.stop)
-        self.generate_button.clicked.connect(self.generate)
-        self.continue_button.clicked.connect(self.continue_in_new_session)
-        self.end_button.clicked.connect(self.end_session)
-        self.refine_clear.clicked.connect(lambda: self.refine(None))
-        self.prompt_box.textChanged.connect(self._prompt_typed)
-        self.chat.saveRequested.connect(lambda aid: self.save_asset(aid))
-        self.chat.showInLibraryRequested.connect(self.showAssetRequested)
-        self.chat.refineRequested.connect(self.refine)
+        page.send_button.clicked.connect(self.send)
+        page.stop_button.clicked.connect(self.stop)
+        page.generate_button.clicked.connect(self.generate)
+        page.continue_button.clicked.connect(self.continue_in_new_session)
+        page.end_button.clicked.connect(self.end_session)
+        page.refine_clear.clicked.connect(lambda: self.refine(None))
+        page.prompt_box.textChanged.connect(self._prompt_typed)
+        page.chat.saveRequested.connect(lambda aid: self.save_asset(aid))
+        page.chat.showInLibraryRequested.connect(self.showAssetRequested)
+        page.chat.refineRequested.connect(self.refine)
         return page
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if obj is self.input and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event)
+        if obj is self.chat_page.input and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(cast(QKeyEvent, event))
             if key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                     not key.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.send()
@@ -331,49 +236,23 @@ class CoachPanel(QWidget):
             return
         self.session_id = session.id
         read_only = session.status != CoachStatus.ACTIVE
-        self.chat.set_messages(session.messages, header=self._context_card(session), read_only=read_only)
+        self.chat_page.chat.set_messages(session.messages, header=self._context_card(session), read_only=read_only)
         partial = self.coach.partial_reply(session.id)
         if partial is not None:
-            self.chat.begin_streaming().append(partial)
+            self.chat_page.chat.begin_streaming().append(partial)
         self._set_prompt_text(session.current_prompt or "")
         self._job_id = self.coach.running_job(session.id)
-        self.progress.setVisible(self._job_id is not None)
+        self.chat_page.progress.setVisible(self._job_id is not None)
         if self._job_id is not None:
-            self.progress.setValue(0)
-            self.progress.setFormat("Generating… %p%")
-        self.error_label.hide()
+            self.chat_page.progress.setValue(0)
+            self.chat_page.progress.setFormat("Generating… %p%")
+        self.chat_page.error_label.hide()
         self._update_controls(session)
         self.pages.setCurrentWidget(self.chat_page)
-        self.input.setFocus()
+        self.chat_page.input.setFocus()
 
     def _context_card(self, session: CoachSession) -> QWidget:
-        card = _Card(self.chat.theme.coach)
-        layout = QHBoxLayout(card)
-        layout.setContentsMargins(8, 6, 8, 6)
-        png = self.coach.canvas_snapshot(session.id)
-        if png:
-            image = QImage.fromData(png)
-            if not image.isNull():
-                thumb = QLabel()
-                thumb.setPixmap(QPixmap.fromImage(image.scaled(
-                    CARD_IMAGE_PX, CARD_IMAGE_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation)))
-                layout.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
-        ctx = session.context
-        mood = ctx.custom_mood if session.mood == "custom" else session.mood
-        lines = [f"<b>{TARGET_SPECS[session.asset_type].label}</b> · {mood or 'no mood'}"
-                 + (f" · {_esc(session.game_context)}" if session.game_context else "")]
-        if ctx.media_asset_names:
-            lines.append("References: " + ", ".join(_esc(n) for n in ctx.media_asset_names))
-        if ctx.canvas_snapshot_description:
-            lines.append("The coach sees your canvas layout.")
-        lines.append(f"Coach: {_esc(ctx.engine_label or self.coach.engine_label())}")
-        text = QLabel("<br>".join(lines))
-        _muted(text, small=True)
-        text.setWordWrap(True)
-        text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(text, 1)
-        return card
+        return self.chat_page.context_card(session, self.coach.canvas_snapshot(session.id), self.coach.engine_label())
 
     def _update_controls(self, session: CoachSession | None = None) -> None:
         if self.session_id is None:
@@ -384,36 +263,36 @@ class CoachPanel(QWidget):
         limit = self.coach.settings().turn_limit
         turns_left = max(0, limit - session.turns_used)
         status = session.status.value
-        self.session_label.setText(
+        self.chat_page.session_label.setText(
             f"{TARGET_SPECS[session.asset_type].label} · {status} · turn {session.turns_used}/{limit}"
             + (f" · {len(session.generated_asset_ids)} result(s)" if session.generated_asset_ids else ""))
-        self.banner.setVisible(not active)
+        self.chat_page.banner.setVisible(not active)
         if not active:
-            self.banner_text.setText(f"This session has {status} and is read-only.")
+            self.chat_page.banner_text.setText(f"This session has {status} and is read-only.")
         can_chat = active and turns_left > 0
-        self.input.setEnabled(can_chat and not streaming)
-        self.send_button.setEnabled(can_chat and not streaming)
-        self.send_button.setVisible(not streaming)
-        self.stop_button.setVisible(streaming)
+        self.chat_page.input.setEnabled(can_chat and not streaming)
+        self.chat_page.send_button.setEnabled(can_chat and not streaming)
+        self.chat_page.send_button.setVisible(not streaming)
+        self.chat_page.stop_button.setVisible(streaming)
         if active and turns_left == 0:
-            self.input.setPlaceholderText("No turns left in this session: generate, or continue in a new session.")
-        self.prompt_box.setReadOnly(not active)
+            self.chat_page.input.setPlaceholderText("No turns left in this session: generate, or continue in a new session.")
+        self.chat_page.prompt_box.setReadOnly(not active)
         generating = self._job_id is not None
-        self.generate_button.setEnabled(active and bool(session.current_prompt) and not generating)
-        self.logo_check.setEnabled(active)
-        self.logo_position.setEnabled(active)
-        self.end_button.setVisible(active)
-        self.chat.set_read_only(not active)
+        self.chat_page.generate_button.setEnabled(active and bool(session.current_prompt) and not generating)
+        self.chat_page.logo_check.setEnabled(active)
+        self.chat_page.logo_position.setEnabled(active)
+        self.chat_page.end_button.setVisible(active)
+        self.chat_page.chat.set_read_only(not active)
         refine_id = session.context.refine_asset_id
-        self.refine_row.setVisible(bool(refine_id) and active)
+        self.chat_page.refine_row.setVisible(bool(refine_id) and active)
         if refine_id and active:
             png = self._asset_png(refine_id)
             image = QImage.fromData(png) if png else QImage()
             if not image.isNull():
-                self.refine_thumb.setPixmap(QPixmap.fromImage(image.scaled(
+                self.chat_page.refine_thumb.setPixmap(QPixmap.fromImage(image.scaled(
                     48, 48, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
         edited = session.context.prompt_edited
-        self.prompt_source.setText("edited by you" if edited and session.current_prompt else
+        self.chat_page.prompt_source.setText("edited by you" if edited and session.current_prompt else
                                    "from the coach" if session.current_prompt else "")
 
     # -- actions --------------------------------------------------------------------------------------
@@ -421,7 +300,7 @@ class CoachPanel(QWidget):
         """Send the typed message; returns False when refused (reason shown under the input)."""
         if self.session_id is None:
             return False
-        text = self.input.toPlainText()
+        text = self.chat_page.input.toPlainText()
         if not text.strip():
             return False
         self.commit_prompt()
@@ -430,8 +309,8 @@ class CoachPanel(QWidget):
         except CoachError as exc:
             self._error(str(exc))
             return False
-        self.input.clear()
-        self.error_label.hide()
+        self.chat_page.input.clear()
+        self.chat_page.error_label.hide()
         self._update_controls()
         return True
 
@@ -443,9 +322,9 @@ class CoachPanel(QWidget):
     def commit_prompt(self) -> None:
         """Store a hand-edited prompt now (normally after a typing pause)."""
         self._prompt_timer.stop()
-        if self.session_id is None or self.prompt_box.isReadOnly():
+        if self.session_id is None or self.chat_page.prompt_box.isReadOnly():
             return
-        text = self.prompt_box.toPlainText()
+        text = self.chat_page.prompt_box.toPlainText()
         try:
             session = self.coach.get(self.session_id)
             if (session.current_prompt or "") != text.strip() and session.status == CoachStatus.ACTIVE:
@@ -463,7 +342,7 @@ class CoachPanel(QWidget):
         stored = session.context.canvas
         same_canvas = doc is not None and stored is not None and stored.id == doc.id
         request = GenerateFromSessionRequest(
-            include_logo=self.logo_check.isChecked(), logo_position=self.logo_position.currentData(),
+            include_logo=self.chat_page.logo_check.isChecked(), logo_position=self.chat_page.logo_position.currentData(),
             canvas=doc if same_canvas else None, provider=self._provider(),
         )
         try:
@@ -471,7 +350,7 @@ class CoachPanel(QWidget):
         except CoachError as exc:
             self._error(str(exc))
             return None
-        self.error_label.hide()
+        self.chat_page.error_label.hide()
         return job_id
 
     def refine(self, asset_id: str | None) -> None:
@@ -484,15 +363,15 @@ class CoachPanel(QWidget):
             self._error(str(exc))
             return
         if asset_id:
-            self.input.setFocus()
+            self.chat_page.input.setFocus()
 
     def set_result_actions(self, actions) -> None:  # noqa: ANN001 - ui.results.actions.ResultActions
         """Give the result cards the shared result actions (menu, viewer, Save as…, delete)."""
         self.result_actions = actions
-        self.chat.describe = actions.tooltip
-        self.chat.openRequested.connect(actions.open_viewer)
-        self.chat.menuRequested.connect(self._result_menu)
-        actions.deleted.connect(self.chat.asset_deleted)
+        self.chat_page.chat.describe = actions.tooltip
+        self.chat_page.chat.openRequested.connect(actions.open_viewer)
+        self.chat_page.chat.menuRequested.connect(self._result_menu)
+        actions.deleted.connect(self.chat_page.chat.asset_deleted)
 
     def result_menu(self, asset_id: str) -> QMenu | None:
         """The shared result menu of a card (what its "⋯" button opens)."""
@@ -546,20 +425,20 @@ class CoachPanel(QWidget):
 
     def prompt(self) -> str:
         """The current prompt as it stands in the box."""
-        return self.prompt_box.toPlainText().strip()
+        return self.chat_page.prompt_box.toPlainText().strip()
 
     # -- prompt box -------------------------------------------------------------------------------------
     def _set_prompt_text(self, text: str) -> None:
         self._setting_prompt = True
         try:
-            if self.prompt_box.toPlainText() != text:
-                self.prompt_box.setPlainText(text)
+            if self.chat_page.prompt_box.toPlainText() != text:
+                self.chat_page.prompt_box.setPlainText(text)
         finally:
             self._setting_prompt = False
         self.promptChanged.emit(text)
 
     def _prompt_typed(self) -> None:
-        if not self._setting_prompt and not self.prompt_box.isReadOnly():
+        if not self._setting_prompt and not self.chat_page.prompt_box.isReadOnly():
             self._prompt_timer.start()
             self.promptChanged.emit(self.prompt())
 
@@ -568,22 +447,22 @@ class CoachPanel(QWidget):
         if session_id != self.session_id:
             return
         session = self.coach.get(session_id)
-        self.chat.append_message(session.messages[index])
+        self.chat_page.chat.append_message(session.messages[index])
 
     def _on_reply_started(self, session_id: str) -> None:
         if session_id == self.session_id:
-            self.chat.begin_streaming()
+            self.chat_page.chat.begin_streaming()
             self._update_controls()
 
     def _on_token(self, session_id: str, text: str) -> None:
         if session_id == self.session_id:
-            self.chat.append_token(text)
+            self.chat_page.chat.append_token(text)
 
     def _on_reply_ended(self, session_id: str) -> None:
         if session_id == self.session_id:
-            self.chat.end_streaming()
+            self.chat_page.chat.end_streaming()
             self._update_controls()
-            self.input.setFocus()
+            self.chat_page.input.setFocus()
 
     def _on_reply_failed(self, session_id: str, message: str) -> None:
         if session_id == self.session_id:
@@ -592,7 +471,7 @@ class CoachPanel(QWidget):
 
     def _on_prompt_changed(self, session_id: str, prompt: str) -> None:
         if session_id == self.session_id:
-            if self.prompt_box.toPlainText().strip() != prompt.strip():
+            if self.chat_page.prompt_box.toPlainText().strip() != prompt.strip():
                 self._set_prompt_text(prompt)
             self._update_controls()
 
@@ -603,27 +482,27 @@ class CoachPanel(QWidget):
     def _on_generation_started(self, session_id: str, job_id: str) -> None:
         if session_id == self.session_id:
             self._job_id = job_id
-            self.progress.setValue(0)
-            self.progress.setFormat("Generating… %p%")
-            self.progress.show()
+            self.chat_page.progress.setValue(0)
+            self.chat_page.progress.setFormat("Generating… %p%")
+            self.chat_page.progress.show()
             self._update_controls()
 
     def _on_generation_progress(self, session_id: str, percent: int) -> None:
         if session_id == self.session_id:
-            self.progress.setValue(percent)
+            self.chat_page.progress.setValue(percent)
 
     def _on_asset_generated(self, session_id: str, asset_id: str) -> None:
         if session_id == self.session_id:
             self._job_id = None
-            self.progress.setValue(100)
-            self.progress.setFormat("Done")
+            self.chat_page.progress.setValue(100)
+            self.chat_page.progress.setFormat("Done")
             self._update_controls()
 
     def _on_generation_failed(self, session_id: str, message: str) -> None:
         if session_id == self.session_id:
             self._job_id = None
-            self.progress.setValue(0)
-            self.progress.setFormat("Failed")
+            self.chat_page.progress.setValue(0)
+            self.chat_page.progress.setFormat("Failed")
             self._update_controls()
             self._error(message)
 
@@ -636,40 +515,5 @@ class CoachPanel(QWidget):
 
     def _error(self, message: str) -> None:
         self.last_error = message
-        self.error_label.setText(message)
-        self.error_label.show()
-
-
-class _Card(QFrame):
-    """The context card above a session's messages (rounded, in the coach bubble colour)."""
-
-    def __init__(self, colour: QColor) -> None:
-        super().__init__()
-        self._colour = QColor(colour)
-
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self._colour.darker(115), 1))
-        painter.setBrush(self._colour)
-        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 8, 8)
-        painter.end()
-        super().paintEvent(event)
-
-
-def _muted(widget: QWidget, *, small: bool = False) -> None:
-    """Grey the widget's text (half-way between text and background) and optionally shrink it."""
-    palette = widget.palette()
-    text, base = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
-    grey = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2, (text.blue() + base.blue()) // 2)
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
-        palette.setColor(role, grey)
-    widget.setPalette(palette)
-    if small:
-        font = widget.font()
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
-        widget.setFont(font)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.chat_page.error_label.setText(message)
+        self.chat_page.error_label.show()

@@ -61,8 +61,8 @@ class CoachSettingsDialog(QDialog):
         self.expiry_hours.setValue(max(1, round(current.idle_expiry_minutes / 60)))
         self.expiry_hours.setSuffix(" h idle")
         self.test_button = QPushButton("Test connection")
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
         keys = QLabel("API keys are kept in the system keyring (provider settings) or read from "
                       "GEMINI_API_KEY / OPENAI_API_KEY; local servers need none.")
         keys.setWordWrap(True)
@@ -75,7 +75,7 @@ class CoachSettingsDialog(QDialog):
         form.addRow("Expire after", self.expiry_hours)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
-        test_row.addWidget(self.result, 1)
+        test_row.addWidget(self.result_label, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -108,19 +108,19 @@ class CoachSettingsDialog(QDialog):
 
     def test(self) -> None:
         """Check the filled-in choice (the answer arrives in the label)."""
-        self.result.setText("Testing…")
+        self.result_label.setText("Testing…")
         self.test_button.setEnabled(False)
         self.coach.test_connection(self.settings())
 
     def _tested(self, ok: bool, message: str) -> None:
         self.test_button.setEnabled(True)
-        self.result.setText(("✓ " if ok else "✗ ") + message)
+        self.result_label.setText(("✓ " if ok else "✗ ") + message)
 
     def save(self) -> None:
         """Store the settings (the next reply uses them) and close; a write error stays in the dialog."""
         try:
             self.coach.save_settings(self.settings())
         except OSError as exc:
-            self.result.setText(f"✗ Could not save the settings: {exc.strerror or exc}")
+            self.result_label.setText(f"✗ Could not save the settings: {exc.strerror or exc}")
             return
         self.accept()

@@ -1,4 +1,4 @@
-"""StartSessionForm: what a coach session starts from (the seed's StartCoachRequest).
+"""StartSessionForm: what a coach session starts from (a StartCoachRequest).
 
 Asset type, mood (the domain's moods plus a custom one), game, the idea, up to two reference
 images picked from the canvas placements, and whether the coach sees the canvas layout.
@@ -51,6 +51,15 @@ class StartSessionForm(QWidget):
         super().__init__()
         self._canvas = canvas
         self._brand_kits = brand_kits
+        self._build_fields()
+        self._build_layout()
+
+        self.mood.currentIndexChanged.connect(self._mood_changed)
+        self.start_button.clicked.connect(self.submit)
+        self.use_canvas.toggled.connect(lambda _: self.refresh())
+        self._mood_changed()
+
+    def _build_fields(self) -> None:
         self.brand_kit = QComboBox()
         self.asset_type = QComboBox()
         for t, spec in TARGET_SPECS.items():
@@ -89,6 +98,7 @@ class StartSessionForm(QWidget):
         self.start_button.setDefault(True)
         self.start_button.setMinimumHeight(32)
 
+    def _build_layout(self) -> None:
         form = QFormLayout()
         # Fields under their labels: in a dock narrow enough for a 1366 px laptop the target's
         # full name ("YouTube thumbnail (1280x720)") does not fit beside a label.
@@ -108,11 +118,6 @@ class StartSessionForm(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.start_button)
         layout.addStretch(1)
-
-        self.mood.currentIndexChanged.connect(self._mood_changed)
-        self.start_button.clicked.connect(self.submit)
-        self.use_canvas.toggled.connect(lambda _: self.refresh())
-        self._mood_changed()
 
     def _mood_changed(self) -> None:
         self.custom_mood.setVisible(self.mood.currentData() == Mood.CUSTOM.value)
@@ -156,7 +161,7 @@ class StartSessionForm(QWidget):
             self.media_checks.append(empty)
         has_canvas = bool(doc and doc.has_content())
         self.use_canvas.setEnabled(has_canvas)
-        if has_canvas and self.use_canvas.isChecked():
+        if doc is not None and has_canvas and self.use_canvas.isChecked():
             text = describe_canvas(doc)
             self.canvas_summary.setText("The coach will see: " + (text[:400] + ("…" if len(text) > 400 else "")))
         else:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.services.media_library import LibraryError, MediaLibraryService
+from studio_app.services.workers import WorkerContext
 from studio_app.ui.checkerboard import checkerboard
 
 from .workers import JobRunner
@@ -284,8 +285,8 @@ class AssetDetails(QWidget):
         def progress(done_pct: int, _total: int) -> None:
             self.remove_bg_button.setText(f"Removing… {done_pct}%")
 
-        def work(signals) -> MediaAsset:  # noqa: ANN001 - JobSignals
+        def work(ctx: WorkerContext) -> MediaAsset:
             return service.apply_background_removal(
-                asset_id, progress=lambda f, _step: signals.progress.emit(round(f * 100), 100))
+                asset_id, progress=lambda f, _step: ctx.progress((round(f * 100), 100)))
 
         self.runner.start(work, done, failed, progress)

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSize,
     Qt,
     QThreadPool,
@@ -32,6 +31,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from studio_app.domain.media import MediaAsset
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.workers import run_in_pool
 from studio_app.ui.checkerboard import over_checkerboard
 
 ASSET_IDS_MIME = "application/x-studio-media-asset-ids"
@@ -42,31 +42,22 @@ AssetRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class _ThumbSignals(QObject):
-    loaded = Signal(str, QImage)
-
-
-class _ThumbJob(QRunnable):
-    """Reads and decodes one thumbnail (PNG, 256 px) and scales it to the icon size."""
-
-    def __init__(self, service: MediaLibraryService, ref: str | None, key: str, size: int,
-                 signals: _ThumbSignals) -> None:
-        super().__init__()
-        self.service, self.ref, self.key, self.size, self.signals = service, ref, key, size, signals
-
-    def run(self) -> None:  # noqa: D102 - QRunnable
+def load_thumbnail(service: MediaLibraryService, ref: str | None, size: int) -> QImage:
+    """Read and decode one thumbnail (PNG, 256 px) and scale it to ``size`` px (aspect kept),
+    over the checkerboard where it has alpha; a null QImage when it is missing or corrupt
+    (the grid then shows the broken tile). Runs on a pool thread."""
+    image = QImage()
+    try:
+        if ref:
+            image = QImage.fromData(service.blob_bytes(ref))
+        if not image.isNull():
+            image = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+            if image.hasAlphaChannel():
+                image = over_checkerboard(image)
+    except Exception:  # noqa: BLE001 - a missing/corrupt thumbnail shows the broken tile
         image = QImage()
-        try:
-            if self.ref:
-                image = QImage.fromData(self.service.blob_bytes(self.ref))
-            if not image.isNull():
-                image = image.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
-                                     Qt.TransformationMode.SmoothTransformation)
-                if image.hasAlphaChannel():
-                    image = over_checkerboard(image)
-        except Exception:  # noqa: BLE001 - a missing/corrupt thumbnail shows the broken tile
-            image = QImage()
-        self.signals.loaded.emit(self.key, image)
+    return image
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +126,6 @@ class MediaGridModel(QAbstractListModel):
         self._exhausted = True
         self._cache: OrderedDict[str, QImage] = OrderedDict()
         self._pending: set[str] = set()
-        self._signals = _ThumbSignals(self)
-        self._signals.loaded.connect(self._on_loaded)
         self._placeholder = _tile(icon_size, QColor(60, 62, 72))
         self._broken = _tile(icon_size, QColor(60, 40, 40), cross=True)
         self.thumbnails_requested = 0
@@ -265,7 +254,9 @@ class MediaGridModel(QAbstractListModel):
         if key not in self._pending:
             self._pending.add(key)
             self.thumbnails_requested += 1
-            self.pool.start(_ThumbJob(self.service, asset.thumbnail_ref, key, self.icon_size, self._signals))
+            service, ref, size = self.service, asset.thumbnail_ref, self.icon_size
+            run_in_pool(lambda _ctx: load_thumbnail(service, ref, size), pool=self.pool, owner=self,
+                        on_result=lambda image, k=key: self._on_loaded(k, image))
         return self._placeholder
 
     def _on_loaded(self, key: str, image: QImage) -> None:

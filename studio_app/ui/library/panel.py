@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.services.media_library import ImportOutcome, MediaLibraryService
+from studio_app.services.workers import WorkerContext
 
 from .details import AssetDetails
 from .grid_model import ASSET_IDS_MIME, AssetIdRole, MediaGridModel
-from .workers import JobRunner, JobSignals
+from .workers import JobRunner
 
 __all__ = ["ASSET_IDS_MIME", "MediaLibraryPanel"]
 
@@ -329,9 +330,9 @@ class MediaLibraryPanel(QWidget):
         self._progress = progress
         service, remove_bg = self.service, self._remove_background_choice()
 
-        def work(signals: JobSignals) -> list[ImportOutcome]:
+        def work(ctx: WorkerContext) -> list[ImportOutcome]:
             return service.import_files([Path(p) for p in paths], remove_background=remove_bg, cancel=cancel,
-                                        progress=lambda done, total: signals.progress.emit(done, total),
+                                        progress=lambda done, total: ctx.progress((done, total)),
                                         defer_background=True)
 
         self.runner.start(work, self._import_done, self._import_failed, self._import_progress)

@@ -1,76 +1,45 @@
-"""Run a callable in a QThreadPool worker and get its result back on the GUI thread."""
+"""JobRunner: the library's background jobs on the shared worker helper, with a busy flag.
+
+Each job runs through ``studio_app.services.workers.run_in_pool``; this adds what the library
+and its settings page want on top: ``busy`` while any job has not reported back, the error as
+one line, and progress as ``(done, total)``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
 
-
-class JobSignals(QObject):
-    """Signals of one background job (delivered queued to the GUI thread).
-
-    Signals:
-        done(object): the callable's return value.
-        failed(str): one-line error.
-        progress(int, int): done, total (for jobs that report it).
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-    progress = Signal(int, int)
-
-
-class Job(QRunnable):
-    """A QRunnable calling ``fn(signals)``; its result goes to ``signals.done``."""
-
-    def __init__(self, fn: Callable[[JobSignals], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = JobSignals()
-        self.setAutoDelete(False)  # the Python side keeps it until its signal is delivered
-
-    def run(self) -> None:  # noqa: D102 - QRunnable
-        try:
-            result = self.fn(self.signals)
-        except Exception as exc:  # noqa: BLE001 - reported in one line to the GUI
-            lines = str(exc).strip().splitlines()
-            self.signals.failed.emit(lines[0] if lines else type(exc).__name__)
-        else:
-            self.signals.done.emit(result)
+from studio_app.services.workers import Worker, WorkerContext, first_line, run_in_pool
 
 
 class JobRunner(QObject):
-    """Starts Jobs on a pool and keeps them alive until they report back."""
+    """Starts jobs on a pool and counts those that have not reported back."""
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        self._jobs: set[Job] = set()
+        self._workers: set[Worker] = set()
 
-    def start(self, fn: Callable[[JobSignals], Any], on_done: Callable[[Any], None],
+    def start(self, fn: Callable[[WorkerContext], Any], on_done: Callable[[Any], None],
               on_failed: Callable[[str], None] | None = None,
-              on_progress: Callable[[int, int], None] | None = None) -> Job:
-        """Run ``fn(signals)`` in the pool; ``on_done(result)`` / ``on_failed(message)`` run on
-        the GUI thread."""
-        job = Job(fn)
-        self._jobs.add(job)
+              on_progress: Callable[[int, int], None] | None = None) -> Worker:
+        """Run ``fn(ctx)`` on the pool; ``fn`` reports progress as ``ctx.progress((done, total))``.
 
-        def finish(_: object = None) -> None:
-            self._jobs.discard(job)
-
-        job.signals.done.connect(on_done)
-        if on_failed is not None:
-            job.signals.failed.connect(on_failed)
-        if on_progress is not None:
-            job.signals.progress.connect(on_progress)
-        job.signals.done.connect(finish)
-        job.signals.failed.connect(finish)
-        self.pool.start(job)
-        return job
+        ``on_done(result)``, ``on_failed(one-line message)`` and ``on_progress(done, total)``
+        run on the GUI thread (not at all once this runner was destroyed).
+        """
+        worker = run_in_pool(
+            fn, pool=self.pool, owner=self, on_result=on_done,
+            on_error=(lambda exc: on_failed(first_line(exc))) if on_failed is not None else None,
+            on_progress=(lambda value: on_progress(*value)) if on_progress is not None else None,
+            on_finished=lambda: self._workers.discard(worker))
+        self._workers.add(worker)
+        return worker
 
     @property
     def busy(self) -> bool:
         """True while a started job has not reported back."""
-        return bool(self._jobs)
+        return bool(self._workers)

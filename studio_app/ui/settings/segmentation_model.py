@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.services.context import StudioStore
 from studio_app.services.segmentation_models import ModelState, SegmentationModels
+from studio_app.services.workers import WorkerContext
 from studio_app.ui.library.workers import JobRunner
 
 OK_STYLE = "color: #1b7f3b;"
@@ -158,9 +159,9 @@ class SegmentationModelWidget(QGroupBox):
         self.combo.setEnabled(False)
         self._say(f"Downloading {st.spec.label}…", ok=None)
 
-        def work(signals) -> str:  # noqa: ANN001 - JobSignals
+        def work(ctx: WorkerContext) -> str:
             def report(done: int, total: int) -> None:
-                signals.progress.emit(int(done * 100 // max(1, total)), 100)
+                ctx.progress((int(done * 100 // max(1, total)), 100))
 
             self.models.fetch(model_id, progress=report, cancel=cancel, url=url)
             return model_id
