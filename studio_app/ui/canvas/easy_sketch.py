@@ -1,6 +1,6 @@
 """Easy Sketch: three large tools (pen, arrow, text) and a palette from the active brand kit.
 
-The seed's EasySketchMode ("simplified drawing for beginners"). The palette is the
+A simplified drawing mode for beginners. The palette is the
 active BrandKit's primary then accent colours (duplicates dropped); without a kit it
 is DEFAULT_PALETTE.
 """
