@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.editor = self.workspace.editor
         self.scene = self.workspace.scene
         self.canvas_view = self.workspace.view
-        self.canvas_actions: CanvasActions = self.workspace.actions
+        self.canvas_actions: CanvasActions = self.workspace.canvas_actions
         self.tool_actions = self.canvas_actions.tools
         self.placing = CanvasPlacing(self)
         self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]
