@@ -1,4 +1,4 @@
-"""``studio jobs``: find generation jobs (the seed's list_jobs) and show one with its assets.
+"""``studio jobs``: find generation jobs (newest first, paged) and show one with its assets.
 
 Commands (all take the global ``--data-dir``)::
 
@@ -19,7 +19,7 @@ from studio_app.cli.common import SubParsers, open_store
 from studio_app.domain.jobs import GenerationJob, JobStatus
 
 DEFAULT_PAGE_SIZE = 20
-"""Jobs per ``studio jobs list`` page unless --limit says otherwise (the seed's list_jobs default)."""
+"""Jobs per ``studio jobs list`` page unless --limit says otherwise (the original design's list_jobs default)."""
 MAX_PAGE_SIZE = 1000
 
 

@@ -1,15 +1,10 @@
-"""MediaLibraryService: the seed's 13 media-library operations over the local store.
+"""MediaLibraryService: the creator media library over the local store.
 
-Source: seeds/creator-media-library-integration-audit.md (table columns, the 13
-endpoints, TOTAL_ASSET_LIMIT, MAX_PROMPT_INJECTION_ASSETS, BG_REMOVAL_* types).
-The service is synchronous and thread-safe: the GUI calls the slow parts (imports,
-background removal) from QThreadPool workers.
-
-Import pipeline for one file: read bytes -> decode_image (allowlist, size and pixel
-caps, full decode, EXIF orientation) -> duplicate check by SHA-256 -> background
-removal (per type default, overridable) -> thumbnails -> under the write lock: limit
-check, blobs, then the row in one transaction. A rejected file writes nothing; blobs
-written for an insert that then fails are removed again.
+Import, list, edit, delete, pick assets for a prompt (at most ``max_per_prompt``), the total
+asset limit and background removal (per-type defaults in Settings → Library). The service is
+synchronous and thread-safe: the GUI calls the slow parts (imports, background removal) from
+QThreadPool workers. The import pipeline is ``services.media_import``; the errors and answer
+models are ``services.media_library_models`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -17,24 +12,16 @@ from __future__ import annotations
 import io
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Unpack
 
 from PIL import Image
-from pydantic import BaseModel
 
 from studio_app.domain.canvas import CanvasDocument
-from studio_app.domain.media import (
-    MediaAsset,
-    MediaAssetType,
-)
+from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.domain.segmentation_models import SEGMENTATION_MODELS, SHIPPED_MODEL_ID, SegmentationModelSpec
-from studio_app.library.decode import DecodedImage, ImageRejectedError, decode_image
+from studio_app.library.decode import ImageRejectedError, decode_image
 from studio_app.library.errors import BackgroundRemovalError, ModelUnavailableError
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.library.thumbnails import make_thumbnail
@@ -42,130 +29,41 @@ from studio_app.services.context import StudioStore
 from studio_app.store.blobs import BlobStore, sha256_hex
 from studio_app.store.repositories import MediaSort, NotFoundError
 
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".gif"})
-"""Extensions picked up when importing a folder (files named explicitly are tried whatever their name)."""
-BACKGROUND_MIN_WIDTH_PX = 1280
-"""Default-type rule: an image at least this wide with no transparency is a "background"."""
-UPGRADE_MESSAGE = "The media library needs the pro or studio tier; choose it in Settings → Library."
+from .media_import import (
+    BACKGROUND_MIN_WIDTH_PX,
+    IMAGE_EXTENSIONS,
+    Duplicate,
+    ImportOptions,
+    OnDuplicate,
+    clean_tags,
+    commit,
+    default_asset_type,
+    expand_paths,
+    import_many,
+    prepare,
+)
+from .media_library_models import (
+    UPGRADE_MESSAGE,
+    ImportOutcome,
+    LibraryError,
+    LibraryFullError,
+    LibrarySummary,
+    MediaAccess,
+    MediaListFilters,
+    MediaTypeInfo,
+    NoAccessError,
+    PromptLimitError,
+    parse_asset_type,
+)
 
 if TYPE_CHECKING:
     from studio_app.library.background import BackgroundRemoval
 
-OnDuplicate = Literal["reuse", "import"]
-
 __all__ = [
-    "ImportOutcome", "LibraryError", "LibraryFullError", "LibrarySummary", "MediaAccess",
-    "MediaLibraryService", "MediaTypeInfo", "NoAccessError", "NotFoundError", "PromptLimitError",
+    "BACKGROUND_MIN_WIDTH_PX", "IMAGE_EXTENSIONS", "UPGRADE_MESSAGE", "ImportOutcome", "LibraryError",
+    "LibraryFullError", "LibrarySummary", "MediaAccess", "MediaLibraryService", "MediaTypeInfo", "NoAccessError",
+    "NotFoundError", "OnDuplicate", "PromptLimitError", "default_asset_type", "expand_paths", "parse_asset_type",
 ]
-
-
-class LibraryError(Exception):
-    """A library operation was refused; ``str()`` is a one-line reason."""
-
-
-class LibraryFullError(LibraryError):
-    """The library already holds ``total_asset_limit`` live assets."""
-
-
-class PromptLimitError(LibraryError):
-    """More assets were picked for one prompt than ``max_per_prompt`` allows."""
-
-
-class NoAccessError(LibraryError):
-    """The configured tier has no media library (seed ALLOWED_TIERS)."""
-
-
-@dataclass
-class ImportOutcome:
-    """Result of importing one file.
-
-    Exactly one of: ``asset`` set (imported, or the reused duplicate), or ``error`` set
-    (one-line reason, nothing written). ``duplicate_of`` is the existing asset with the
-    same SHA-256 when one was found (then ``asset`` is that asset when reused).
-    """
-
-    path: str
-    asset: MediaAsset | None = None
-    duplicate_of: MediaAsset | None = None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when an asset was imported or reused."""
-        return self.asset is not None
-
-
-class MediaAccess(BaseModel):
-    """The seed's access answer (section 4.3)."""
-
-    has_access: bool
-    tier: str
-    total_limit: int | None
-    max_per_prompt: int
-    upgrade_message: str | None
-
-
-class LibrarySummary(BaseModel):
-    """Counts: ``total`` live assets, ``total_limit`` and ``remaining`` (None: no limit) and
-    ``by_type`` (all 14 types)."""
-
-    total: int
-    total_limit: int | None
-    remaining: int | None
-    by_type: dict[str, int]
-
-
-class MediaTypeInfo(BaseModel):
-    """One MediaAssetType with its label and background-removal default."""
-
-    asset_type: MediaAssetType
-    label: str
-    removes_background_by_default: bool
-
-
-@dataclass
-class _Prepared:
-    """Everything computed outside the write lock for one import."""
-
-    decoded: DecodedImage
-    digest: str
-    thumbnail: bytes
-    processed: bytes | None
-    processed_thumbnail: bytes | None
-    bg_note: dict[str, Any]
-    asset_type: MediaAssetType
-
-
-def default_asset_type(width: int, has_alpha: bool) -> MediaAssetType:
-    """The type given to an import that names none: "background" for an image at least
-    BACKGROUND_MIN_WIDTH_PX (1280 px) wide with no transparency, else "object"."""
-    if width >= BACKGROUND_MIN_WIDTH_PX and not has_alpha:
-        return MediaAssetType.BACKGROUND
-    return MediaAssetType.OBJECT
-
-
-def parse_asset_type(value: str | MediaAssetType) -> MediaAssetType:
-    """``value`` as a MediaAssetType.
-
-    Raises:
-        LibraryError: not one of the seed's 14 types.
-    """
-    try:
-        return MediaAssetType(value)
-    except ValueError:
-        names = ", ".join(t.value for t in MediaAssetType)
-        raise LibraryError(f"unknown asset type {value!r}; use one of: {names}") from None
-
-
-
-
-def _clean_tags(tags: Iterable[str] | None) -> list[str]:
-    out: list[str] = []
-    for tag in tags or ():
-        t = str(tag).strip()
-        if t and t not in out:
-            out.append(t)
-    return out
 
 
 class MediaLibraryService:
@@ -193,7 +91,7 @@ class MediaLibraryService:
         self.settings = settings
 
     def access(self) -> MediaAccess:
-        """The seed's access answer: tier, total_limit (None: no limit), max_per_prompt, upgrade message."""
+        """Whether this tier has the library: tier, total_limit (None: no limit), max_per_prompt, upgrade message."""
         s = self.settings
         ok = s.has_access
         return MediaAccess(
@@ -210,28 +108,16 @@ class MediaLibraryService:
 
     # -- import --------------------------------------------------------------------
 
-    def import_file(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        asset_type: str | MediaAssetType | None = None,
-        display_name: str | None = None,
-        remove_background: bool | None = None,
-        on_duplicate: OnDuplicate = "reuse",
-        description: str | None = None,
-        tags: Sequence[str] | None = None,
-        is_favorite: bool = False,
-        set_as_primary: bool = False,
-        defer_background: bool = False,
-    ) -> ImportOutcome:
+    def import_file(self, path: str | os.PathLike[str], **options: Unpack[ImportOptions]) -> ImportOutcome:
         """Import one image file (PNG, JPEG, WebP, GIF first frame; the content decides,
         not the extension).
 
-        Args:
+        Args (keywords, ``ImportOptions``):
             asset_type: one of the 14 MediaAssetTypes; default by ``default_asset_type``.
             display_name: default: the file name without extension.
-            remove_background: None = the default for the type (Settings → Library; the seed's
-                BG_REMOVAL_DEFAULT_TYPES unless changed).
+            description, tags, is_favorite: stored with the asset (tags cleaned: stripped, no repeats).
+            set_as_primary: make it the primary asset of its type.
+            remove_background: None = the default for the type (Settings → Library).
             defer_background: store the original now and mark background removal
                 ``pending`` in the asset's metadata instead of running it here; the caller
                 runs ``run_pending_background_removal`` later (the GUI does, in workers), so
@@ -249,12 +135,7 @@ class MediaLibraryService:
             return ImportOutcome(str(p), error="is a folder, not a file")
         except OSError as exc:
             return ImportOutcome(str(p), error=f"cannot read file: {exc.strerror or exc}")
-        return self.import_bytes(
-            data, p.name, asset_type=asset_type, display_name=display_name,
-            remove_background=remove_background, on_duplicate=on_duplicate, description=description,
-            tags=tags, is_favorite=is_favorite, set_as_primary=set_as_primary, source=str(p),
-            defer_background=defer_background,
-        )
+        return self.import_bytes(data, p.name, source=str(p), **options)
 
     def import_bytes(
         self,
@@ -289,99 +170,24 @@ class MediaLibraryService:
         existing = self.store.media.find_by_hash(digest)
         if existing is not None and on_duplicate == "reuse":
             return ImportOutcome(label, asset=existing, duplicate_of=existing)
-        prepared = self._prepare(decoded, digest, kind, remove_background, defer_background)
+        prepared = prepare(decoded, digest, kind, remove_background, defer_background, self.settings, self.cut_out)
         name_stem = Path(name).stem.strip() or "pasted image"
         try:
-            asset = self._commit(
-                prepared,
-                display_name=(display_name or "").strip() or name_stem,
-                description=description, tags=_clean_tags(tags), is_favorite=is_favorite,
-                set_as_primary=set_as_primary, on_duplicate=on_duplicate,
-                source_sha256=sha256_hex(data), source_name=name,
-            )
+            with self._lock:
+                asset = commit(
+                    self.store, self.settings, prepared,
+                    display_name=(display_name or "").strip() or name_stem,
+                    description=description, tags=clean_tags(tags), is_favorite=is_favorite,
+                    set_as_primary=set_as_primary, on_duplicate=on_duplicate,
+                    source_sha256=sha256_hex(data), source_name=name,
+                )
         except LibraryError as exc:
             return ImportOutcome(label, error=str(exc))
-        except _Duplicate as dup:
+        except Duplicate as dup:
             return ImportOutcome(label, asset=dup.asset, duplicate_of=dup.asset)
         except OSError as exc:
             return ImportOutcome(label, error=f"could not store the image: {exc.strerror or exc}")
         return ImportOutcome(label, asset=asset, duplicate_of=existing)
-
-    def _prepare(self, decoded: DecodedImage, digest: str, kind: MediaAssetType | None,
-                 remove_background: bool | None, defer_background: bool = False) -> _Prepared:
-        kind = kind or default_asset_type(decoded.width, decoded.has_alpha)
-        want_bg = (remove_background if remove_background is not None
-                   else self.settings.removes_background_by_default(kind))
-        processed = processed_thumb = None
-        note: dict[str, Any] = {"requested": bool(want_bg)}
-        if want_bg and defer_background:
-            note.update(status="pending")
-        elif want_bg:
-            try:
-                result = self.cut_out(decoded.image)
-            except (BackgroundRemovalError, ModelUnavailableError) as exc:
-                note.update(status="failed", reason=str(exc))
-            else:
-                processed, processed_thumb = result.png_bytes(), make_thumbnail(result.image)
-                note.update(status="done", **result.metadata())
-        return _Prepared(decoded, digest, make_thumbnail(decoded.image), processed, processed_thumb, note, kind)
-
-    def _commit(self, p: _Prepared, *, display_name: str, description: str | None, tags: list[str],
-                is_favorite: bool, set_as_primary: bool, on_duplicate: OnDuplicate,
-                source_sha256: str, source_name: str) -> MediaAsset:
-        blobs = self.store.blobs
-        with self._lock:
-            if on_duplicate == "reuse":
-                again = self.store.media.find_by_hash(p.digest)
-                if again is not None:
-                    raise _Duplicate(again)
-            count = self.store.media.count()
-            limit = self.settings.total_asset_limit
-            if limit is not None and count >= limit:
-                raise LibraryFullError(
-                    f"library is full ({count} of {limit} assets); delete some or raise the limit in "
-                    "Settings → Library"
-                )
-            payloads = [p.decoded.stored_bytes, p.thumbnail]
-            if p.processed is not None and p.processed_thumbnail is not None:
-                payloads += [p.processed, p.processed_thumbnail]
-            created: list[str] = []
-            try:
-                digests = []
-                for payload in payloads:
-                    d = sha256_hex(payload)
-                    if not blobs.exists(d):
-                        created.append(d)
-                    digests.append(blobs.put(payload))
-                now = datetime.now(UTC)
-                metadata: dict[str, Any] = {
-                    **p.decoded.notes,
-                    "source_name": source_name,
-                    "source_sha256": source_sha256,
-                    "background_removal": p.bg_note,
-                }
-                processed_ref = None
-                if len(digests) == 4:
-                    processed_ref = BlobStore.ref(digests[2])
-                    metadata["processed_thumbnail_url"] = BlobStore.ref(digests[3])
-                asset = MediaAsset(
-                    id=str(uuid.uuid4()), asset_type=p.asset_type, display_name=display_name,
-                    description=description, url=BlobStore.ref(digests[0]), storage_path=BlobStore.ref(digests[0]),
-                    content_hash=p.digest, thumbnail_url=BlobStore.ref(digests[1]),
-                    processed_url=processed_ref, processed_storage_path=processed_ref,
-                    file_size=len(p.decoded.stored_bytes), mime_type=p.decoded.mime_type,
-                    width=p.decoded.width, height=p.decoded.height, tags=tags, is_favorite=is_favorite,
-                    has_background_removed=processed_ref is not None, metadata=metadata,
-                    created_at=now, updated_at=now,
-                )
-                self.store.media.add(asset)
-            except BaseException:
-                for d in created:
-                    blobs.delete(d)
-                raise
-            if set_as_primary:
-                asset = self.store.media.set_primary(asset.id)
-            return asset
 
     def import_files(
         self,
@@ -406,55 +212,21 @@ class MediaLibraryService:
             max_workers: files decoded in parallel (default: CPU count, at most 4).
             defer_background: as for ``import_file``.
         """
-        files = expand_paths(paths)
-        total = len(files)
-        if not files:
-            return []
-        workers = max(1, min(max_workers or min(os.cpu_count() or 1, 4), total))
-        done = 0
-        done_lock = threading.Lock()
-
-        share = max(1, (os.cpu_count() or 1) // workers)
-
         def one(path: Path) -> ImportOutcome:
-            nonlocal done
-            if workers > 1 and remove_background is not False and not defer_background:
-                from studio_app.library.segmentation import limit_threads  # NumPy: lazily
+            return self.import_file(path, asset_type=asset_type, remove_background=remove_background,
+                                    on_duplicate=on_duplicate, defer_background=defer_background)
 
-                limit_threads(share)  # this worker's share of the cores for the network
-            if cancel is not None and cancel.is_set():
-                outcome = ImportOutcome(str(path), error="cancelled")
-            else:
-                outcome = self.import_file(path, asset_type=asset_type, remove_background=remove_background,
-                                           on_duplicate=on_duplicate, defer_background=defer_background)
-            with done_lock:
-                done += 1
-                n = done
-            if progress is not None:
-                progress(n, total)
-            return outcome
-
-        if workers == 1:
-            return [one(f) for f in files]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="library-import") as pool:
-            return list(pool.map(one, files))
+        return import_many(one, expand_paths(paths), progress=progress, cancel=cancel, max_workers=max_workers,
+                           cuts_now=remove_background is not False and not defer_background)
 
     # -- reads ---------------------------------------------------------------------
 
-    def list_assets(
-        self,
-        *,
-        asset_type: str | MediaAssetType | None = None,
-        favorites_only: bool = False,
-        tags: Sequence[str] = (),
-        search: str | None = None,
-        sort: MediaSort = "recent",
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[MediaAsset]:
+    def list_assets(self, *, asset_type: str | MediaAssetType | None = None, search: str | None = None,
+                    sort: MediaSort = "recent", **filters: Unpack[MediaListFilters]) -> list[MediaAsset]:
         """Live assets matching all filters; ``search`` matches name or description
         (case-insensitive substring), ``tags`` must all be present. Sort: "recent",
-        "most_used" or "name".
+        "most_used" or "name". ``filters`` (``MediaListFilters``): ``favorites_only``, ``tags``,
+        ``limit`` (None: all) and ``offset``.
 
         Raises:
             LibraryError: unknown asset type or sort.
@@ -462,9 +234,7 @@ class MediaLibraryService:
         if sort not in ("recent", "most_used", "name"):
             raise LibraryError(f"unknown sort {sort!r}; use recent, most_used or name")
         kind = parse_asset_type(asset_type).value if asset_type else None
-        return self.store.media.list(asset_type=kind, favorites_only=favorites_only, tags=list(tags),
-                                     search=(search or "").strip() or None, sort=sort, limit=limit,
-                                     offset=offset)
+        return self.store.media.list(asset_type=kind, search=(search or "").strip() or None, sort=sort, **filters)
 
     def summary(self) -> LibrarySummary:
         """Counts per type (all 14, zeros included), total, limit and room left."""
@@ -476,7 +246,7 @@ class MediaLibraryService:
         return LibrarySummary(total=total, total_limit=limit, remaining=remaining, by_type=by_type)
 
     def types(self) -> list[MediaTypeInfo]:
-        """The 14 MediaAssetTypes in seed order with labels and background-removal defaults."""
+        """The 14 MediaAssetTypes in declaration order with labels and background-removal defaults."""
         return [
             MediaTypeInfo(asset_type=t, label=t.value.replace("_", " ").capitalize(),
                           removes_background_by_default=self.settings.removes_background_by_default(t))
@@ -526,7 +296,7 @@ class MediaLibraryService:
         if description is not None:
             changes["description"] = description.strip() or None
         if tags is not None:
-            changes["tags"] = _clean_tags(tags)
+            changes["tags"] = clean_tags(tags)
         with self._lock:
             if asset_type is not None:
                 kind = parse_asset_type(asset_type)
@@ -554,7 +324,7 @@ class MediaLibraryService:
             return self.store.media.soft_delete(list(dict.fromkeys(asset_ids)))
 
     def for_prompt(self, asset_ids: Sequence[str]) -> list[MediaAsset]:
-        """Pick assets for one prompt: at most ``max_per_prompt`` (seed: 2), each counted
+        """Pick assets for one prompt: at most ``max_per_prompt`` (default 2), each counted
         as used (usage_count + 1, last_used_at = now).
 
         Raises:
@@ -760,26 +530,3 @@ class MediaLibraryService:
     def where_used(self, asset_id: str) -> list[CanvasDocument]:
         """Canvas documents with a placement of this asset, most recently updated first."""
         return [doc for doc in self.store.canvases.list() if any(p.asset_id == asset_id for p in doc.placements)]
-
-
-class _Duplicate(Exception):  # noqa: N818 - control flow inside import_bytes only
-    def __init__(self, asset: MediaAsset) -> None:
-        super().__init__(asset.id)
-        self.asset = asset
-
-
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files to import: each file as given, each folder walked recursively (sorted,
-    hidden entries skipped) for files with an image extension (IMAGE_EXTENSIONS)."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for n in sorted(names):
-                    if not n.startswith(".") and Path(n).suffix.lower() in IMAGE_EXTENSIONS:
-                        out.append(Path(root) / n)
-        else:
-            out.append(p)
-    return out

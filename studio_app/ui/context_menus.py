@@ -6,7 +6,7 @@ so a command does the same thing wherever it is chosen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QAction
@@ -21,13 +21,14 @@ CANVAS_ACTIONS = (("paste", "select_all"), ("zoom_fit", "zoom_100"), ("safe_zone
 
 
 def canvas_menu(view: CanvasView, actions: dict[str, QAction], viewport_pos: QPoint,
-                extra: list[tuple[str, Callable[[], object]]] = ()) -> QMenu:
+                extra: Sequence[tuple[str, Callable[[], object]]] = ()) -> QMenu:
     """The menu for a right-click at ``viewport_pos``: on an item, that item is selected first
     (kept when already in the selection) and its commands are shown; on the empty canvas,
     paste, select all, zoom and overlays, then ``extra`` (text, slot) entries."""
     scene: CanvasScene = view.canvas_scene
     item = scene.item_at(view.mapToScene(viewport_pos))
     menu = QMenu(view)
+    groups: tuple[tuple[str, ...], ...]
     if item is not None:
         if not item.isSelected():
             scene.clearSelection()

@@ -11,7 +11,7 @@ the menus come from window_menus.py and the docks from window_docks.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoStack
@@ -132,8 +132,7 @@ class MainWindow(QMainWindow):
         self.editor = self.workspace.editor
         self.scene = self.workspace.scene
         self.canvas_view = self.workspace.view
-        # CanvasWorkspace.actions (a CanvasActions) shadows QWidget.actions(), which the stubs report.
-        self.canvas_actions = cast(CanvasActions, self.workspace.actions)
+        self.canvas_actions: CanvasActions = self.workspace.canvas_actions
         self.tool_actions = self.canvas_actions.tools
         self.placing = CanvasPlacing(self)
         self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]

@@ -67,8 +67,9 @@ def _clean(text: str) -> str:
 
 def _walk(menu: QMenu, path: str, seen: set[int], out: list[ShortcutEntry]) -> None:
     for act in menu.actions():
-        if act.menu() is not None:
-            _walk(act.menu(), f"{path} → {_clean(act.menu().title())}", seen, out)
+        sub = act.menu()
+        if isinstance(sub, QMenu):
+            _walk(sub, f"{path} → {_clean(sub.title())}", seen, out)
             continue
         keys = tuple(k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty())
         if keys and id(act) not in seen:
@@ -82,8 +83,9 @@ def collect_shortcuts(window: QMainWindow) -> list[ShortcutEntry]:
     out: list[ShortcutEntry] = []
     seen: set[int] = set()
     for top in window.menuBar().actions():
-        if top.menu() is not None:
-            _walk(top.menu(), _clean(top.menu().title()), seen, out)
+        sub = top.menu()
+        if isinstance(sub, QMenu):
+            _walk(sub, _clean(sub.title()), seen, out)
     for act in window.findChildren(QAction):
         keys = tuple(k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty())
         if keys and id(act) not in seen and act.text():
@@ -130,26 +132,33 @@ class ShortcutsDialog(QDialog):
     def rows(self) -> list[tuple[str, str]]:
         """(command, keys) of every visible row (tests)."""
         out = []
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                child = group.child(j)
+        for _group, children in _groups(self.tree):
+            for child in children:
                 if not child.isHidden():
                     out.append((child.text(0), child.text(1)))
         return out
 
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+        for group, children in _groups(self.tree):
             shown = 0
-            for j in range(group.childCount()):
-                child = group.child(j)
+            for child in children:
                 hit = not needle or needle in child.text(0).lower() or needle in child.text(1).lower() \
                     or needle in group.text(0).lower()
                 child.setHidden(not hit)
                 shown += hit
             group.setHidden(shown == 0)
+
+
+def _groups(tree: QTreeWidget) -> list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]]:
+    """Each top-level item of ``tree`` with its children, in order."""
+    groups = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        if group is not None:
+            children = [group.child(j) for j in range(group.childCount())]
+            groups.append((group, [c for c in children if c is not None]))
+    return groups
 
 
 class GettingStartedDialog(QDialog):

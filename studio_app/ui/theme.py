@@ -79,7 +79,9 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     """
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
-    app = app or QApplication.instance()
+    if app is None:
+        instance = QApplication.instance()
+        app = instance if isinstance(instance, QApplication) else None
     if app is None:
         raise RuntimeError("apply_theme needs a QApplication")
     if app.style().name().lower() != "fusion":

@@ -24,7 +24,7 @@ from studio_app.ui.canvas.commands import AddSketchCommand
 from tests.conftest import fixture_photos
 
 from .canvas_scene import N_PLACEMENTS, build_scene
-from .test_bench_generation_pool import StallRecorder
+from .generation_window import StallRecorder
 
 pytestmark = pytest.mark.bench
 

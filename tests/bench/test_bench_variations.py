@@ -15,18 +15,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QPointF, QThreadPool
 
-from studio_app.app import build_main_window
 from studio_app.domain.jobs import TERMINAL_STATUSES, JobStatus
-from studio_app.domain.sketch import SketchElement
-from studio_app.services.provider_setup import ProviderSettings, save_provider_settings
-from studio_app.ui.canvas.commands import AddSketchCommand
-from tests.conftest import FIXTURE_IMAGES
-from tests.integration.conftest import no_wait_retry, open_store
 from tests.job_signals import STATUS_CHANGES, on_job_event
 
-from .test_bench_generation_pool import StallRecorder, server_url, usable_cores  # noqa: F401 - fixture
+from . import generation_window as bench_window
+from .generation_window import server_url  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.bench
 
@@ -40,7 +34,7 @@ def one_batch(window, qtbot) -> tuple[float, float, str]:  # noqa: ANN001
     ended: dict[str, str] = {}
     slot = lambda job_id, status: ended.__setitem__(job_id, status) if status in TERMINAL_STATUSES else None  # noqa: E731
     relay = on_job_event(window.generation, STATUS_CHANGES, slot)
-    recorder = StallRecorder()
+    recorder = bench_window.StallRecorder()
     recorder.start()
     t0 = time.perf_counter()
     job_id = window.generate()
@@ -53,18 +47,9 @@ def one_batch(window, qtbot) -> tuple[float, float, str]:  # noqa: ANN001
 
 
 def test_four_candidate_batch_wall_time(qapp, qtbot, tmp_path, server_url, bench_record) -> None:  # noqa: ANN001, F811
-    store = open_store(tmp_path / "data")
-    save_provider_settings(store, ProviderSettings(default_provider="gemini", base_urls={"gemini": server_url}))
-    pool = QThreadPool()
-    pool.setMaxThreadCount(POOL)
-    window = build_main_window(store, retry=no_wait_retry(), pool=pool)
-    window.show()
+    store, pool, window = bench_window.open_generation_window(tmp_path, server_url, pool_threads=POOL)
     qtbot.waitExposed(window)
-    asset = window.library.import_file(FIXTURE_IMAGES / "chelsea.png", remove_background=False).asset
-    window.library_panel.refresh()
-    window.place_media([asset.id], QPointF(500, 360))
-    window.undo_stack.push(AddSketchCommand(window.editor, SketchElement(
-        kind="arrow", points=[(45, 60), (80, 25)], color="#FFD60A", stroke_width=8)))
+    bench_window.add_canvas_content(window, stroke_width=8)
     window.generate_options.count_spin.setValue(CANDIDATES)
 
     one_batch(window, qtbot)  # warm-up: imports, connection pools, the snapshot
@@ -80,9 +65,7 @@ def test_four_candidate_batch_wall_time(qapp, qtbot, tmp_path, server_url, bench
     wall, stall = sorted(walls)[RUNS // 2], sorted(stalls)[RUNS // 2]
     bench_record("variations_4_candidates_pool_4_500ms_wall", wall, "s", "< 0.7 s (ideal 0.5 s)", met=wall < 0.7,
                  runs=[round(w, 3) for w in walls], candidates=CANDIDATES, pool=POOL, server_delay_s=0.5,
-                 cpu_cores_usable=round(usable_cores(), 2))
+                 cpu_cores_usable=round(bench_window.usable_cores(), 2))
     bench_record("variations_gui_longest_stall", stall, "ms", "< 50 ms", met=stall < 50,
                  runs=[round(s, 1) for s in stalls])
-    window.close()
-    pool.waitForDone(10000)
-    store.close()
+    bench_window.close_generation_window(store, pool, window)

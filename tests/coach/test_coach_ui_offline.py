@@ -15,6 +15,7 @@ from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
+from tests.job_signals import COMPLETED, wait_coach_event
 
 from ..ui.helpers import stroke
 
@@ -81,9 +82,9 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         assert "'GG EZ'" in prompt and "golden sparks" in prompt and "Canvas layout" in prompt
         assert "turn 3/10" in panel.chat_page.session_label.text()
 
-        with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
+        with wait_coach_event(qtbot, win.coach, COMPLETED, timeout=30000) as sig:
             qtbot.mouseClick(panel.chat_page.generate_button, Qt.MouseButton.LeftButton)
-        asset_id = sig.args[1]
+        asset_id = sig.args[1].asset_id
         qtbot.waitUntil(lambda: panel.chat_page.progress.value() == 100, timeout=5000)
         bubble = panel.chat_page.chat.bubbles()[-1]
         assert isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id

@@ -22,7 +22,7 @@ from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
 from studio_app.ui.results.export_dialog import ExportDialog
 from studio_app.ui.results.viewer import ResultViewer
-from tests.job_signals import COMPLETED, args_of, wait_job_event
+from tests.job_signals import COMPLETED, args_of, wait_coach_event, wait_job_event
 
 COACH_PROMPT = "A grinning cat emote, thick white outline, transparent background."
 
@@ -60,9 +60,9 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
     sid = panel.start(StartCoachRequest(asset_type=AssetType.TWITCH_EMOTE, description="cat emote",
                                         canvas=win.editor.document))
     win.coach.set_prompt(sid, COACH_PROMPT)
-    with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
+    with wait_coach_event(qtbot, win.coach, COMPLETED, timeout=30000) as sig:
         panel.generate()
-    asset_id = sig.args[1]
+    asset_id = sig.args[1].asset_id
     qtbot.waitUntil(lambda: isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble), timeout=5000)
     qtbot.waitUntil(lambda: asset_id in win.results.asset_ids(), timeout=5000)
     return asset_id, panel.chat_page.chat.bubbles()[-1]

@@ -397,19 +397,7 @@ class GeminiHandler(LoopbackHandler):
         last["content"]["parts"].append({"text": "", "thoughtSignature": base64.b64encode(b"sig").decode()})
         for ev in events:
             check_answer(ev)
-        self.start_sse()
-        if fault and fault.first_event_delay_s:
-            self.owner.sleep(fault.first_event_delay_s)
-        for i, ev in enumerate(events):
-            if i and fault and fault.event_delay_s:
-                self.owner.sleep(fault.event_delay_s)
-            if fault and fault.error_after_events is not None and i == fault.error_after_events:
-                self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
-                return
-            if fault and fault.cut_after_events is not None and i == fault.cut_after_events:
-                return
-            if not self.send_event(json.dumps(ev), newline):
-                return
+        self.stream_events([json.dumps(ev) for ev in events], newline, fault)
 
 
 class GeminiServer(LoopbackServer):

@@ -230,3 +230,22 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             return True
         except (BrokenPipeError, ConnectionResetError):
             return False
+
+    def stream_events(self, payloads: list[str], newline: str, fault: Fault | None) -> bool:
+        """Start an event stream and send ``payloads`` as ``data:`` events under the fault's
+        stream script (a delay before the first event and between events, an ``error`` event
+        after N events, a cut after N events). True when every event went out."""
+        self.start_sse()
+        if fault and fault.first_event_delay_s:
+            self.owner.sleep(fault.first_event_delay_s)
+        for i, data in enumerate(payloads):
+            if i and fault and fault.event_delay_s:
+                self.owner.sleep(fault.event_delay_s)
+            if fault and fault.error_after_events is not None and i == fault.error_after_events:
+                self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
+                return False
+            if fault and fault.cut_after_events is not None and i == fault.cut_after_events:
+                return False
+            if not self.send_event(data, newline):
+                return False
+        return True

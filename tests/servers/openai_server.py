@@ -402,20 +402,8 @@ class OpenAIHandler(LoopbackHandler):
         if include_usage:
             chunks.append({**base, "choices": [], "usage": usage})
         newline = (fault.sse_newline if fault and fault.sse_newline else None) or self.owner.sse_newline  # type: ignore[attr-defined]
-        self.start_sse()
-        if fault and fault.first_event_delay_s:
-            self.owner.sleep(fault.first_event_delay_s)
-        for i, chunk in enumerate(chunks):
-            if i and fault and fault.event_delay_s:
-                self.owner.sleep(fault.event_delay_s)
-            if fault and fault.error_after_events is not None and i == fault.error_after_events:
-                self.send_event(json.dumps({"error": fault.stream_error or {}}), newline)
-                return
-            if fault and fault.cut_after_events is not None and i == fault.cut_after_events:
-                return
-            if not self.send_event(json.dumps(chunk), newline):
-                return
-        self.send_event("[DONE]", newline)
+        if self.stream_events([json.dumps(chunk) for chunk in chunks], newline, fault):
+            self.send_event("[DONE]", newline)
 
 
 class OpenAIServer(LoopbackServer):

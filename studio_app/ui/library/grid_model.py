@@ -13,6 +13,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -257,7 +258,7 @@ class MediaGridModel(QAbstractListModel):
             self.thumbnails_requested += 1
             service, ref, size = self.service, asset.thumbnail_ref, self.icon_size
             run_in_pool(lambda _ctx: load_thumbnail(service, ref, size), pool=self.pool, owner=self,
-                        on_result=lambda image, k=key: self._on_loaded(k, image))
+                        on_result=partial(self._on_loaded, key))
         return self._placeholder
 
     def _on_loaded(self, key: str, image: QImage) -> None:
