@@ -28,6 +28,7 @@ from studio_app.services.coach import StartCoachRequest  # noqa: E402
 from studio_app.services.context import StudioStore  # noqa: E402
 from studio_app.services.media_library import MediaLibraryService  # noqa: E402
 from studio_app.services.provider_setup import save_api_key  # noqa: E402
+from studio_app.services.settings_services import SettingsServices  # noqa: E402
 from studio_app.store.secrets import SecretStore  # noqa: E402
 from studio_app.ui.canvas.commands import AddSketchCommand  # noqa: E402
 from studio_app.ui.library.panel import MediaLibraryPanel  # noqa: E402
@@ -137,7 +138,7 @@ def settings_shot(out: Path) -> None:
     store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
     store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
     save_api_key(store, "gemini", "AIzaSy-screenshot-only")
-    dialog = SettingsDialog(store)
+    dialog = SettingsDialog(SettingsServices.for_store(store))
     dialog.show()
     wait(app, lambda: dialog.pending == 0, 10)
     dialog.boxes["gemini"].show_result(True, "Connected to Gemini: gemini-3.1-flash-image is available to this key (3 image models listed).")

@@ -22,6 +22,7 @@ from studio_app.services.generation import GenerationService
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.provider_setup import build_provider_registry, default_provider, provider_label
 from studio_app.services.sync_service import SyncService
+from studio_app.services.window_services import WindowServices
 from studio_app.ui.app_icon import app_icon
 from studio_app.ui.main_window import MainWindow
 
@@ -43,9 +44,9 @@ def build_main_window(store: StudioStore, *, retry: RetryPolicy | None = None,
     generation.recover_interrupted()
     name = default_provider(store, registry)
     coach = CoachService(store, generation, chat_engine_factory=chat_engine_factory(store), default_provider=name)
-    return MainWindow(store, generation, MediaLibraryService(store), provider_name=name,
-                      provider_label=provider_label(store, name), brand_kits=BrandKitService(store), coach=coach,
-                      sync=SyncService(store))
+    services = WindowServices.for_store(store, generation, MediaLibraryService(store), coach=coach,
+                                        brand_kits=BrandKitService(store), sync=SyncService(store))
+    return MainWindow(services, provider_name=name, provider_label=provider_label(store, name))
 
 
 def configure_application(app: QApplication) -> None:

@@ -60,3 +60,37 @@ def _unsaved_changes_answer_discard():
     MainWindow.unsaved_prompt = staticmethod(lambda _parent, _name: "discard")
     yield
     MainWindow.unsaved_prompt = original
+
+
+@pytest.fixture
+def open_window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
+    """``open_window(data_path=None, *, size=None)``: a shown, exposed main window built by the
+    composition root over a data dir (default ``tmp_path / "data"``), ``size`` (w, h) px when
+    given. Every window is closed, and its store, at the end of the test."""
+    from studio_app.app import build_main_window
+    from studio_app.services.context import StudioStore
+
+    opened = []
+
+    def open_(data_path: Path | None = None, *, size: tuple[int, int] | None = None):  # noqa: ANN202
+        store = StudioStore.open(data_path or tmp_path / "data")
+        win = build_main_window(store)
+        qtbot.addWidget(win)
+        if size is not None:
+            win.resize(*size)
+        win.show()
+        qtbot.waitExposed(win)
+        opened.append((win, store))
+        return win
+
+    yield open_
+    for win, store in reversed(opened):
+        win.close()
+        store.close()
+
+
+@pytest.fixture
+def window(open_window):  # noqa: ANN001, ANN201
+    """A shown main window over a fresh data dir (``open_window()``); modules that need another
+    size or set-up define their own ``window``."""
+    return open_window()

@@ -53,3 +53,10 @@ def on_job_event(service: Any, kinds: tuple[JobEvent, ...], slot: Callable[..., 
             slot(*args_of(message))
     service.jobEvent.connect(relay)
     return relay
+
+
+def wait_coach_event(qtbot: Any, coach: Any, kinds: tuple[JobEvent, ...], *, timeout: int) -> Any:
+    """A qtbot.waitSignal blocker on ``CoachService.jobEvent(session_id, JobMessage)`` for a
+    message of one of ``kinds``; the blocker's ``args`` are (session_id, JobMessage)."""
+    return qtbot.waitSignal(coach.jobEvent, timeout=timeout,
+                            check_params_cb=lambda _session_id, message: message.event in kinds)

@@ -90,6 +90,9 @@ class Channel(Protocol):
     def emit(self, *args: Any) -> Any:
         """Call every connected slot with ``args``."""
 
+    def disconnect(self, slot: Callable[..., Any]) -> Any:
+        """Stop calling ``slot`` (RuntimeError when it is not connected)."""
+
 
 class Notifier:
     """A plain-Python stand-in for a Qt signal: ``connect(slot)``, ``disconnect(slot)``, ``emit(*args)``.
@@ -105,8 +108,15 @@ class Notifier:
         self._slots.append(slot)
 
     def disconnect(self, slot: Callable[..., Any]) -> None:
-        """Stop calling ``slot`` (ValueError when it is not connected)."""
-        self._slots.remove(slot)
+        """Stop calling ``slot``.
+
+        Raises:
+            RuntimeError: ``slot`` is not connected (as a Qt signal raises).
+        """
+        try:
+            self._slots.remove(slot)
+        except ValueError:
+            raise RuntimeError(f"{slot!r} is not connected") from None
 
     def emit(self, *args: Any) -> None:
         """Call every connected slot with ``args``."""

@@ -337,6 +337,14 @@ class BrandKitService(QObject):
                 out.append(c.upper())
         return out or list(DEFAULT_PALETTE)
 
+    def media_asset(self, asset_id: str) -> MediaAsset:
+        """The library asset ``asset_id`` (a logo shown in the kit editor).
+
+        Raises:
+            NotFoundError: no live asset with that id (a LookupError).
+        """
+        return self.store.media.get(asset_id)
+
     def logo_asset(self, logo_type: str = "primary", kit: BrandKit | None = None) -> MediaAsset | None:
         """The live MediaAsset of the kit's (default: the active kit's) ``logo_type`` logo, or None.
 

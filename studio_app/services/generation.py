@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
+from functools import partial
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
@@ -53,7 +54,7 @@ from .generation_request import GenerateRequest
 from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 from .provider_registry import ProviderFactory, ProviderRegistry
-from .workers import run_in_pool
+from .workers import WorkerContext, run_in_pool
 
 __all__ = [
     "CANCELLED_MESSAGE", "INTERRUPTED_MESSAGE", "RESULT_CACHE_SIZE", "SNAPSHOT_CACHE_SIZE", "THUMBNAIL_CACHE_SIZE",
@@ -147,7 +148,8 @@ class GenerationService(QObject):
         if request.prompt_override:
             return request.prompt_override
         context, _ = self.brand_context(request.brand_kit_id)
-        description = describe_canvas(request.canvas) if request.canvas_mode() else None
+        canvas = request.canvas if request.canvas_mode() else None
+        description = describe_canvas(canvas) if canvas is not None else None
         return self.prompts.build_prompt(request.asset_type, context, request.custom_prompt,
                                          canvas_description=description)
 
@@ -247,7 +249,7 @@ class GenerationService(QObject):
                 return
             self.jobEvent.emit(JobMessage.status_changed(job_id, batch.job.status))
             for index in range(batch.request.count):
-                run_in_pool(lambda _ctx, i=index: self._run_candidate(batch, i), pool=self.pool)
+                run_in_pool(partial(self._run_candidate, batch, index), pool=self.pool)
         finally:
             with self._lock:
                 self._recorded.pop(job_id, None)
@@ -283,7 +285,7 @@ class GenerationService(QObject):
             with ThreadPoolExecutor(request.count, thread_name_prefix="candidate") as ex:
                 list(ex.map(lambda i: self._run_candidate(batch, i), range(request.count)))
         batch.done.wait()
-        return batch.final or self.store.jobs.get(job.id), [a for a, _ in batch.outcomes if a is not None]
+        return batch.final or self.store.jobs.get(job.id), [a for a, _ in batch.ended() if a is not None]
 
     def cancel(self, job_id: str) -> bool:
         """Ask a queued or running job to stop; safe from any thread.
@@ -386,15 +388,16 @@ class GenerationService(QObject):
 
     def _input_images(self, request: GenerateRequest) -> tuple[InputImage, ...]:
         images: list[InputImage] = []
-        if request.canvas_mode():
+        if request.canvas is not None and request.canvas_mode():
             images.append(InputImage(self.snapshot_png(request.canvas), "image/png", "canvas_snapshot"))
         images.extend(media_inputs(self.store, request.media_asset_ids))  # logos first, counted as used
         if request.input_image:
             images.append(InputImage(request.input_image, "image/png", "refine"))
         return tuple(images)
 
-    def _run_candidate(self, batch: Batch, index: int) -> None:
-        """Make candidate ``index`` of ``batch``; the last candidate to end ends the job."""
+    def _run_candidate(self, batch: Batch, index: int, _ctx: WorkerContext | None = None) -> None:
+        """Make candidate ``index`` of ``batch``; the last candidate to end ends the job (on a
+        pool thread: ``_ctx`` is the worker helper's context, unused)."""
         job, token = batch.job, batch.token
         with self._lock:
             skip = job.id in self._ended_early  # cancelled while it waited: already recorded
@@ -488,13 +491,14 @@ class GenerationService(QObject):
     def _finish_batch(self, batch: Batch) -> None:
         job, count = batch.job, len(batch.outcomes)
         try:
-            kept = [a for a, _ in batch.outcomes if a is not None]
-            errors = [e for a, e in batch.outcomes if a is None and e and e != CANCELLED_MESSAGE]
+            outcomes = batch.ended()
+            kept = [a for a, _ in outcomes if a is not None]
+            errors = [e for a, e in outcomes if a is None and e and e != CANCELLED_MESSAGE]
             cancelled = batch.token.cancelled
             self.store.jobs.merge_parameters(job.id, {"candidates": [
                 {"index": i, "asset_id": a.id if a else None, "error": None if a else e, "model": batch.models[i],
                  **batch.details[i]}
-                for i, (a, e) in enumerate(batch.outcomes)]})
+                for i, (a, e) in enumerate(outcomes)]})
             status = batch_status(len(kept), count, cancelled=cancelled and not errors)
             if kept:
                 mark_used(self.store, batch.request.media_asset_ids)  # once per job, not per candidate

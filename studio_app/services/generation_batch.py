@@ -39,3 +39,13 @@ class Batch:
         self.details: list[dict[str, Any]] = [{} for _ in range(request.count)]  # sizes and notes of each answer
         self.final: GenerationJob | None = None
         self.done = threading.Event()
+
+    def ended(self) -> list[tuple[Asset | None, str | None]]:
+        """Each candidate's (asset or None, error or None), in candidate order, once all ended.
+
+        Raises:
+            RuntimeError: a candidate has not ended yet.
+        """
+        if any(o is None for o in self.outcomes):
+            raise RuntimeError("a candidate of this batch is still running")
+        return [o for o in self.outcomes if o is not None]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 from PIL import Image
 
@@ -79,7 +80,8 @@ def has_transparency(data: bytes) -> bool:
         if im.mode not in ("RGBA", "LA", "PA") and not (im.mode == "P" and "transparency" in im.info):
             return False
         alpha = im.convert("RGBA").getchannel("A")
-        return alpha.getextrema()[0] < 16
+        low = cast(float, alpha.getextrema()[0])  # one band: (min, max) numbers, not per-band tuples
+        return low < 16
 
 
 def prepare_result(result: ImageResult, asset_type: AssetType, *, is_preview: bool) -> PreparedResult:
@@ -118,7 +120,7 @@ def _cut_out(data: bytes) -> tuple[bytes, str | None]:
 
 def reference_limit(store: StudioStore) -> int:
     """How many media assets go with one prompt: the library setting ``max_per_prompt``
-    (default the seed's MAX_PROMPT_INJECTION_ASSETS); the model's own limit applies on top."""
+    (default MAX_PROMPT_INJECTION_ASSETS); the model's own limit applies on top."""
     return store.settings.section(SETTINGS_SECTION, LibrarySettings).max_per_prompt
 
 
@@ -146,7 +148,7 @@ def media_inputs(store: StudioStore, asset_ids: list[str]) -> list[InputImage]:
 
 
 def mark_used(store: StudioStore, asset_ids: list[str]) -> None:
-    """Count the media assets of a completed generation as used (the seed's for-prompt
+    """Count the media assets of a completed generation as used (the original design's for-prompt
     operation: usage_count + 1, last_used_at = now). A failed or cancelled job changes nothing."""
     if asset_ids:
         store.media.mark_used(list(dict.fromkeys(asset_ids)))
@@ -154,7 +156,7 @@ def mark_used(store: StudioStore, asset_ids: list[str]) -> None:
 
 def choose_references(store: StudioStore, selected: list[str], canvas: object | None) -> list[str]:
     """The media assets Generate sends: the ones selected in the library, else the assets
-    placed on the canvas (visible ones, in stacking order: the seed's default), logos first,
+    placed on the canvas (visible ones, in stacking order: the original design's default), logos first,
     at most reference_limit()."""
     ids = list(dict.fromkeys(selected))
     if not ids and canvas is not None:

@@ -412,6 +412,14 @@ class MediaLibraryService:
         """
         return self.store.blobs.get(BlobStore.digest_of(ref))
 
+    def blob_path(self, ref: str) -> Path:
+        """Local file of a ``blob:<sha256>`` reference (it may be missing from disk).
+
+        Raises:
+            ValueError: not a blob reference.
+        """
+        return self.store.blobs.resolve(ref)
+
     def use_processed(self, asset_id: str, value: bool) -> MediaAsset:
         """Switch the asset between its processed (background removed) and original image
         (sets ``has_background_removed``; both images are kept).

@@ -130,3 +130,48 @@ def export_asset(store: StudioStore, asset_id: str, preset_name: str, out_dir: s
     paths = write_files(files, out_dir)
     return [ExportedFile(p, f.width, f.height, f.format, f.size_bytes, f.max_bytes, f.has_alpha, f.method)
             for p, f in zip(paths, files, strict=True)]
+
+
+class PlatformExports:
+    """"Export for platform…" for the UI: the result, its design name, the last folder and
+    the export itself, so the dialog never holds the StudioStore.
+
+    Args:
+        store: the opened data dir.
+    """
+
+    def __init__(self, store: StudioStore) -> None:
+        self._store = store
+
+    def asset(self, asset_id: str) -> Asset:
+        """The live generated asset.
+
+        Raises:
+            NotFoundError: no live asset ``asset_id``.
+        """
+        return self._store.assets.get(asset_id)
+
+    def image_bytes(self, asset: Asset) -> bytes:
+        """The stored image file of ``asset``.
+
+        Raises:
+            FileNotFoundError: the blob is missing.
+        """
+        return self._store.blobs.get(asset.content_hash)
+
+    def design_name(self, asset: Asset) -> str:
+        """See module function ``design_name``."""
+        return design_name(self._store, asset)
+
+    def last_folder(self) -> Path | None:
+        """The folder of the last export (None: none yet, or it is gone)."""
+        return last_export_folder(self._store)
+
+    def remember_folder(self, folder: str | Path) -> None:
+        """Keep ``folder`` as the next export's default."""
+        remember_export_folder(self._store, folder)
+
+    def export(self, asset_id: str, preset_name: str, out_dir: str | Path,
+               design: str | None = None) -> list[ExportedFile]:
+        """See module function ``export_asset`` (same arguments, returns and errors)."""
+        return export_asset(self._store, asset_id, preset_name, out_dir, design=design)

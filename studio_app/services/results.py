@@ -25,6 +25,7 @@ from studio_app.store.repositories import NotFoundError
 
 from .context import StudioStore
 from .media_library import MediaLibraryService
+from .platform_export import PlatformExports
 
 RESULTS_SECTION = "results"
 
@@ -153,6 +154,8 @@ class ResultsService:
     def __init__(self, store: StudioStore, library: MediaLibraryService | None = None) -> None:
         self.store = store
         self.library = library or MediaLibraryService(store)
+        self.exports = PlatformExports(store)
+        """"Export for platform…" of these results."""
 
     def settings(self) -> ResultsSettings:
         """The stored results settings (defaults when missing or invalid)."""

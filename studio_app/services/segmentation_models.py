@@ -56,6 +56,10 @@ class SegmentationModels:
     def _settings(self) -> LibrarySettings:
         return self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
 
+    def library_settings(self) -> LibrarySettings:
+        """The stored ``library`` section (the model choice is one of its fields)."""
+        return self._settings()
+
     def chosen_id(self) -> str:
         """Id of the chosen model (the shipped one when nothing else was chosen)."""
         chosen = self._settings().segmentation_model

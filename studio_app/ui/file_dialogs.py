@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from studio_app.services.context import StudioStore
+from studio_app.services.preferences import Preferences
 
 from .theme import APPEARANCE_SECTION, AppearanceSettings
 
@@ -22,15 +22,15 @@ class FileDialogs:
     """Open/save/folder dialogs remembering the last folder of each purpose.
 
     Args:
-        store: the StudioStore whose settings keep the folders.
+        preferences: the settings sections (the ``appearance`` section keeps the folders).
     """
 
-    def __init__(self, store: StudioStore) -> None:
-        self.store = store
+    def __init__(self, preferences: Preferences) -> None:
+        self.preferences = preferences
 
     def last_folder(self, purpose: str) -> str:
         """The folder last used for ``purpose``; the user's Pictures folder (else home) at first."""
-        folder = self.store.settings.section(APPEARANCE_SECTION, AppearanceSettings).last_folders.get(purpose, "")
+        folder = self.preferences.section(APPEARANCE_SECTION, AppearanceSettings).last_folders.get(purpose, "")
         if folder and Path(folder).is_dir():
             return folder
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
@@ -40,12 +40,12 @@ class FileDialogs:
         """Keep the folder of ``path`` (a file, or a folder itself) for ``purpose``."""
         p = Path(path)
         folder = str(p if p.is_dir() else p.parent)
-        section = self.store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
+        section = self.preferences.section(APPEARANCE_SECTION, AppearanceSettings)
         if section.last_folders.get(purpose) == folder:
             return
         section.last_folders[purpose] = folder
         try:
-            self.store.settings.save_section(APPEARANCE_SECTION, section)
+            self.preferences.save_section(APPEARANCE_SECTION, section)
         except OSError:
             pass  # a read-only settings file only costs the remembered folder
 

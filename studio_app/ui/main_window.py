@@ -29,16 +29,7 @@ from PySide6.QtWidgets import (
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.render.export import ExportFormat
-from studio_app.services.brand_kits import BrandKitService
-from studio_app.services.canvas_files import CanvasFiles
-from studio_app.services.coach import CoachService
-from studio_app.services.context import StudioStore
-from studio_app.services.generation import GenerationService
-from studio_app.services.media_library import MediaLibraryService
-from studio_app.services.preferences import Preferences
-from studio_app.services.provider_setup import default_provider, provider_label
-from studio_app.services.results import ResultsService
-from studio_app.services.sync_service import SyncService
+from studio_app.services.window_services import WindowServices
 
 from .brand_kits import ActiveBrandKitCombo, BrandKitsDialog
 from .canvas.actions import CanvasActions
@@ -68,7 +59,7 @@ if TYPE_CHECKING:  # built on first open (its pages import more), not at start-u
 
 
 class MainWindow(QMainWindow):
-    """The studio window. Built by app.py with the opened store and services.
+    """The studio window. Built by app.py with the services (WindowServices) it uses.
 
     The canvas (CanvasWorkspace) sits in the middle; its inspector, layers and undo
     history are docks on the right. Documents autosave to StudioPaths.recovery within 2 s
@@ -95,24 +86,22 @@ class MainWindow(QMainWindow):
     cancel_action: QAction
     sync_now_action: QAction
 
-    def __init__(self, store: StudioStore, generation: GenerationService, library: MediaLibraryService,
-                 *, provider_name: str = "offline", provider_label: str = "Offline preview",
-                 brand_kits: BrandKitService | None = None, coach: CoachService | None = None,
-                 sync: SyncService | None = None) -> None:
+    def __init__(self, services: WindowServices, *, provider_name: str = "offline",
+                 provider_label: str = "Offline preview") -> None:
         super().__init__()
-        self.store, self.generation, self.library, self.sync = store, generation, library, sync
-        self.brand_kits = brand_kits or BrandKitService(store)
-        self.coach = coach or CoachService(store, generation, default_provider=provider_name)
+        self.services = services
+        self.generation, self.library, self.sync = services.generation, services.library, services.sync
+        self.brand_kits, self.coach = services.brand_kits, services.coach
         self.provider_name = provider_name
         self.last_error: tuple[str, str] | None = None
         self.settings_dialog: SettingsDialog | None = None
         self._closed = self._docks_sized = False
         self.resize(1680, 980)
-        self.preferences = Preferences(store.settings)
+        self.preferences = services.preferences
         self.first_hour = FirstHour(self, self.preferences)
         apply_theme(self.first_hour.appearance.theme)
-        self.file_dialogs = FileDialogs(store)
-        self.results_service = ResultsService(store, library)
+        self.file_dialogs = FileDialogs(self.preferences)
+        self.results_service = services.results
         self._build_canvas()
         self.flow = GenerationFlow(self, self.results_service)
         self._build_panes()
@@ -121,10 +110,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.flow.centre_widget(self.workspace))
         build_docks(self)
         self._build_status_bar(provider_label)
-        self.jobs_panel = JobsPanel(generation)
+        self.jobs_panel = JobsPanel(self.generation)
         self.jobs_dock = build_jobs_dock(self, self.jobs_panel)
         self._build_sync()
-        self.documents = DocumentController(self, CanvasFiles(store, library), self.preferences)
+        self.documents = DocumentController(self, services.canvas_files, self.preferences)
         build_menus(self)
         fit_small_screens(self)
         build_sync_menu(self)
@@ -133,7 +122,7 @@ class MainWindow(QMainWindow):
         self.flow.document_changed()
         self.documents.update_title()
         self.first_hour.build()
-        self.window_layout = WindowLayout(self, store)
+        self.window_layout = WindowLayout(self, self.preferences)
         self.window_layout.restore(geometry=False)
 
     # -- building ----------------------------------------------------------------------
@@ -143,7 +132,7 @@ class MainWindow(QMainWindow):
         self.editor = self.workspace.editor
         self.scene = self.workspace.scene
         self.canvas_view = self.workspace.view
-        self.canvas_actions: CanvasActions = self.workspace.actions
+        self.canvas_actions: CanvasActions = self.workspace.canvas_actions
         self.tool_actions = self.canvas_actions.tools
         self.placing = CanvasPlacing(self)
         self.workspace.style_bar.custom_colours = lambda: self.brand_kits.palette()[:16]
@@ -197,7 +186,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.library_panel.assetsChanged.connect(self.placing.library_changed)
         # The library changes behind this window too (studio import, a sync): refresh the pane.
-        self.library_watcher = LibraryWatcher(self.store, self)
+        self.library_watcher = LibraryWatcher(self.services.library_changes, self)
         self.library_watcher.changed.connect(self.library_panel.refresh)
         for asset in reversed(self.results_service.recent(limit=60)):
             self.generated.add_asset(asset)
@@ -383,7 +372,7 @@ class MainWindow(QMainWindow):
         at ``page`` ("Library", "Sync", ...) when given."""
         from .settings.dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.store, library=self.library, sync=self.sync, parent=self)
+        dialog = SettingsDialog(self.services.settings, parent=self)
         dialog.settingsChanged.connect(self.apply_provider_settings)
         dialog.settingsChanged.connect(self.library_panel.refresh)
         dialog.finished.connect(dialog.deleteLater)
@@ -395,8 +384,9 @@ class MainWindow(QMainWindow):
 
     def apply_provider_settings(self) -> None:
         """Re-read the default provider, its model and the coach's chat model (after Settings changed)."""
-        self.provider_name = default_provider(self.store, self.generation.providers)
-        self.provider_status.setText(f"Provider: {provider_label(self.store, self.provider_name)}")
+        providers = self.services.providers
+        self.provider_name = providers.default_provider(self.generation.providers)
+        self.provider_status.setText(f"Provider: {providers.label(self.provider_name)}")
         self.coach.default_provider = self.provider_name
         self.coach.reload_engine()
         self.coach_panel.refresh_engine()
@@ -444,7 +434,7 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle("Sync: bucket settings")
         layout = QVBoxLayout(dialog)
-        layout.addWidget(SyncSettingsPanel(self.sync, dialog))
+        layout.addWidget(SyncSettingsPanel(self.sync, dialog))  # type: ignore[arg-type]  # Sync menu exists only with sync
         dialog.setModal(False)
         dialog.open()
         return dialog

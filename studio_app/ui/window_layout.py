@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMainWindow
 
-from studio_app.services.context import StudioStore
+from studio_app.services.preferences import Preferences
 
 from .theme import APPEARANCE_SECTION, AppearanceSettings
 
@@ -19,28 +19,28 @@ LAYOUT_VERSION = 2
 
 
 class WindowLayout:
-    """Save and restore ``window``'s dock arrangement in ``store``'s settings."""
+    """Save and restore ``window``'s dock arrangement in the ``appearance`` section of ``preferences``."""
 
-    def __init__(self, window: QMainWindow, store: StudioStore) -> None:
+    def __init__(self, window: QMainWindow, preferences: Preferences) -> None:
         self.window = window
-        self.store = store
+        self.preferences = preferences
         self.default_state = window.saveState(LAYOUT_VERSION)
         self.restored = False
 
     def save(self) -> bool:
         """Write the current state and geometry; False when the settings file could not be written."""
-        section = self.store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
-        section.window_state = bytes(self.window.saveState(LAYOUT_VERSION).toBase64()).decode("ascii")
-        section.window_geometry = bytes(self.window.saveGeometry().toBase64()).decode("ascii")
+        section = self.preferences.section(APPEARANCE_SECTION, AppearanceSettings)
+        section.window_state = bytes(self.window.saveState(LAYOUT_VERSION).toBase64().data()).decode("ascii")
+        section.window_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode("ascii")
         try:
-            self.store.settings.save_section(APPEARANCE_SECTION, section)
+            self.preferences.save_section(APPEARANCE_SECTION, section)
         except OSError:
             return False
         return True
 
     def restore(self, *, geometry: bool = True) -> bool:
         """Apply the saved arrangement (and geometry); False when none was saved or it no longer fits."""
-        section = self.store.settings.section(APPEARANCE_SECTION, AppearanceSettings)
+        section = self.preferences.section(APPEARANCE_SECTION, AppearanceSettings)
         if geometry and section.window_geometry:
             self.window.restoreGeometry(QByteArray.fromBase64(section.window_geometry.encode("ascii")))
         if not section.window_state:

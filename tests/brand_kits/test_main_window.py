@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.services.brand_kits import YOUTUBE_BADGE_NOTE
-from studio_app.services.context import StudioStore
 from studio_app.ui.brand_kits import BrandKitsDialog
 
 from .helpers import add_media_asset
 
 
-@pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    store.close()
-
-
 def test_menu_combo_and_logo_insertion(window, photos, qtbot) -> None:  # noqa: ANN001
-    logo = add_media_asset(window.store, next(p for p in photos if p.name == "horse.png"))
+    logo = add_media_asset(window.generation.store, next(p for p in photos if p.name == "horse.png"))
     kits = window.brand_kits
     kit = kits.create("Main", primary_colors=["#FF0055"], logo_asset_ids={"primary": logo.id})
     assert window.brand_kit_combo.currentText() == "No brand kit"

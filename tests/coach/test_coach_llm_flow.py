@@ -16,6 +16,7 @@ from studio_app.app import build_main_window
 from studio_app.services.coach import CoachSettings
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
+from tests.job_signals import COMPLETED, wait_coach_event
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.loopback import Fault
 
@@ -129,13 +130,13 @@ def test_gemini_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Path
         assert last_body["contents"][-1]["parts"][0]["text"] == "purple and gold"
         assert "Replies left in this session: 8" in last_body["systemInstruction"]["parts"][0]["text"]
 
-        with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
+        with wait_coach_event(qtbot, win.coach, COMPLETED, timeout=30000) as sig:
             qtbot.mouseClick(panel.chat_page.generate_button, Qt.MouseButton.LeftButton)
-        asset_id = sig.args[1]
+        asset_id = sig.args[1].asset_id
         assert isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble)
         qtbot.waitUntil(lambda: asset_id in win.generated.asset_ids(), timeout=5000)
-        job = win.store.jobs.get(win.store.assets.get(asset_id).job_id)
-        assert job.provider == "gemini" and not win.store.assets.get(asset_id).is_preview
+        job = win.generation.store.jobs.get(win.generation.store.assets.get(asset_id).job_id)
+        assert job.provider == "gemini" and not win.generation.store.assets.get(asset_id).is_preview
         assert job.coach_session_id == sid and "purple and gold light" in job.prompt
         image_call = gemini_server.calls(":generateContent")[-1].json()
         parts = image_call["contents"][0]["parts"]

@@ -21,6 +21,7 @@ from studio_app.services.coach import (
     SessionReadOnlyError,
     TurnLimitError,
 )
+from tests.job_signals import COMPLETED, wait_coach_event
 
 from .conftest import PROMPT_REPLY, ScriptedEngine, add_media, layout_canvas
 
@@ -135,11 +136,11 @@ def test_generate_now_links_the_asset_to_the_session(coach: CoachService, store,
     with pytest.raises(CoachError, match="no prompt yet"):
         coach.generate(sid)
     coach.send_message(sid, "GG EZ")
-    with qtbot.waitSignal(coach.assetGenerated, timeout=30000) as sig:
+    with wait_coach_event(qtbot, coach, COMPLETED, timeout=30000) as sig:
         job_id = coach.generate(sid)
         assert coach.running_job(sid) == job_id  # completion is delivered on the GUI thread
     assert sig.args[0] == sid and coach.running_job(sid) is None
-    asset_id = sig.args[1]
+    asset_id = sig.args[1].asset_id
     session = store.coach_sessions.get(sid)
     assert session.generated_asset_ids == [asset_id]
     assert session.messages[-1].type == "asset" and session.messages[-1].asset_id == asset_id
@@ -150,7 +151,7 @@ def test_generate_now_links_the_asset_to_the_session(coach: CoachService, store,
     assert saved.read_bytes()[:4] == b"\x89PNG"
 
     coach.refine_with(sid, asset_id)
-    with qtbot.waitSignal(coach.assetGenerated, timeout=30000):
+    with wait_coach_event(qtbot, coach, COMPLETED, timeout=30000):
         job2 = coach.generate(sid)
     assert "Refine the reference image" in store.jobs.get(job2).prompt
     assert len(coach.session_assets(sid)) == 2
@@ -298,3 +299,19 @@ def test_broken_system_template_fails_the_reply_not_the_session(make_coach, stor
     stored = store.coach_sessions.get(session.id)
     assert [m.role for m in stored.messages] == ["user", "system"] and not coach.is_streaming(session.id)
     assert engine.calls == []  # nothing was sent
+
+
+def test_a_failed_job_reaches_the_session_as_the_same_typed_event(coach: CoachService, store, qtbot) -> None:  # noqa: ANN001
+    from studio_app.domain.job_events import JobEvent, JobMessage
+
+    sid = start_offline(coach)
+    coach.send_message(sid, "GG EZ")
+    job_id = coach.generate(sid)
+    failed = JobMessage.failed(job_id, "The provider refused the prompt.\nsecond line")
+    with qtbot.waitSignal(coach.jobEvent, timeout=5000,
+                          check_params_cb=lambda _sid, m: m.event == JobEvent.FAILED) as sig:
+        coach.generation.jobEvent.emit(failed)  # as the generation service reports a failed job
+    assert sig.args == [sid, failed]  # the generation service's own message, with the session id
+    assert coach.running_job(sid) is None
+    note = store.coach_sessions.get(sid).messages[-1]
+    assert note.role == "system" and note.content == "Generation failed: The provider refused the prompt. second line"

@@ -15,6 +15,7 @@ from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
+from tests.job_signals import COMPLETED, wait_coach_event
 
 from ..ui.helpers import stroke
 
@@ -81,9 +82,9 @@ def test_offline_coach_from_canvas_to_asset_and_back_after_restart(tmp_path: Pat
         assert "'GG EZ'" in prompt and "golden sparks" in prompt and "Canvas layout" in prompt
         assert "turn 3/10" in panel.chat_page.session_label.text()
 
-        with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
+        with wait_coach_event(qtbot, win.coach, COMPLETED, timeout=30000) as sig:
             qtbot.mouseClick(panel.chat_page.generate_button, Qt.MouseButton.LeftButton)
-        asset_id = sig.args[1]
+        asset_id = sig.args[1].asset_id
         qtbot.waitUntil(lambda: panel.chat_page.progress.value() == 100, timeout=5000)
         bubble = panel.chat_page.chat.bubbles()[-1]
         assert isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id
@@ -149,7 +150,7 @@ def test_start_form_errors_stay_on_the_form(window, qtbot) -> None:  # noqa: ANN
     assert form.custom_mood.isVisibleTo(form)
     qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
     assert form.error.isVisibleTo(form) and "custom mood" in form.error.text()
-    assert panel.pages.currentWidget() is form and window.store.coach_sessions.count() == 0
+    assert panel.pages.currentWidget() is form and window.generation.store.coach_sessions.count() == 0
     form.custom_mood.setText("sleepy but smug")
     qtbot.mouseClick(form.start_button, Qt.MouseButton.LeftButton)
     assert panel.pages.currentWidget() is panel.chat_page
@@ -164,11 +165,11 @@ def test_history_delete_removes_the_session(window, qtbot, monkeypatch) -> None:
     assert panel.history.select(sid)
     assert panel.history.delete_selected(confirm=False)
     assert panel.history.model.rows == [] and panel.history.total.text() == "0 sessions"
-    assert window.store.coach_sessions.count() == 0
+    assert window.generation.store.coach_sessions.count() == 0
 
 
 def test_brand_kit_chosen_on_the_form_reaches_the_prompt(window, qtbot) -> None:  # noqa: ANN001
-    kit = window.store.brand_kits.save(BrandKit(name="Neon", primary_colors=["#00FF88"], tone="chaotic"))
+    kit = window.generation.store.brand_kits.save(BrandKit(name="Neon", primary_colors=["#00FF88"], tone="chaotic"))
     panel = window.coach_panel
     panel.show_start()
     form = panel.start_form

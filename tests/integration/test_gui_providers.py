@@ -52,8 +52,8 @@ def window(qapp, tmp_path_factory, gemini_server, openai_server) -> Iterator:  #
 
 
 def use_provider(win, name: str, **changes) -> None:  # noqa: ANN001
-    settings = provider_settings(win.store).model_copy(update={"default_provider": name, **changes})
-    save_provider_settings(win.store, settings)
+    settings = provider_settings(win.generation.store).model_copy(update={"default_provider": name, **changes})
+    save_provider_settings(win.generation.store, settings)
     win.apply_provider_settings()
 
 
@@ -66,7 +66,7 @@ def state(win) -> dict:  # noqa: ANN001
     """What a failed generation must leave as it was."""
     return {"document": win.editor.document.to_json(),
             "library": [(a.id, a.updated_at) for a in win.library.list_assets()],
-            "assets": [a.id for a in win.store.assets.list(limit=1000)],
+            "assets": [a.id for a in win.generation.store.assets.list(limit=1000)],
             "results": win.results.asset_ids(),
             "generated": win.generated.asset_ids()}
 
@@ -85,12 +85,12 @@ def test_generates_at_the_exact_size_through_the_server(window, servers, qtbot, 
         window.generate_button.click()
     job_id, asset_id = args_of(sig)
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
-    job = window.store.jobs.get(job_id)
+    job = window.generation.store.jobs.get(job_id)
     assert job.status == JobStatus.COMPLETED and job.provider == provider
-    asset = window.store.assets.get(asset_id)
+    asset = window.generation.store.assets.get(asset_id)
     spec = TARGET_SPECS[asset_type]
     assert (asset.width, asset.height) == spec.size and not asset.is_preview
-    with Image.open(io.BytesIO(window.store.blobs.get(asset.content_hash))) as im:
+    with Image.open(io.BytesIO(window.generation.store.blobs.get(asset.content_hash))) as im:
         assert im.size == spec.size
         assert ("A" in im.getbands()) == spec.wants_alpha
     assert window.results.asset_ids()[0] == asset_id
@@ -115,7 +115,7 @@ def test_a_slow_answer_still_completes(window, servers, qtbot) -> None:  # noqa:
     gemini.script(Fault(delay_s=1.0))
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    assert window.store.jobs.get(args_of(sig)[0]).status == JobStatus.COMPLETED
+    assert window.generation.store.jobs.get(args_of(sig)[0]).status == JobStatus.COMPLETED
     assert len(gemini.calls(GENERATE["gemini"])) == 1  # waited, did not retry
 
 
@@ -145,7 +145,7 @@ def test_each_failure_is_a_readable_message_and_loses_nothing(window, servers, q
     assert fragment in window.statusBar().currentMessage()
     assert window.progress.format() == "Failed"
     assert window.generate_button.isEnabled() and not window.cancel_button.isEnabled()
-    job = window.store.jobs.get(job_id)
+    job = window.generation.store.jobs.get(job_id)
     assert job.status == JobStatus.FAILED and job.error_message == message
     assert len(server.calls(GENERATE[provider])) == len(faults)  # retried exactly as far as allowed
     assert not server.faults  # every scripted fault was met
@@ -166,7 +166,7 @@ def test_cancel_button_and_escape_stop_a_running_job(window, servers, qtbot) -> 
         job_id = window.generate()
         assert window.cancel_button.isEnabled() and not window.generate_button.isEnabled()
         qtbot.waitUntil(lambda c=calls: len(gemini.calls(GENERATE["gemini"])) > c, timeout=15000)
-        assert window.store.jobs.get(job_id).status == JobStatus.PROCESSING
+        assert window.generation.store.jobs.get(job_id).status == JobStatus.PROCESSING
         with wait_job_event(qtbot, window.generation, ENDED_WITHOUT_ASSET, timeout=3000):
             if how == "button":
                 window.cancel_button.click()
@@ -174,7 +174,7 @@ def test_cancel_button_and_escape_stop_a_running_job(window, servers, qtbot) -> 
                 window.activateWindow()
                 qtbot.waitUntil(window.isActiveWindow, timeout=3000)
                 QTest.keyClick(window, Qt.Key.Key_Escape)
-        job = window.store.jobs.get(job_id)
+        job = window.generation.store.jobs.get(job_id)
         assert job.status == JobStatus.CANCELLED, how
         assert window.progress.format() == "Cancelled"
         assert window.generate_button.isEnabled() and not window.cancel_button.isEnabled()
@@ -204,9 +204,9 @@ def test_jobs_panel_lists_jobs_and_cancels_queued_and_running_ones(window, serve
     queued_button = panel.cancel_button(second.id)
     assert queued_button is not None and panel.cancel_button(first.id) is not None
     queued_button.click()
-    assert window.store.jobs.get(second.id).status == JobStatus.CANCELLED  # at once, no worker needed
+    assert window.generation.store.jobs.get(second.id).status == JobStatus.CANCELLED  # at once, no worker needed
     panel.cancel_button(first.id).click()
-    qtbot.waitUntil(lambda: window.store.jobs.get(first.id).status == JobStatus.CANCELLED, timeout=3000)
+    qtbot.waitUntil(lambda: window.generation.store.jobs.get(first.id).status == JobStatus.CANCELLED, timeout=3000)
     qtbot.waitUntil(lambda: panel.cell_text(first.id, 3) == panel.cell_text(second.id, 3) == "Cancelled",
                     timeout=3000)
     assert panel.cancel_button(first.id) is None and panel.cancel_button(second.id) is None
@@ -224,7 +224,7 @@ def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(wind
     gemini.script(gs.image_reply(small))
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job = window.store.jobs.get(args_of(sig)[0])
+    job = window.generation.store.jobs.get(args_of(sig)[0])
     assert job.requested_size == (2752, 1536) and job.received_size == (1376, 768)
     assert job.upscale_factor == pytest.approx(max(2560 / 1376, 1440 / 768)) and job.upscaled_noticeably
     assert any("Upscaled x1.88" in n for n in job.result_notes)
@@ -240,7 +240,7 @@ def test_a_noticeable_upscale_and_an_opaque_cutout_are_noted_in_the_results(wind
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate_button.click()
-    job = window.store.jobs.get(args_of(sig)[0])
+    job = window.generation.store.jobs.get(args_of(sig)[0])
     assert any("could not be removed" in n and "kept opaque" in n for n in job.result_notes), job.result_notes
     assert not job.upscaled_noticeably
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)

@@ -21,6 +21,7 @@ from studio_app.services.provider_setup import (
     provider_settings,
     save_provider_settings,
 )
+from studio_app.services.settings_services import SettingsServices
 from studio_app.store.secrets import SERVICE_NAME, SecretStore
 from studio_app.ui.settings.dialog import ERROR_STYLE, OK_STYLE, SettingsDialog
 from tests.job_signals import COMPLETED, args_of, wait_job_event
@@ -48,7 +49,7 @@ class HangingKeyring(MemoryKeyring):
 
 
 def open_dialog(store, qtbot) -> SettingsDialog:  # noqa: ANN001
-    dialog = SettingsDialog(store)
+    dialog = SettingsDialog(SettingsServices.for_store(store))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.pending == 0, timeout=10000)
@@ -148,7 +149,7 @@ def test_the_dialog_keeps_running_while_the_keyring_hangs(tmp_path, qtbot) -> No
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(dialog.pending))
     timer.start(10)
-    dialog = SettingsDialog(store)
+    dialog = SettingsDialog(SettingsServices.for_store(store))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.pending == 1 and dialog.busy.isVisible()

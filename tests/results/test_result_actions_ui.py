@@ -13,30 +13,23 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import JobStatus
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.coach import StartCoachRequest
-from studio_app.services.context import StudioStore
 from studio_app.ui.checkerboard import DARK, LIGHT
 from studio_app.ui.coach.chat_view import AssetBubble
 from studio_app.ui.results.export_dialog import ExportDialog
 from studio_app.ui.results.viewer import ResultViewer
-from tests.job_signals import COMPLETED, args_of, wait_job_event
+from tests.job_signals import COMPLETED, args_of, wait_coach_event, wait_job_event
 
 COACH_PROMPT = "A grinning cat emote, thick white outline, transparent background."
 
 
 @pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):  # noqa: ANN001, ANN201
+    win = open_window(size=(1366, 768))
     # An emote on a transparent canvas: the results have alpha, so the viewer shows the checkerboard.
     win.documents.replace_document(CanvasDocument(asset_type=AssetType.TWITCH_EMOTE, background="#00000000", sketch_elements=[
         SketchElement(kind="ellipse", points=[(25, 25), (75, 75)], color="#FFD60A", fill="#FF3B30")]), None)
@@ -44,8 +37,6 @@ def window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
     close_boxes()
     win.coach.shutdown()
     win.generation.pool.waitForDone(10000)
-    win.close()
-    store.close()
 
 
 def close_boxes() -> None:
@@ -69,9 +60,9 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
     sid = panel.start(StartCoachRequest(asset_type=AssetType.TWITCH_EMOTE, description="cat emote",
                                         canvas=win.editor.document))
     win.coach.set_prompt(sid, COACH_PROMPT)
-    with qtbot.waitSignal(win.coach.assetGenerated, timeout=30000) as sig:
+    with wait_coach_event(qtbot, win.coach, COMPLETED, timeout=30000) as sig:
         panel.generate()
-    asset_id = sig.args[1]
+    asset_id = sig.args[1].asset_id
     qtbot.waitUntil(lambda: isinstance(panel.chat_page.chat.bubbles()[-1], AssetBubble), timeout=5000)
     qtbot.waitUntil(lambda: asset_id in win.results.asset_ids(), timeout=5000)
     return asset_id, panel.chat_page.chat.bubbles()[-1]
@@ -79,8 +70,8 @@ def coach_result(win, qtbot) -> tuple[str, AssetBubble]:  # noqa: ANN001
 
 def sizes(win, asset_id: str) -> tuple[str, str]:  # noqa: ANN001
     """("WxH px" requested, "WxH px" received) as the job recorded them for this result."""
-    asset = win.store.assets.get(asset_id)
-    job = win.store.jobs.get(asset.job_id)
+    asset = win.generation.store.assets.get(asset_id)
+    job = win.generation.store.jobs.get(asset.job_id)
     cand = next(c for c in job.parameters["candidates"] if c["asset_id"] == asset_id)
     req, got = cand["requested_size"] or [112, 112], cand["received_size"]
     assert tuple(got) == tuple(job.received_size)  # one candidate: the job record says the same
@@ -114,7 +105,7 @@ def run(menu: QMenu, action_id: str) -> None:
 
 def check_every_action(win, qtbot, tmp_path: Path, asset_id: str, open_menu, *, coach: bool) -> None:  # noqa: ANN001, C901, PLR0915
     acts = win.result_actions
-    store = win.store
+    store = win.generation.store
     asset = store.assets.get(asset_id)
     png = store.blobs.get(asset.content_hash)
 
@@ -295,4 +286,4 @@ def test_an_action_on_a_result_deleted_elsewhere_says_so(window, qtbot, tmp_path
     assert window.result_actions.save_as(asset_id, tmp_path / "x.png") is None
     assert window.result_actions.last_error == "That result no longer exists."
     assert not (tmp_path / "x.png").exists()
-    assert window.store.jobs.get(window.store.jobs.list()[0].id).status == JobStatus.COMPLETED
+    assert window.generation.store.jobs.get(window.generation.store.jobs.list()[0].id).status == JobStatus.COMPLETED

@@ -33,15 +33,8 @@ def data_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(data_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(data_path)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    store.close()
+def window(data_path: Path, open_window):  # noqa: ANN001, ANN201
+    return open_window(data_path)
 
 
 def _sketch(window, **fields) -> SketchElement:  # noqa: ANN001, ANN003
@@ -91,13 +84,13 @@ def test_canvas_mode_is_on_with_content_and_the_switch_reaches_generation_and_co
     assert window._coach_canvas().placements  # the coach sees the layout
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate()
-    assert window.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is True
+    assert window.generation.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is True
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     window.canvas_mode.setChecked(False)
     assert not window.use_canvas_snapshot() and not window._coach_canvas().has_content()
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000) as sig:
         window.generate()
-    assert window.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is False
+    assert window.generation.store.jobs.get(args_of(sig)[0]).parameters["canvas_mode"] is False
     qtbot.waitUntil(window.generate_button.isEnabled, timeout=5000)
     # the user's choice holds while content stays; an empty canvas resets it
     _sketch(window, kind="line", points=[(1, 1), (9, 9)])
@@ -250,7 +243,7 @@ def test_asset_type_change_from_the_combo_keeps_layout_and_undoes(window, photos
 
 
 def test_easy_sketch_takes_the_active_brand_kit_colours(window) -> None:  # noqa: ANN001
-    window.store.brand_kits.save(BrandKit(name="Purple Rain", primary_colors=["#9146FF"],
+    window.generation.store.brand_kits.save(BrandKit(name="Purple Rain", primary_colors=["#9146FF"],
                                           accent_colors=["#00F0FF", "#FFFFFF"], is_active=True))
     window.workspace.easy_action.trigger()
     bar = window.workspace.easy_bar

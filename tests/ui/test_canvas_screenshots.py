@@ -14,28 +14,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF
 
-from studio_app.app import build_main_window
 from studio_app.canvas.kinds import PLACEMENT
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.sketch import SketchElement
-from studio_app.services.context import StudioStore
 from studio_app.ui.canvas.commands import AddSketchCommand, SetDocumentFieldsCommand
 
 from .canvas.conftest import drag
 
 
 @pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1920, 1080)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):  # noqa: ANN001, ANN201
+    win = open_window(size=(1920, 1080))
     yield win
     win.undo_stack.setClean()
-    win.close()
-    store.close()
 
 
 def _out(tmp_path: Path, name: str) -> Path:
@@ -90,7 +81,7 @@ def test_composer_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: 
 
 
 def test_easy_sketch_screenshot(window, photos, tmp_path, qtbot) -> None:  # noqa: ANN001
-    window.store.brand_kits.save(BrandKit(name="Neon Nights", primary_colors=["#9146FF", "#FF2E88"],
+    window.generation.store.brand_kits.save(BrandKit(name="Neon Nights", primary_colors=["#9146FF", "#FF2E88"],
                                           accent_colors=["#00F0FF", "#FFE14D", "#FFFFFF"], is_active=True))
     asset = window.library.import_file(photos[2]).asset
     window.library_panel.refresh()

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from studio_app.app import build_main_window
 from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.sketch import SketchElement
-from studio_app.services.context import StudioStore
 from studio_app.ui.canvas.resize_dialog import MODE_CHANGE, ResizeDialog
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    store.close()
 
 
 def _design() -> CanvasDocument:

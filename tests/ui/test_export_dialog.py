@@ -14,6 +14,7 @@ from studio_app.domain.sketch import SketchElement
 from studio_app.render.presets import PRESETS, ExportPreset
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
+from studio_app.services.platform_export import PlatformExports
 from studio_app.ui.results.export_dialog import ExportDialog, open_export_dialog
 
 
@@ -38,7 +39,7 @@ def test_dialog_exports_the_results_preset_and_remembers_the_folder(store, qtbot
     asset_id = make_result(store)
     out = tmp_path / "emotes"
     out.mkdir()
-    dialog = open_export_dialog(None, asset_id, store)
+    dialog = open_export_dialog(None, asset_id, PlatformExports(store))
     qtbot.addWidget(dialog)
     assert dialog.preset_name == "twitch-emote"  # the result's own target comes first
     assert dialog.planned_names() == ["hype-cat-twitch-emote-112.png", "hype-cat-twitch-emote-56.png",
@@ -53,13 +54,13 @@ def test_dialog_exports_the_results_preset_and_remembers_the_folder(store, qtbot
             assert im.size == (size, size) and im.mode == "RGBA" and im.getpixel((0, 0))[3] == 0
     assert "Wrote 3 files" in dialog.status.text() and dialog.open_folder_button.isEnabled()
     assert dialog.table.item(0, 4).text() == "png-optimised"
-    again = ExportDialog(asset_id, store)
+    again = ExportDialog(asset_id, PlatformExports(store))
     qtbot.addWidget(again)
     assert Path(again.folder_edit.text()) == out.resolve()
 
 
 def test_switching_preset_and_name_updates_the_plan(store, qtbot) -> None:  # noqa: ANN001
-    dialog = ExportDialog(make_result(store, AssetType.THUMBNAIL, "Boss Fight"), store)
+    dialog = ExportDialog(make_result(store, AssetType.THUMBNAIL, "Boss Fight"), PlatformExports(store))
     qtbot.addWidget(dialog)
     assert dialog.preset_name == "youtube-thumbnail" and dialog.planned_names() == [
         "boss-fight-youtube-thumbnail-1280x720.png"]
@@ -75,7 +76,7 @@ def test_a_preset_nothing_fits_shows_one_line_and_writes_nothing(store, qtbot, t
     object.__setattr__(tight, "max_bytes", 300)
     monkeypatch.setitem(PRESETS, "youtube-thumbnail", tight)
     out = tmp_path / "none"
-    dialog = ExportDialog(asset_id, store)
+    dialog = ExportDialog(asset_id, PlatformExports(store))
     qtbot.addWidget(dialog)
     dialog.folder_edit.setText(str(out))
     dialog.start_export()

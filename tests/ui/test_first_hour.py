@@ -31,16 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    store.close()
+def window(open_window):  # noqa: ANN001, ANN201
+    return open_window(size=(1366, 768))
 
 
 def _import(win, photos, n=2) -> list[str]:  # noqa: ANN001
@@ -343,7 +335,7 @@ def test_file_dialogs_remember_the_folder_and_use_the_platform_dialog(window, tm
     assert calls[1][0] == str(picked.parent)  # the second dialog opens where the first ended
     assert all(not rest and not kw for _f, rest, kw in calls)  # no options: the native dialog
     # kept across restarts (settings), and per purpose
-    again = FileDialogs(window.store)
+    again = FileDialogs(window.preferences)
     assert again.last_folder("import") == str(picked.parent)
     assert again.last_folder("export") != str(picked.parent)
     source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "studio_app").rglob("*.py"))

@@ -7,13 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
-from studio_app.app import build_main_window
 from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTION_ASSETS, MediaAssetType
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
-from studio_app.services.context import StudioStore
 from studio_app.sync.settings import SECTION as SYNC_SECTION
 from studio_app.sync.settings import SyncSettings
 from studio_app.ui.sync.settings_panel import SyncSettingsPanel
@@ -21,18 +18,6 @@ from studio_app.ui.sync.settings_panel import SyncSettingsPanel
 REPO = Path(__file__).resolve().parents[2]
 # "Settings → Library", "Settings > Sync", "Settings -> Coach LLM", "Settings › …", "Settings » …"
 PAGE_REFERENCE = re.compile(r"Settings\s*(?:→|->|>|›|»)\s*([A-Z][^\"'.,;:)\n]*)")
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    store.close()
 
 
 def page_references() -> list[tuple[str, str]]:
@@ -89,7 +74,7 @@ def test_library_page_sets_a_limit_pixel_cap_and_background_defaults(window, tmp
     page.type_checks[MediaAssetType.LOGO].setChecked(False)
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.save()
-    stored = window.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+    stored = window.generation.store.settings.section(SETTINGS_SECTION, LibrarySettings)
     assert stored.total_asset_limit == 2 and stored.max_image_pixels == 1_000_000
     assert not stored.removes_background_by_default(MediaAssetType.LOGO)
     assert stored.removes_background_by_default(MediaAssetType.FACE)
@@ -136,5 +121,5 @@ def test_sync_page_is_the_sync_menus_form(window, qtbot) -> None:  # noqa: ANN00
     panel.prefix.setText("studio")
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.save()
-    stored = window.store.settings.section(SYNC_SECTION, SyncSettings)
+    stored = window.generation.store.settings.section(SYNC_SECTION, SyncSettings)
     assert (stored.bucket, stored.prefix) == ("stream-assets", "studio")

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPointF
 
-from studio_app.app import build_main_window
 from studio_app.domain.jobs import JobStatus
-from studio_app.services.context import StudioStore
 from tests.job_signals import COMPLETED, args_of, wait_job_event
 
 from .helpers import drop_on_view, file_mime, media_mime, stroke
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot):  # noqa: ANN001
-    store = StudioStore.open(tmp_path / "data")
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    store.close()
 
 
 def test_import_drag_sketch_generate_and_find_in_library(window, photos: list[Path], qtbot) -> None:  # noqa: ANN001
@@ -49,10 +34,10 @@ def test_import_drag_sketch_generate_and_find_in_library(window, photos: list[Pa
         window.generate_button.click()
     job_id, asset_id = args_of(sig)
     qtbot.waitUntil(lambda: window.generate_button.isEnabled(), timeout=5000)
-    assert window.store.jobs.get(job_id).status == JobStatus.COMPLETED
+    assert window.generation.store.jobs.get(job_id).status == JobStatus.COMPLETED
     assert window.results.asset_ids()[0] == asset_id
     assert asset_id in window.generated.asset_ids()  # the library's Generated tab
-    asset = window.store.assets.get(asset_id)
+    asset = window.generation.store.assets.get(asset_id)
     assert (asset.width, asset.height) == (1280, 720) and asset.is_preview
     assert window.progress.value() == 100
     assert "Offline preview" in window.provider_status.text()

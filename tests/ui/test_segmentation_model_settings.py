@@ -19,6 +19,8 @@ from PySide6.QtCore import QThreadPool
 from studio_app.domain import segmentation_models as catalogue
 from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
 from studio_app.services.context import StudioStore
+from studio_app.services.segmentation_models import SegmentationModels
+from studio_app.services.settings_services import SettingsServices
 from studio_app.ui.settings.segmentation_model import SegmentationModelWidget
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB stands in for the 179 MB IS-Net file
@@ -62,7 +64,7 @@ def store(tmp_path: Path) -> Iterator[StudioStore]:
 
 
 def make_widget(store: StudioStore, qtbot, url: str | None = None) -> SegmentationModelWidget:  # noqa: ANN001
-    w = SegmentationModelWidget(store, url_override=url)
+    w = SegmentationModelWidget(SegmentationModels(store), url_override=url)
     qtbot.addWidget(w)
     w.resize(640, 220)
     w.show()
@@ -107,7 +109,7 @@ def test_offline_fetch_says_so_and_keeps_the_shipped_model(store, qtbot, small_i
 def test_settings_dialog_has_a_library_page_with_the_model_choice(store, qtbot) -> None:  # noqa: ANN001
     from studio_app.ui.settings.dialog import SettingsDialog
 
-    dialog = SettingsDialog(store)
+    dialog = SettingsDialog(SettingsServices.for_store(store))
     qtbot.addWidget(dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "Library" in titles

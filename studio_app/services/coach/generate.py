@@ -1,5 +1,6 @@
 """The generate bridge: a session's Generate Now becomes a GenerationService job, and the job's
-progress, result or failure comes back to the session (a chat message, a signal).
+progress, result or failure comes back to the session (a chat message) and out again as the
+same typed JobMessage on ``CoachService.jobEvent`` with the session's id.
 
 The job gets the session's prompt (plus a logo line and a refine line when asked), the canvas,
 the reference images and the refine input; the session id is stored on the job and its assets.
@@ -38,7 +39,7 @@ class GenerateBridge:
         service.generation.jobEvent.connect(self._on_job_event)
 
     def generate(self, session: CoachSession, req: GenerateFromSessionRequest) -> str:
-        """Queue the job for an active ``session``; returns the job id (generationStarted is emitted).
+        """Queue the job for an active ``session``; returns the job id (a QUEUED jobEvent is emitted).
 
         Raises:
             CoachError: no prompt yet, too many reference images, a missing logo or asset, or
@@ -70,7 +71,7 @@ class GenerateBridge:
             raise CoachError(one_line(str(exc))) from exc
         service.generation.wait_recorded(job.id)  # callers read the job row (prompt, session) at once
         self._jobs[job.id] = session.id
-        service.generationStarted.emit(session.id, job.id)
+        service.jobEvent.emit(session.id, JobMessage.queued(job.id))
         return job.id
 
     def _references(self, session: CoachSession, req: GenerateFromSessionRequest) -> tuple[list[str], list[str]]:
@@ -132,48 +133,47 @@ class GenerateBridge:
 
     # -- job events of the generation service --------------------------------------------------------
     def _on_job_event(self, message: JobMessage) -> None:
-        """GenerationService.jobEvent: progress, kept assets and endings of the coach's jobs."""
-        match message.event:
-            case JobEvent.PROGRESS:
-                self._on_job_progress(message.job_id, message.progress or 0)
-            case JobEvent.COMPLETED:
-                self._on_job_completed(message.job_id, message.asset_id or "")
-            case JobEvent.FAILED | JobEvent.CANCELLED:
-                self._on_job_failed(message.job_id, message.error or "")
-
-    def _on_job_progress(self, job_id: str, percent: int) -> None:
-        session_id = self._jobs.get(job_id)
-        if session_id:
-            self.service.generationProgress.emit(session_id, percent)
-
-    def _on_job_completed(self, job_id: str, asset_id: str) -> None:
-        session_id = self._jobs.pop(job_id, None)
+        """GenerationService.jobEvent: the coach's jobs' progress and endings, recorded in their
+        session and passed on (the message unchanged) as ``CoachService.jobEvent(session_id, message)``."""
+        session_id = self._jobs.get(message.job_id)
         if session_id is None:
             return
+        match message.event:
+            case JobEvent.PROGRESS:
+                self.service.jobEvent.emit(session_id, message)
+            case JobEvent.COMPLETED:
+                del self._jobs[message.job_id]
+                if self._record_asset(session_id, message.asset_id or ""):
+                    self.service.jobEvent.emit(session_id, message)
+                    self.service.sessionChanged.emit(session_id)
+            case JobEvent.FAILED | JobEvent.CANCELLED:
+                del self._jobs[message.job_id]
+                if self._record_failure(session_id, message.error or ""):
+                    self.service.jobEvent.emit(session_id, message)
+
+    def _record_asset(self, session_id: str, asset_id: str) -> bool:
+        """Add the asset to the session (a chat card); False when the session or asset is gone."""
         service = self.service
         try:
             session = service.get(session_id)
             asset = service.store.assets.get(asset_id)
         except (CoachError, NotFoundError):
-            return
+            return False
         if asset_id not in session.generated_asset_ids:
             session.generated_asset_ids.append(asset_id)
         caption = say.asset_caption(TARGET_SPECS[asset.asset_type].label, asset.width, asset.height,
                                     is_preview=asset.is_preview)
         service.sessions.append(session, CoachMessage(role="coach", type="asset", asset_id=asset_id, content=caption))
         service.sessions.save(session)
-        service.assetGenerated.emit(session_id, asset_id)
-        service.sessionChanged.emit(session_id)
+        return True
 
-    def _on_job_failed(self, job_id: str, message: str) -> None:
-        session_id = self._jobs.pop(job_id, None)
-        if session_id is None:
-            return
+    def _record_failure(self, session_id: str, message: str) -> bool:
+        """Note the failure in the session's chat; False when the session is gone."""
         try:
             session = self.service.get(session_id)
         except CoachError:
-            return
+            return False
         self.service.sessions.append(session, CoachMessage(role="system",
                                                            content=say.generation_failed_note(one_line(message))))
         self.service.sessions.save(session)
-        self.service.generationFailed.emit(session_id, one_line(message))
+        return True

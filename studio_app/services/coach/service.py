@@ -29,8 +29,10 @@ Signals (all delivered on the thread that owns the service, the GUI thread):
     replyFailed(session_id, message): the reply failed; one-line reason.
     promptChanged(session_id, prompt): the current prompt changed (coach or streamer).
     connectionTested(ok, message): the result of test_connection.
-    generationStarted(session_id, job_id), generationProgress(session_id, percent 0-100),
-    assetGenerated(session_id, asset_id), generationFailed(session_id, message).
+    jobEvent(session_id, JobMessage): a Generate Now job of the session, in the generation
+        service's own vocabulary (domain/job_events.py): QUEUED when it is submitted, then
+        PROGRESS (``progress`` 0-100), and COMPLETED (``asset_id``, after the asset's chat card
+        was added) or FAILED / CANCELLED (``error``, after the chat note was added).
 """
 
 from __future__ import annotations
@@ -107,10 +109,7 @@ class CoachService(QObject):
     replyStopped = Signal(str)
     replyFailed = Signal(str, str)
     promptChanged = Signal(str, str)
-    generationStarted = Signal(str, str)
-    generationProgress = Signal(str, int)
-    assetGenerated = Signal(str, str)
-    generationFailed = Signal(str, str)
+    jobEvent = Signal(str, object)
     connectionTested = Signal(bool, str)
 
     def __init__(self, store: StudioStore, generation: GenerationService, *,

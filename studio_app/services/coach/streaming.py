@@ -1,9 +1,10 @@
 """Reply streaming: an LLM's reply runs on a pool thread and arrives, piece by piece, on the GUI thread.
 
 ``ReplyStreams`` keeps the running replies (at most one a session) and starts two kinds of pool
-work: ``_ReplyWorker`` iterates a ChatEngine's stream, ``_ConnectionCheck`` runs an engine's
-``test_connection``. Both report through a QObject sink whose queued signals land on the thread
-that owns the service; a worker that outlives the service (app closing) reports nothing.
+work through the shared worker helper (services/workers.py): ``_stream_reply`` iterates a
+ChatEngine's stream (each piece is the worker's progress), ``_check_connection`` runs an
+engine's ``test_connection``. Their reports land on the GUI thread; a worker that outlives the
+service (app closing) reports nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
 
 from studio_app.providers.base import CancelToken
 from studio_app.providers.errors import GenerationCancelledError, GenerationError
 
+from ..workers import WorkerContext, run_in_pool
 from .models import ChatEngine, one_line
 
 if TYPE_CHECKING:  # providers.chat (and httpx) load on the first coach turn, not at start-up
@@ -53,75 +55,55 @@ class ReplyStream:
         return "".join(self.parts)
 
 
-class _StreamSink(QObject):
-    token = Signal(str, str)  # stream id, text
-    done = Signal(str, str, str)  # stream id, "ok" | "stopped" | "error", message
-    checked = Signal(bool, str)  # connection test: ok, one line
+def _check_connection(engine: object) -> tuple[bool, str]:
+    """Run ``engine.test_connection()`` (on a pool thread: it may read the keyring and the network).
+
+    Returns:
+        (ok, one-line message); never raises.
+    """
+    try:
+        ok, message = True, engine.test_connection()  # type: ignore[attr-defined]  # the caller checked it is callable
+    except GenerationError as exc:
+        ok, message = False, one_line(str(exc))
+    except Exception as exc:  # report, never crash the pool thread
+        log.exception("coach connection test crashed")
+        ok, message = False, f"The connection test failed unexpectedly ({type(exc).__name__})."
+    finally:
+        close = getattr(engine, "close", None)
+        if callable(close):
+            close()
+    return ok, one_line(message)
 
 
-class _ConnectionCheck(QRunnable):
-    """Runs an engine's test_connection on a pool thread (it may read the keyring and the network)."""
+def _stream_reply(ctx: WorkerContext, engine: ChatEngine, turns: list[ChatMessage], system: str,
+                  stream: ReplyStream) -> tuple[StreamStatus, str]:
+    """Iterate one chat stream on a pool thread; each piece goes out as ``ctx.progress(text)``.
 
-    def __init__(self, engine: object, sink: _StreamSink) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._engine, self._sink = engine, sink
-
-    def run(self) -> None:
+    Returns:
+        (status, one-line message): ``ok``, ``stopped`` (Stop set the stream's token) or
+        ``error`` with the reason; never raises.
+    """
+    token = stream.token
+    try:
+        chunks = engine.stream_chat(turns, system, cancel=token)
         try:
-            ok, message = True, self._engine.test_connection()  # type: ignore[attr-defined]  # checked callable by the caller
-        except GenerationError as exc:
-            ok, message = False, one_line(str(exc))
-        except Exception as exc:  # report, never crash the pool thread
-            log.exception("coach connection test crashed")
-            ok, message = False, f"The connection test failed unexpectedly ({type(exc).__name__})."
+            for chunk in chunks:
+                if token.cancelled:
+                    break
+                if chunk:
+                    ctx.progress(chunk)
         finally:
-            close = getattr(self._engine, "close", None)
+            close = getattr(chunks, "close", None)
             if callable(close):
                 close()
-        try:
-            self._sink.checked.emit(ok, one_line(message))
-        except RuntimeError:
-            pass
-
-
-class _ReplyWorker(QRunnable):
-    """Iterates one chat stream on a pool thread and reports through the sink."""
-
-    def __init__(self, engine: ChatEngine, turns: list[ChatMessage], system: str, stream: ReplyStream,
-                 sink: _StreamSink) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._engine, self._turns, self._system, self._stream, self._sink = engine, turns, system, stream, sink
-
-    def _emit(self, signal_name: str, *args: str) -> None:
-        try:
-            getattr(self._sink, signal_name).emit(*args)
-        except RuntimeError:  # the service was deleted while we ran (app closing)
-            pass
-
-    def run(self) -> None:
-        token, sid = self._stream.token, self._stream.id
-        try:
-            chunks = self._engine.stream_chat(self._turns, self._system, cancel=token)
-            try:
-                for chunk in chunks:
-                    if token.cancelled:
-                        break
-                    if chunk:
-                        self._emit("token", sid, chunk)
-            finally:
-                close = getattr(chunks, "close", None)
-                if callable(close):
-                    close()
-            self._emit("done", sid, "stopped" if token.cancelled else "ok", "")
-        except GenerationCancelledError:
-            self._emit("done", sid, "stopped", "")
-        except GenerationError as exc:
-            self._emit("done", sid, "error", one_line(str(exc)) or "The coach failed.")
-        except Exception as exc:  # a bug must still end the reply visibly
-            log.exception("coach stream %s crashed", sid)
-            self._emit("done", sid, "error", f"The coach failed unexpectedly ({type(exc).__name__}).")
+        return ("stopped" if token.cancelled else "ok"), ""
+    except GenerationCancelledError:
+        return "stopped", ""
+    except GenerationError as exc:
+        return "error", one_line(str(exc)) or "The coach failed."
+    except Exception as exc:  # a bug must still end the reply visibly
+        log.exception("coach stream %s crashed", stream.id)
+        return "error", f"The coach failed unexpectedly ({type(exc).__name__})."
 
 
 class ReplyStreams:
@@ -139,26 +121,27 @@ class ReplyStreams:
     def __init__(self, parent: QObject, pool: QThreadPool, *, on_token: Callable[[ReplyStream, str], None],
                  on_done: Callable[[ReplyStream, StreamStatus, str], None],
                  on_checked: Callable[[bool, str], None]) -> None:
-        self.pool = pool
-        self._on_token, self._on_done = on_token, on_done
+        self.pool, self._owner = pool, parent
+        self._on_token, self._on_done, self._on_checked = on_token, on_done, on_checked
         self._streams: dict[str, ReplyStream] = {}
         self._by_session: dict[str, ReplyStream] = {}
-        self._sink = _StreamSink(parent)
-        self._sink.token.connect(self._token)
-        self._sink.done.connect(self._done)
-        self._sink.checked.connect(on_checked)
 
     def start(self, session_id: str, engine: ChatEngine, turns: list[ChatMessage], system: str) -> ReplyStream:
         """Start streaming ``engine``'s reply to ``turns`` under the ``system`` prompt."""
         stream = ReplyStream(id=uuid.uuid4().hex, session_id=session_id, token=CancelToken())
         self._streams[stream.id] = stream
         self._by_session[session_id] = stream
-        self.pool.start(_ReplyWorker(engine, turns, system, stream, self._sink))
+        run_in_pool(lambda ctx: _stream_reply(ctx, engine, turns, system, stream), pool=self.pool,
+                    owner=self._owner, on_progress=lambda text: self._token(stream.id, text),
+                    on_result=lambda outcome: self._done(stream.id, *outcome),
+                    on_error=lambda exc: self._done(stream.id, "error", f"The coach failed unexpectedly "
+                                                                        f"({type(exc).__name__})."))
         return stream
 
     def check_connection(self, engine: object) -> None:
         """Run ``engine.test_connection()`` on the pool; the result goes to ``on_checked``."""
-        self.pool.start(_ConnectionCheck(engine, self._sink))
+        run_in_pool(lambda _ctx: _check_connection(engine), pool=self.pool, owner=self._owner,
+                    on_result=lambda outcome: self._on_checked(*outcome))
 
     def running(self, session_id: str) -> ReplyStream | None:
         """The session's running reply, or None."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
@@ -72,6 +72,29 @@ class BrandKitsDialog(QDialog):
         self.setWindowTitle("Brand kits")
         self.resize(940, 640)
 
+        left_box = self._build_kit_list()
+        form = self._build_editor_form(colour_getter)
+        right = self._build_editor(form)
+
+        top = QHBoxLayout(self)
+        top.addWidget(left_box)
+        top.addLayout(right, 1)
+
+        for signal in (self.name_edit.textEdited, self.tone_edit.textEdited, self.style_edit.textEdited,
+                       self.primary.changed, self.accent.changed, self.headline_font.changed,
+                       self.body_font.changed, self.primary_logo.changed, self.secondary_logo.changed):
+            signal.connect(self._edited)
+        self.service.kitsChanged.connect(self.reload_list)
+
+        self.reload_list()
+        active = self.service.active()
+        kits = self.service.list()
+        if active or kits:
+            self.select_kit((active or kits[0]).id)
+        else:
+            self._load_draft(BrandKit(name="My brand"))
+
+    def _build_kit_list(self) -> QWidget:
         # -- left: kits --------------------------------------------------------------------
         self.kit_list = QListWidget()
         self.kit_list.setIconSize(QSize(SWATCH_PX, SWATCH_PX))
@@ -95,7 +118,9 @@ class BrandKitsDialog(QDialog):
         left_box = QWidget()
         left_box.setLayout(left)
         left_box.setFixedWidth(260)
+        return left_box
 
+    def _build_editor_form(self, colour_getter: ColourGetter | None) -> QFormLayout:
         # -- right: editor -----------------------------------------------------------------
         self.heading = QLabel()
         self.name_edit = QLineEdit()
@@ -129,7 +154,9 @@ class BrandKitsDialog(QDialog):
         form.addRow("Secondary logo", self.secondary_logo)
         form.addRow("", self.all_media)
         form.addRow("Preview", self.preview)
+        return form
 
+    def _build_editor(self, form: QFormLayout) -> QVBoxLayout:
         self.error_label = QLabel()
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
@@ -151,24 +178,7 @@ class BrandKitsDialog(QDialog):
         right.addStretch(1)
         right.addWidget(self.error_label)
         right.addLayout(buttons)
-
-        top = QHBoxLayout(self)
-        top.addWidget(left_box)
-        top.addLayout(right, 1)
-
-        for signal in (self.name_edit.textEdited, self.tone_edit.textEdited, self.style_edit.textEdited,
-                       self.primary.changed, self.accent.changed, self.headline_font.changed,
-                       self.body_font.changed, self.primary_logo.changed, self.secondary_logo.changed):
-            signal.connect(self._edited)
-        self.service.kitsChanged.connect(self.reload_list)
-
-        self.reload_list()
-        active = self.service.active()
-        kits = self.service.list()
-        if active or kits:
-            self.select_kit((active or kits[0]).id)
-        else:
-            self._load_draft(BrandKit(name="My brand"))
+        return right
 
     # -- helpers ---------------------------------------------------------------------------
     def _ask(self, title: str, question: str) -> bool:
@@ -214,7 +224,7 @@ class BrandKitsDialog(QDialog):
         logo_id = self.primary_logo.asset_id()
         if logo_id:
             try:
-                logo = self._image_for(self.service.store.media.get(logo_id))
+                logo = self._image_for(self.service.media_asset(logo_id))
             except LookupError:
                 logo = None
         self.preview.set_values(
@@ -289,7 +299,7 @@ class BrandKitsDialog(QDialog):
                 self._load_kit(self.service.get(kit_id))
 
     # -- the editor ------------------------------------------------------------------------
-    def _fill_logo_choices(self, kit_logos: dict[str, str] | None = None) -> None:
+    def _fill_logo_choices(self, kit_logos: Mapping[str, str | None] | None = None) -> None:
         choices = self.service.logo_choices(all_types=self.all_media.isChecked())
         if kit_logos is None:
             kit_logos = {"primary": self.primary_logo.asset_id(), "secondary": self.secondary_logo.asset_id()}
@@ -299,7 +309,7 @@ class BrandKitsDialog(QDialog):
             current = None
             if current_id:
                 try:
-                    current = self.service.store.media.get(current_id)
+                    current = self.service.media_asset(current_id)
                 except LookupError:
                     current = None
             picker.set_choices(choices, current_id, current)

@@ -82,7 +82,7 @@ class Autosave(QObject):
         self._pending = False
         self._detached = False
         self._serial = 0
-        self._last: Future[None] | None = None
+        self._last: Future[str] | Future[None] | None = None  # the last queued write or removal
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._lock = threading.Lock()
         self.timer = QTimer(self)  # idle: restarted by every edit
@@ -97,7 +97,7 @@ class Autosave(QObject):
         editor.changed.connect(self._changed)
         undo_stack.cleanChanged.connect(self._clean_changed)
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._app_state)
 
     def detach(self) -> None:
@@ -113,7 +113,7 @@ class Autosave(QObject):
             except (RuntimeError, TypeError):
                 pass
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):
             try:
                 app.applicationStateChanged.disconnect(self._app_state)
             except (RuntimeError, TypeError):

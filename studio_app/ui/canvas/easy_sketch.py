@@ -1,6 +1,6 @@
 """Easy Sketch: three large tools (pen, arrow, text) and a palette from the active brand kit.
 
-The seed's EasySketchMode ("simplified drawing for beginners"). The palette is the
+A simplified drawing mode for beginners. The palette is the
 active BrandKit's primary then accent colours (duplicates dropped); without a kit it
 is DEFAULT_PALETTE.
 """
@@ -112,13 +112,14 @@ class EasySketchBar(QWidget):
     def set_palette(self, palette: Sequence[str], brand_name: str | None = None) -> None:
         """Show these swatches (``#RRGGBB``); ``brand_name`` labels where they come from."""
         while self.palette_row.count():
-            w = self.palette_row.takeAt(0).widget()
+            taken = self.palette_row.takeAt(0)
+            w = taken.widget() if taken is not None else None
             if w is not None:
                 w.deleteLater()
         self.swatches = {}
-        self.palette = [c.upper() for c in palette]
-        columns = max(3, (len(self.palette) + 1) // 2)
-        for i, c in enumerate(self.palette):
+        self.palette_colours = [c.upper() for c in palette]
+        columns = max(3, (len(self.palette_colours) + 1) // 2)
+        for i, c in enumerate(self.palette_colours):
             b = QToolButton()
             b.setIconSize(QSize(30, 30))
             b.setToolTip(c)
@@ -128,7 +129,7 @@ class EasySketchBar(QWidget):
             self.swatches[c] = b
         self.palette_label.setText(f"Brand colours: {brand_name}" if brand_name else "Colours")
         current = self.scene.sketch_style.colour.upper()
-        self.choose_colour(current if current in self.swatches else self.palette[0])
+        self.choose_colour(current if current in self.swatches else self.palette_colours[0])
 
     def choose_tool(self, tool: str) -> None:
         """Switch to one of EASY_TOOLS."""

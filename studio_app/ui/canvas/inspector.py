@@ -47,6 +47,14 @@ def _spin(lo: float, hi: float, decimals: int, suffix: str) -> QDoubleSpinBox:
     return s
 
 
+def _row(first: QWidget, second: QWidget, *, stretch_first: bool = False) -> QHBoxLayout:
+    """Two fields side by side (the first one stretching when ``stretch_first``)."""
+    row = QHBoxLayout()
+    row.addWidget(first, 1 if stretch_first else 0)
+    row.addWidget(second)
+    return row
+
+
 class InspectorPanel(QWidget):
     """Edits the selected placements by number."""
 
@@ -71,39 +79,32 @@ class InspectorPanel(QWidget):
         self.locked = QCheckBox("Locked")
         self.hidden = QCheckBox("Hidden")
 
+        self.form = self._build_form()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        self._connect(scene)
+        self.refresh()
+
+    def _build_form(self) -> QWidget:
+        """The fields in a form that wraps its rows in a narrow dock."""
         form = QFormLayout()
         # A narrow dock puts a row's field under its label instead of cutting the label short.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Unit", self.unit_combo)
-        xy = QHBoxLayout()
-        xy.addWidget(self.spins["x"])
-        xy.addWidget(self.spins["y"])
-        wh = QHBoxLayout()
-        wh.addWidget(self.spins["width"])
-        wh.addWidget(self.spins["height"])
-        form.addRow("X, Y (centre)", xy)
-        form.addRow("W, H", wh)
+        form.addRow("X, Y (centre)", _row(self.spins["x"], self.spins["y"]))
+        form.addRow("W, H", _row(self.spins["width"], self.spins["height"]))
         form.addRow("Rotation", self.spins["rotation"])
-        op = QHBoxLayout()
-        op.addWidget(self.opacity_slider, 1)
-        op.addWidget(self.spins["opacity"])
-        form.addRow("Opacity", op)
-        flips = QHBoxLayout()
-        flips.addWidget(self.flip_h)
-        flips.addWidget(self.flip_v)
-        form.addRow("", flips)
-        states = QHBoxLayout()
-        states.addWidget(self.locked)
-        states.addWidget(self.hidden)
-        form.addRow("", states)
-        self.form = QWidget()
-        self.form.setLayout(form)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.form)
-        layout.addStretch(1)
+        form.addRow("Opacity", _row(self.opacity_slider, self.spins["opacity"], stretch_first=True))
+        form.addRow("", _row(self.flip_h, self.flip_v))
+        form.addRow("", _row(self.locked, self.hidden))
+        widget = QWidget()
+        widget.setLayout(form)
+        return widget
 
+    def _connect(self, scene: CanvasScene) -> None:
         for i, name in enumerate(FIELDS):
             self.spins[name].valueChanged.connect(lambda v, n=name, k=i: self._edit(n, float(v), k))
         self.opacity_slider.valueChanged.connect(lambda v: self.spins["opacity"].setValue(v))
@@ -114,7 +115,6 @@ class InspectorPanel(QWidget):
         self.hidden.toggled.connect(lambda on: scene.ops.set_selected_fields({"hidden": on}, "Hide" if on else "Show"))
         scene.selectionChanged.connect(self.refresh)
         self.editor.edited.connect(self._on_edited)
-        self.refresh()
 
     def _selected(self) -> list[MediaAssetPlacement]:
         pids = self.scene.selection()[PLACEMENT]

@@ -58,8 +58,9 @@ class LayersPanel(QTreeWidget):
         if change.fields == {"sketch_visible"} and not change.structural:
             sketch = self.topLevelItem(0)
             with QSignalBlocker(self):
-                sketch.setCheckState(COL_VISIBLE, Qt.CheckState.Checked if self.editor.document.sketch_visible
-                                     else Qt.CheckState.Unchecked)
+                if sketch is not None:
+                    sketch.setCheckState(COL_VISIBLE, Qt.CheckState.Checked if self.editor.document.sketch_visible
+                                         else Qt.CheckState.Unchecked)
             return
         if change.structural or change.fields:
             self._rebuild_soon()
@@ -152,8 +153,8 @@ class LayersPanel(QTreeWidget):
 
     def placement_order(self) -> list[str]:
         """Placement ids as the panel lists them, top first."""
-        return [self.topLevelItem(i).data(0, ROLE_ID) for i in range(self.topLevelItemCount())
-                if self.topLevelItem(i).data(0, ROLE_KIND) == PLACEMENT]
+        rows = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        return [r.data(0, ROLE_ID) for r in rows if r is not None and r.data(0, ROLE_KIND) == PLACEMENT]
 
     def _item_changed(self, row: QTreeWidgetItem, column: int) -> None:
         self._in_item_changed = True

@@ -44,7 +44,8 @@ from .selection_ops import SelectionOps
 from .tools import Tool, Tools
 
 TOOLS = ("select", "pen", "line", "arrow", "rectangle", "ellipse", "text", "eraser")
-"""The seed's SketchEditor tools."""
+"""The tool names: "select", the drawing tools (one per sketch element kind but text) and
+"text" and "eraser"; ``Tools.for_name`` maps each to its controller."""
 PIXMAP_CACHE_KB = 256 * 1024
 """QPixmapCache budget for the items' device caches (Qt's default 10 MB thrashes at 700 items)."""
 

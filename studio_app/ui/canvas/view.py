@@ -356,12 +356,12 @@ class CanvasView(QGraphicsView):
         for item in self._layer_items:
             self.canvas_scene.removeItem(item)
         self._layer_items = []
-        for item, opacity in self._frozen_opacity:
-            item.setOpacity(opacity)
+        for still, opacity in self._frozen_opacity:
+            still.setOpacity(opacity)
         self._frozen_opacity = []
         self.viewport().update()
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # type: ignore[override]  # noqa: N802 - Qt passes a QRectF; the stubs also allow QRect
         if self._below is None:
             super().drawBackground(painter, rect)
             return
@@ -395,8 +395,9 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         step = NUDGE_BIG_PX if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else NUDGE_PX
-        arrows = {Qt.Key.Key_Left: (-step, 0.0), Qt.Key.Key_Right: (step, 0.0), Qt.Key.Key_Up: (0.0, -step),
-                  Qt.Key.Key_Down: (0.0, step)}
+        arrows: dict[int, tuple[float, float]] = {
+            Qt.Key.Key_Left.value: (-step, 0.0), Qt.Key.Key_Right.value: (step, 0.0),
+            Qt.Key.Key_Up.value: (0.0, -step), Qt.Key.Key_Down.value: (0.0, step)}
         if key in arrows:
             scene.ops.nudge_selected(*arrows[key])
             event.accept()
@@ -430,7 +431,7 @@ class CanvasView(QGraphicsView):
         self.show_safe_zones = bool(show)
         self.viewport().update()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # type: ignore[override]  # noqa: N802 - Qt passes a QRectF; the stubs also allow QRect
         self._dim_outside(painter, rect)
         if not self.show_safe_zones:
             return
@@ -516,7 +517,7 @@ class CanvasView(QGraphicsView):
         pos = QPointF(min(max(x, r.left()), r.right()), min(max(y, r.top()), r.bottom()))
         if mime.hasFormat(MEDIA_IDS_MIME):
             try:
-                ids = [str(i) for i in json.loads(bytes(mime.data(MEDIA_IDS_MIME)).decode("utf-8"))]
+                ids = [str(i) for i in json.loads(bytes(mime.data(MEDIA_IDS_MIME).data()).decode("utf-8"))]
             except (ValueError, TypeError, UnicodeDecodeError):
                 return
             self.mediaDropped.emit(ids, pos)

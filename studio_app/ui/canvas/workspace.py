@@ -31,7 +31,7 @@ class CanvasWorkspace(QWidget):
     """The canvas editor widgets around one CanvasEditor.
 
     Attributes:
-        editor, scene, view, actions: the document, its items, the widget, the QActions.
+        editor, scene, view, canvas_actions: the document, its items, the widget, the QActions.
         tool_bar: the tools (vertical, left of the canvas); style_row: colour, width, fill, font;
         easy_bar: Easy Sketch (replaces both while on); inspector, layers, history: side panels.
 
@@ -51,13 +51,13 @@ class CanvasWorkspace(QWidget):
         self.scene.setParent(self)
         self.editor.signals.setParent(self)
         self.view = CanvasView(self.scene)
-        self.actions = CanvasActions(self.scene, self.view, self)
+        self.canvas_actions = CanvasActions(self.scene, self.view, self)
         self.style_bar = StyleBar(self.scene)
 
         self.tool_bar = QToolBar("Tools")
         self.tool_bar.setOrientation(Qt.Orientation.Vertical)
         self.tool_bar.setIconSize(QSize(24, 24))
-        for act in self.actions.tools.values():
+        for act in self.canvas_actions.tools.values():
             self.tool_bar.addAction(act)
         self.style_row = QToolBar("Style")
         self.style_row.setIconSize(QSize(20, 20))

@@ -383,16 +383,17 @@ class ChatView(QScrollArea):
             self._header_index += 1
 
     def _row(self, message: CoachMessage) -> QWidget:
+        bubble: QWidget
         if message.type == "asset":
-            bubble: QWidget = AssetBubble(message, self._load_png(message.asset_id or ""), theme=self.theme)
-            bubble.saveRequested.connect(self.saveRequested)
-            bubble.showRequested.connect(self.showInLibraryRequested)
-            bubble.refineRequested.connect(self.refineRequested)
-            bubble.openRequested.connect(self.openRequested)
-            bubble.menuRequested.connect(self.menuRequested)
-            bubble.set_read_only(self._read_only)
-            if self.describe is not None and bubble.asset_id:
-                bubble.preview.setToolTip(self.describe(bubble.asset_id) + "\n\nDouble-click to open in the viewer.")
+            bubble = card = AssetBubble(message, self._load_png(message.asset_id or ""), theme=self.theme)
+            card.saveRequested.connect(self.saveRequested)
+            card.showRequested.connect(self.showInLibraryRequested)
+            card.refineRequested.connect(self.refineRequested)
+            card.openRequested.connect(self.openRequested)
+            card.menuRequested.connect(self.menuRequested)
+            card.set_read_only(self._read_only)
+            if self.describe is not None and card.asset_id:
+                card.preview.setToolTip(self.describe(card.asset_id) + "\n\nDouble-click to open in the viewer.")
         else:
             bubble = TextBubble(message.role, message.content, theme=self.theme)
         return self._wrap(bubble, message.role)
@@ -455,7 +456,9 @@ class ChatView(QScrollArea):
         self._first_shown = start
         self._update_more()
         self._stick = False
-        self.widget().adjustSize()
+        content = self.widget()
+        if content is not None:
+            content.adjustSize()
         bar.setValue(bar.maximum() - from_bottom)
 
     def asset_deleted(self, asset_id: str) -> None:
@@ -514,8 +517,9 @@ class ChatView(QScrollArea):
             row = bubble.parentWidget()
             if row in self._rows:
                 self._rows.remove(row)
-            row.setParent(None)
-            row.deleteLater()
+            if row is not None:
+                row.setParent(None)
+                row.deleteLater()
         else:
             bubble.set_text(bubble.raw, streaming=False)
 

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachSession, CoachStatus
+from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.services.coach import (
     CoachError,
     CoachService,
     GenerateFromSessionRequest,
     StartCoachRequest,
 )
+from studio_app.services.coach.models import one_line
 
 from .chat_page import ChatPage, muted
 from .history import SessionHistory
@@ -135,10 +137,7 @@ class CoachPanel(QWidget):
         coach.replyFailed.connect(self._on_reply_failed)
         coach.promptChanged.connect(self._on_prompt_changed)
         coach.sessionChanged.connect(self._on_session_changed)
-        coach.generationStarted.connect(self._on_generation_started)
-        coach.generationProgress.connect(self._on_generation_progress)
-        coach.assetGenerated.connect(self._on_asset_generated)
-        coach.generationFailed.connect(self._on_generation_failed)
+        coach.jobEvent.connect(self._on_job_event)
 
     def _build_chat_page(self) -> ChatPage:
         page = ChatPage(self._asset_png)
@@ -479,32 +478,39 @@ class CoachPanel(QWidget):
         if session_id == self.session_id:
             self._update_controls()
 
-    def _on_generation_started(self, session_id: str, job_id: str) -> None:
-        if session_id == self.session_id:
-            self._job_id = job_id
-            self.chat_page.progress.setValue(0)
-            self.chat_page.progress.setFormat("Generating… %p%")
-            self.chat_page.progress.show()
-            self._update_controls()
+    def _on_job_event(self, session_id: str, message: JobMessage) -> None:
+        """CoachService.jobEvent: the shown session's Generate Now job (progress bar and controls)."""
+        if session_id != self.session_id:
+            return
+        match message.event:
+            case JobEvent.QUEUED:
+                self._on_generation_started(message.job_id)
+            case JobEvent.PROGRESS:
+                self.chat_page.progress.setValue(message.progress or 0)
+            case JobEvent.COMPLETED:
+                self._on_asset_generated()
+            case JobEvent.FAILED | JobEvent.CANCELLED:
+                self._on_generation_failed(one_line(message.error or ""))
 
-    def _on_generation_progress(self, session_id: str, percent: int) -> None:
-        if session_id == self.session_id:
-            self.chat_page.progress.setValue(percent)
+    def _on_generation_started(self, job_id: str) -> None:
+        self._job_id = job_id
+        self.chat_page.progress.setValue(0)
+        self.chat_page.progress.setFormat("Generating… %p%")
+        self.chat_page.progress.show()
+        self._update_controls()
 
-    def _on_asset_generated(self, session_id: str, asset_id: str) -> None:
-        if session_id == self.session_id:
-            self._job_id = None
-            self.chat_page.progress.setValue(100)
-            self.chat_page.progress.setFormat("Done")
-            self._update_controls()
+    def _on_asset_generated(self) -> None:
+        self._job_id = None
+        self.chat_page.progress.setValue(100)
+        self.chat_page.progress.setFormat("Done")
+        self._update_controls()
 
-    def _on_generation_failed(self, session_id: str, message: str) -> None:
-        if session_id == self.session_id:
-            self._job_id = None
-            self.chat_page.progress.setValue(0)
-            self.chat_page.progress.setFormat("Failed")
-            self._update_controls()
-            self._error(message)
+    def _on_generation_failed(self, message: str) -> None:
+        self._job_id = None
+        self.chat_page.progress.setValue(0)
+        self.chat_page.progress.setFormat("Failed")
+        self._update_controls()
+        self._error(message)
 
     # -- helpers ------------------------------------------------------------------------------------------
     def _asset_png(self, asset_id: str) -> bytes | None:

@@ -66,6 +66,25 @@ class AssetDetails(QWidget):
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.preview.setStyleSheet("QLabel { background: #23252e; color: #aaa; border-radius: 4px; }")
 
+        compare = self._build_compare()
+        form = self._build_form()
+        actions = self._build_actions()
+
+        self.where_used = QListWidget()
+        self.where_used.setFixedHeight(60)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(compare)
+        layout.addLayout(form)
+        layout.addWidget(self.info)
+        layout.addLayout(actions)
+        layout.addWidget(QLabel("Used in canvases:"))
+        layout.addWidget(self.where_used)
+        self.show_asset(None)
+
+    def _build_compare(self) -> QVBoxLayout:
         self.original_button = QRadioButton("Original")
         self.processed_button = QRadioButton("Background removed")
         self.compare_group = QButtonGroup(self)
@@ -79,7 +98,9 @@ class AssetDetails(QWidget):
         compare.addWidget(self.original_button)
         compare.addWidget(self.processed_button)
         compare.addWidget(self.remove_bg_button)
+        return compare
 
+    def _build_form(self) -> QFormLayout:
         self.name_edit = QLineEdit()
         self.type_combo = QComboBox()
         for t in MediaAssetType:
@@ -95,7 +116,9 @@ class AssetDetails(QWidget):
         form.addRow("Type", self.type_combo)
         form.addRow("Tags", self.tags_edit)
         form.addRow("Description", self.description_edit)
+        return form
 
+    def _build_actions(self) -> QGridLayout:
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setStyleSheet("color: #888;")
@@ -109,20 +132,7 @@ class AssetDetails(QWidget):
         actions = QGridLayout()
         for i, b in enumerate((self.save_button, self.favorite_button, self.primary_button, self.delete_button)):
             actions.addWidget(b, i // 2, i % 2)
-
-        self.where_used = QListWidget()
-        self.where_used.setFixedHeight(60)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.preview, 1)
-        layout.addLayout(compare)
-        layout.addLayout(form)
-        layout.addWidget(self.info)
-        layout.addLayout(actions)
-        layout.addWidget(QLabel("Used in canvases:"))
-        layout.addWidget(self.where_used)
-        self.show_asset(None)
+        return actions
 
     # -- showing -------------------------------------------------------------------
 

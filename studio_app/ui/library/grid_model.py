@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -208,14 +210,14 @@ class MediaGridModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802, D102
         return [ASSET_IDS_MIME, "text/uri-list"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         """The dragged assets: ASSET_IDS_MIME (JSON list of ids) and text/uri-list of the
         blob files (the image each asset currently shows)."""
         rows = sorted({i.row() for i in indexes if i.isValid()})
         assets = [self._assets[r] for r in rows]
         mime = QMimeData()
         mime.setData(ASSET_IDS_MIME, QByteArray(json.dumps([a.id for a in assets]).encode("utf-8")))
-        mime.setUrls([QUrl.fromLocalFile(str(self.service.store.blobs.resolve(a.image_ref))) for a in assets])
+        mime.setUrls([QUrl.fromLocalFile(str(self.service.blob_path(a.image_ref))) for a in assets])
         return mime
 
     # -- helpers -------------------------------------------------------------------
@@ -256,7 +258,7 @@ class MediaGridModel(QAbstractListModel):
             self.thumbnails_requested += 1
             service, ref, size = self.service, asset.thumbnail_ref, self.icon_size
             run_in_pool(lambda _ctx: load_thumbnail(service, ref, size), pool=self.pool, owner=self,
-                        on_result=lambda image, k=key: self._on_loaded(k, image))
+                        on_result=partial(self._on_loaded, key))
         return self._placeholder
 
     def _on_loaded(self, key: str, image: QImage) -> None:

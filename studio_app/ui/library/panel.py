@@ -97,6 +97,15 @@ class MediaLibraryPanel(QWidget):
         self.setAcceptDrops(True)
         self.file_dialogs = None  # a FileDialogs (remembers the last folder) when the window sets one
 
+        import_row, background_row = self._build_import_rows()
+        filter_row, search_row = self._build_filter_rows()
+        self._build_grid()
+        self._build_details()
+        self._build_layout(import_row, background_row, search_row, filter_row)
+
+        self.refresh()
+
+    def _build_import_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         # Import row
         # Tool buttons, not push buttons: Fusion gives a push button at least 80 px, three of
         # them and the background choice then overflow a narrow library dock.
@@ -125,7 +134,9 @@ class MediaLibraryPanel(QWidget):
             import_row.addWidget(w)
         background_row = QHBoxLayout()
         background_row.addWidget(self.background_mode, 1)
+        return import_row, background_row
 
+    def _build_filter_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         # Filter row
         self.type_filter = QComboBox()
         self.type_filter.addItem("All types", None)
@@ -152,7 +163,9 @@ class MediaLibraryPanel(QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.favorites_check)
+        return filter_row, search_row
 
+    def _build_grid(self) -> None:
         # Grid
         self.grid = QListView()
         self.grid.setViewMode(QListView.ViewMode.IconMode)
@@ -173,7 +186,8 @@ class MediaLibraryPanel(QWidget):
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
         self.grid.activated.connect(self._activated)
 
-        self.details = AssetDetails(service, self.runner)
+    def _build_details(self) -> None:
+        self.details = AssetDetails(self.service, self.runner)
         self.details.changed.connect(self._asset_edited)
         self.details.deleteRequested.connect(self.delete_selected)
         self.details.error.connect(self._show_error)
@@ -192,6 +206,8 @@ class MediaLibraryPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
+    def _build_layout(self, import_row: QHBoxLayout, background_row: QHBoxLayout, search_row: QHBoxLayout,
+                      filter_row: QHBoxLayout) -> None:
         self.count_label = QLabel()
         self.status_label = QLabel("Drop images here, paste with Ctrl+V, or use Import.")
         self.status_label.setWordWrap(True)
@@ -211,7 +227,6 @@ class MediaLibraryPanel(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        self.refresh()
 
     def fit_details_width(self) -> None:
         """Give the details' scroll area room for their own minimum beside a vertical scroll bar

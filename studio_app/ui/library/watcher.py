@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from studio_app.services.context import StudioStore
+from studio_app.services.library_changes import LibraryChanges
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +29,15 @@ class LibraryWatcher(QObject):
     """Emits ``changed()`` (on the GUI thread) when the library's rows changed since the last check.
 
     Args:
-        store: the opened data dir (database and blob folder are watched).
+        changes: the data dir's watch points and change marker (database and blob folder are watched).
     """
 
     changed = Signal()
     _read = Signal(object)  # a marker read on the worker
 
-    def __init__(self, store: StudioStore, parent: QObject | None = None) -> None:
+    def __init__(self, changes: LibraryChanges, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.changes = changes
         self._marker = self._read_marker()
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library-watch")
         self._reading = False
@@ -56,16 +56,13 @@ class LibraryWatcher(QObject):
             app.applicationStateChanged.connect(self._app_state)
 
     def _watch(self) -> None:
-        paths = self.store.paths
-        wal = paths.database.with_name(paths.database.name + "-wal")
         watched = set(self.files.files()) | set(self.files.directories())
-        missing = [str(p) for p in (paths.database, wal, paths.data_dir, paths.blobs)
-                   if str(p) not in watched and p.exists()]
+        missing = [str(p) for p in self.changes.watched_paths() if str(p) not in watched and p.exists()]
         if missing:
             self.files.addPaths(missing)
 
     def _file_event(self, path: str) -> None:
-        if path == str(self.store.paths.data_dir):
+        if path == str(self.changes.data_dir):
             self._watch()  # SQLite re-creates the -wal file after a checkpoint
         self.debounce.start()
 
@@ -75,7 +72,7 @@ class LibraryWatcher(QObject):
 
     def _read_marker(self) -> tuple | None:
         try:
-            return self.store.media.change_marker()
+            return self.changes.change_marker()
         except Exception as exc:  # noqa: BLE001 - a locked or closing database: check again later
             log.debug("library change marker not read: %s", exc)
             return None

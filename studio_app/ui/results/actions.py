@@ -46,7 +46,7 @@ def open_export_dialog(parent: QWidget, asset_id: str, results: ResultsService) 
         ResultError: the result no longer exists.
     """
     try:
-        dialog = ExportDialog(asset_id, results.store, parent)
+        dialog = ExportDialog(asset_id, results.exports, parent)
     except LookupError:  # the store's NotFoundError: deleted meanwhile
         raise ResultError("That result no longer exists.") from None
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,6 +1,6 @@
 """ExportDialog: "Export for platform…": every file a platform wants for one result, within its limits.
 
-Open it with ``open_export_dialog(parent, asset_id, store)``. The streamer picks a preset (the
+Open it with ``open_export_dialog(parent, asset_id, exports)``. The streamer picks a preset (the
 result's own target is selected first), sees the files that will be written
 (``<design>-<preset>-<size>.<ext>``, sizes and the byte limit), picks a folder (the last one is
 remembered) and exports. The work runs on a QThreadPool worker with a busy progress bar; the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,15 +34,8 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset import Asset
 from studio_app.render.presets import PRESETS, PresetExportError, file_stem, size_label
-from studio_app.services.context import StudioStore
-from studio_app.services.platform_export import (
-    ExportedFile,
-    default_preset_for,
-    design_name,
-    export_asset,
-    last_export_folder,
-    remember_export_folder,
-)
+from studio_app.services.platform_export import ExportedFile, PlatformExports, default_preset_for
+from studio_app.services.workers import Worker, run_in_pool
 
 from ..checkerboard import paint_checkerboard
 
@@ -58,27 +51,9 @@ def _limit_text(max_bytes: int | None) -> str:
     return f"{max_bytes / 1000:g} kB"
 
 
-class _ExportSignals(QObject):
-    finished = Signal(list)  # list[ExportedFile]
-    failed = Signal(str)
-
-
-class _ExportRunnable(QRunnable):
-    """Runs ``export_asset`` off the GUI thread; reports through ``signals``."""
-
-    def __init__(self, store: StudioStore, asset_id: str, preset: str, folder: str, design: str) -> None:
-        super().__init__()
-        self.signals = _ExportSignals()
-        self.args = (store, asset_id, preset, folder, design)
-
-    def run(self) -> None:
-        store, asset_id, preset, folder, design = self.args
-        try:
-            files = export_asset(store, asset_id, preset, folder, design=design)
-        except Exception as exc:  # one line for the dialog, whatever failed
-            self.signals.failed.emit(" ".join(str(exc).split()) or type(exc).__name__)
-            return
-        self.signals.finished.emit(files)
+def _one_line(exc: BaseException) -> str:
+    """The whole message on one line, whatever failed."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 class ExportDialog(QDialog):
@@ -86,7 +61,7 @@ class ExportDialog(QDialog):
 
     Args:
         asset_id: the generated Asset's id.
-        store: the opened StudioStore (assets, blobs, settings for the last folder).
+        exports: the platform export service (the result, its image, the last folder, the export).
         parent: the owning window.
         pool: where the export runs (default: the global QThreadPool).
 
@@ -99,18 +74,39 @@ class ExportDialog(QDialog):
 
     exported = Signal(list)
 
-    def __init__(self, asset_id: str, store: StudioStore, parent: QWidget | None = None, *,
+    def __init__(self, asset_id: str, exports: PlatformExports, parent: QWidget | None = None, *,
                  pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self.store, self.asset_id = store, asset_id
+        self.exports, self.asset_id = exports, asset_id
         self.pool = pool or QThreadPool.globalInstance()
-        self.asset: Asset = store.assets.get(asset_id)
+        self.asset: Asset = exports.asset(asset_id)
         self.last_files: list[ExportedFile] = []
         self.last_error: str | None = None
         self._running = False
+        self._job: Worker | None = None
         self.setWindowTitle("Export for platform")
         self.setMinimumWidth(720)
+        left = self._build_preview()
+        form = self._build_form()
+        self._build_table()
+        self._build_progress_and_buttons()
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(QLabel("Files:"))
+        right.addWidget(self.table, 1)
+        right.addWidget(self.progress)
+        right.addWidget(self.status)
+        top = QHBoxLayout()
+        top.addLayout(left)
+        top.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.buttons)
+        self.preset_combo.currentIndexChanged.connect(lambda _i: self.show_plan())
+        self.design_edit.textChanged.connect(lambda _t: self.show_plan())
+        self.show_plan()
 
+    def _build_preview(self) -> QVBoxLayout:
         self.preview = QLabel()
         self.preview.setFixedSize(QSize(PREVIEW_PX, PREVIEW_PX))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -122,7 +118,9 @@ class ExportDialog(QDialog):
         left.addWidget(self.preview)
         left.addWidget(info)
         left.addStretch(1)
+        return left
 
+    def _build_form(self) -> QFormLayout:
         self.preset_combo = QComboBox()
         for p in PRESETS.values():
             self.preset_combo.addItem(p.label, p.name)
@@ -130,9 +128,9 @@ class ExportDialog(QDialog):
         self.preset_note = QLabel()
         self.preset_note.setWordWrap(True)
         self.preset_note.setStyleSheet("color: palette(mid);")
-        self.design_edit = QLineEdit(design_name(store, self.asset))
+        self.design_edit = QLineEdit(self.exports.design_name(self.asset))
         self.design_edit.setToolTip("Used at the start of every file name")
-        self.folder_edit = QLineEdit(str(last_export_folder(store) or Path.home()))
+        self.folder_edit = QLineEdit(str(self.exports.last_folder() or Path.home()))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse)
         folder_row = QHBoxLayout()
@@ -143,7 +141,9 @@ class ExportDialog(QDialog):
         form.addRow("", self.preset_note)
         form.addRow("Design name:", self.design_edit)
         form.addRow("Folder:", folder_row)
+        return form
 
+    def _build_table(self) -> None:
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -157,6 +157,7 @@ class ExportDialog(QDialog):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(130)
 
+    def _build_progress_and_buttons(self) -> None:
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the files are encoded in one go
         self.progress.setTextVisible(False)
@@ -164,7 +165,6 @@ class ExportDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
@@ -174,24 +174,7 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.start_export)
-
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(QLabel("Files:"))
-        right.addWidget(self.table, 1)
-        right.addWidget(self.progress)
-        right.addWidget(self.status)
-        top = QHBoxLayout()
-        top.addLayout(left)
-        top.addLayout(right, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addWidget(self.buttons)
-
-        self.preset_combo.currentIndexChanged.connect(lambda _i: self.show_plan())
-        self.design_edit.textChanged.connect(lambda _t: self.show_plan())
-        self.show_plan()
+        QShortcut(QKeySequence("Ctrl+E"), self).activated.connect(self.start_export)
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -251,11 +234,9 @@ class ExportDialog(QDialog):
         self.progress.setVisible(True)
         self.status.setStyleSheet("")
         self.status.setText(f"Exporting {PRESETS[self.preset_name].label}…")
-        job = _ExportRunnable(self.store, self.asset_id, self.preset_name, folder, self.design_edit.text())
-        job.signals.finished.connect(self._finished)
-        job.signals.failed.connect(self._fail)
-        self._job = job  # keep the signals object alive until it reports
-        self.pool.start(job)
+        exports, asset_id, preset, design = self.exports, self.asset_id, self.preset_name, self.design_edit.text()
+        self._job = run_in_pool(lambda _ctx: exports.export(asset_id, preset, folder, design=design), pool=self.pool,
+                                on_result=self._finished, on_error=lambda exc: self._fail(_one_line(exc)))
         return True
 
     def is_running(self) -> bool:
@@ -271,7 +252,7 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.last_files = files
-        remember_export_folder(self.store, self.folder_edit.text())
+        self.exports.remember_folder(self.folder_edit.text())
         self.table.setRowCount(len(files))
         for row, f in enumerate(files):
             values = (f.path.name, f"{f.width}x{f.height}", f"{f.size_bytes:,}", _limit_text(f.max_bytes), f.method)
@@ -298,7 +279,7 @@ class ExportDialog(QDialog):
         canvas = QPixmap(PREVIEW_PX, PREVIEW_PX)
         canvas.fill(Qt.GlobalColor.transparent)
         try:
-            image = QImage.fromData(self.store.blobs.get(self.asset.content_hash))
+            image = QImage.fromData(self.exports.image_bytes(self.asset))
         except FileNotFoundError:
             image = QImage()
         painter = QPainter(canvas)
@@ -315,14 +296,14 @@ class ExportDialog(QDialog):
         return canvas
 
 
-def open_export_dialog(parent: QWidget | None, asset_id: str, store: StudioStore, *,
+def open_export_dialog(parent: QWidget | None, asset_id: str, exports: PlatformExports, *,
                        preset: str | None = None, pool: QThreadPool | None = None) -> ExportDialog:
     """Show an ExportDialog for ``asset_id`` (non-modal) and return it.
 
     Args:
         parent: the owning window.
         asset_id: the generated Asset's id.
-        store: the opened StudioStore.
+        exports: the platform export service.
         preset: preset name to select instead of the result's own target.
         pool: where the export runs (default: the global QThreadPool).
 
@@ -330,7 +311,7 @@ def open_export_dialog(parent: QWidget | None, asset_id: str, store: StudioStore
         studio_app.store.repositories.NotFoundError: no live asset ``asset_id``.
         PresetExportError: ``preset`` is not a preset name.
     """
-    dialog = ExportDialog(asset_id, store, parent, pool=pool)
+    dialog = ExportDialog(asset_id, exports, parent, pool=pool)
     if preset is not None:
         if preset not in PRESETS:
             raise PresetExportError(f"unknown preset {preset!r}")

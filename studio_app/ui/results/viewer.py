@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_app.services.results import ResultError
+from studio_app.services.results import ResultError, ResultInfo
 from studio_app.ui.checkerboard import paint_checkerboard
 
 from .actions import ACTION_TEXT, ResultActions
@@ -107,6 +107,21 @@ class ResultViewer(QDialog):
         self.setWindowTitle(f"Result {info.asset.width}x{info.asset.height} — Streamer Studio")
         self.setModal(False)
 
+        zoom_row = self._build_zoom(image)
+        side_widget = self._build_side(info)
+
+        left = QVBoxLayout()
+        left.addLayout(zoom_row)
+        left.addWidget(self.scroll, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(side_widget)
+        actions.deleted.connect(self._deleted)
+        self.resize(1100, 720)
+        self._fitted = False
+        self._zoom_changed(self.canvas.zoom())
+
+    def _build_zoom(self, image: QImage) -> QHBoxLayout:
         self.canvas = ZoomableImage(image)
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.canvas)
@@ -138,7 +153,9 @@ class ResultViewer(QDialog):
         zoom_row.addStretch(1)
         if image.hasAlphaChannel():
             zoom_row.addWidget(QLabel("Transparent areas show as a checkerboard"))
+        return zoom_row
 
+    def _build_side(self, info: ResultInfo) -> QWidget:
         facts = QFormLayout()
         self.fact_labels: dict[str, QLabel] = {}
         for key, value in info.lines():
@@ -159,17 +176,7 @@ class ResultViewer(QDialog):
         side_widget = QWidget()
         side_widget.setLayout(side)
         side_widget.setFixedWidth(300)
-
-        left = QVBoxLayout()
-        left.addLayout(zoom_row)
-        left.addWidget(self.scroll, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(side_widget)
-        actions.deleted.connect(self._deleted)
-        self.resize(1100, 720)
-        self._fitted = False
-        self._zoom_changed(self.canvas.zoom())
+        return side_widget
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         """Opens fitted to the window (never enlarged past 100 %)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QStringListModel, Qt, QThreadPool, Signal
+from PySide6.QtCore import QStringListModel, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
 
 from studio_app.services import model_lists as ml
 from studio_app.services import provider_setup as ps
-from studio_app.services.context import StudioStore
-from studio_app.services.media_library import MediaLibraryService
-from studio_app.services.sync_service import SyncService
+from studio_app.services.settings_services import SettingsServices
+from studio_app.services.workers import Worker, first_line, run_in_pool
 
 from .library_page import LibrarySettingsPage
 from .sync_page import SyncSettingsPage
@@ -69,29 +68,6 @@ def settings_pool() -> QThreadPool:
         _POOL = QThreadPool()
         _POOL.setMaxThreadCount(2)
     return _POOL
-
-
-class _TaskSignals(QObject):
-    finished = Signal(str, bool, object)  # tag, ok, result or one-line error
-
-
-class _Task(QRunnable):
-    """Runs ``fn()`` on a pool thread; reports (tag, ok, value) by signal."""
-
-    def __init__(self, tag: str, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the dialog keeps it until it has reported
-        self.tag, self.fn = tag, fn
-        self.signals = _TaskSignals()
-
-    def run(self) -> None:  # noqa: D102 - QRunnable
-        try:
-            value = self.fn()
-        except Exception as exc:  # noqa: BLE001 - shown to the streamer as one line
-            lines = str(exc).strip().splitlines()
-            self.signals.finished.emit(self.tag, False, lines[0] if lines else type(exc).__name__)
-        else:
-            self.signals.finished.emit(self.tag, True, value)
 
 
 class ProviderBox(QGroupBox):
@@ -193,33 +169,32 @@ class SettingsDialog(QDialog):
             default provider, or the dialog's Save); the main window re-reads its provider.
 
     Args:
-        store: the opened data dir (settings and the SecretStore).
+        services: the provider setup, library, segmentation models and sync behind the pages.
         pool: where keyring and network work runs (default: settings_pool()).
     """
 
     settingsChanged = Signal()
 
-    def __init__(self, store: StudioStore, *, pool: QThreadPool | None = None,
-                 library: MediaLibraryService | None = None, sync: SyncService | None = None,
+    def __init__(self, services: SettingsServices, *, pool: QThreadPool | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.store = store
+        self.setup = services.setup
         self.pool = pool or settings_pool()
-        self._tasks: dict[str, _Task] = {}
+        self._tasks: dict[str, Worker] = {}
         self._serial = 0
         self._closing = False
         self.last_error: str | None = None
-        providers = ps.provider_settings(store)
-        coach = ps.coach_llm_settings(store)
+        providers = self.setup.provider_settings()
+        coach = self.setup.coach_llm_settings()
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_providers_page(providers), "Image providers")
         self.tabs.addTab(self._build_coach_page(coach), "Coach LLM")
         # Library and Sync pages: every "Settings → Library/Sync" message points here.
-        self.library_page = LibrarySettingsPage(store, library)
+        self.library_page = LibrarySettingsPage(services.library, services.segmentation)
         self.tabs.addTab(self.library_page, "Library")
-        self.sync_page = SyncSettingsPage(sync if sync is not None else SyncService(store, parent=self))
+        self.sync_page = SyncSettingsPage(services.sync)
         self.tabs.addTab(self.sync_page, "Sync")
 
         self.busy = QProgressBar()
@@ -283,8 +258,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.keyring_banner)
         for name, title in KEYED_PROVIDERS:
             url = settings.base_url_for(name)
-            box = ProviderBox(name, title, settings, ml.cached_list(self.store, name, base_url=url),
-                              ps.resolved_model(self.store, name, base_url=url))
+            box = ProviderBox(name, title, settings, self.setup.cached_image_models(name, base_url=url),
+                              self.setup.resolved_model(name, base_url=url))
             box.refresh.clicked.connect(lambda _=False, n=name: self.refresh_models(n))
             box.save_key.clicked.connect(lambda _=False, n=name: self.save_key(n))
             box.test.clicked.connect(lambda _=False, n=name: self.test_provider(n))
@@ -352,7 +327,7 @@ class SettingsDialog(QDialog):
         free = engine not in ("auto", "offline")
         self.coach_model.setEnabled(free)
         self.coach_models.setEnabled(free)
-        self._fill_coach_models(ps.cached_chat_models(self.store, engine,
+        self._fill_coach_models(self.setup.cached_chat_models(engine,
                                                       base_url=self.coach_base_url.text().strip() or None))
         self.coach_base_url.setEnabled(free)
         default_model = ps.CHAT_DEFAULT_MODELS.get(engine, "")
@@ -370,12 +345,14 @@ class SettingsDialog(QDialog):
         return len(self._tasks)
 
     def _run(self, tag: str, fn: Callable[[], Any]) -> None:
+        """Run ``fn()`` on the pool (worker helper); ``_on_<kind>(name, ok, value or one-line
+        error)`` follows for a ``tag`` of ``kind:name``."""
         self._serial += 1
-        task = _Task(f"{tag}#{self._serial}", fn)
-        task.signals.finished.connect(self._task_finished)
-        self._tasks[task.tag] = task
+        key = f"{tag}#{self._serial}"
+        self._tasks[key] = run_in_pool(lambda _ctx: fn(), pool=self.pool,
+                                       on_result=lambda value: self._task_finished(key, True, value),
+                                       on_error=lambda exc: self._task_finished(key, False, first_line(exc)))
         self._update_busy()
-        self.pool.start(task)
 
     def _task_finished(self, tag: str, ok: bool, value: object) -> None:
         if not shiboken6.isValid(self):
@@ -395,8 +372,8 @@ class SettingsDialog(QDialog):
 
     # -- keys ------------------------------------------------------------------------------
     def _load_state(self) -> dict[str, Any]:
-        states = {name: ps.key_state(self.store, name) for name, _ in KEYED_PROVIDERS}
-        return {"keys": states, "keyring": ps.keyring_message(self.store)}
+        states = {name: self.setup.key_state(name) for name, _ in KEYED_PROVIDERS}
+        return {"keys": states, "keyring": self.setup.keyring_message()}
 
     def _show_state(self, state: dict[str, Any]) -> None:
         for name, key in state.get("keys", {}).items():
@@ -409,7 +386,7 @@ class SettingsDialog(QDialog):
     def _on_load(self, _name: str, ok: bool, value: object) -> None:
         if ok:
             self._show_state(value)  # type: ignore[arg-type]
-            for name, key in value.get("keys", {}).items():  # type: ignore[union-attr]
+            for name, key in value.get("keys", {}).items():  # type: ignore[attr-defined]  # the dict _load_state returns
                 box = self.boxes[name]
                 if key.source and (box.live is None or box.live.is_stale()):
                     self.refresh_models(name, quiet=True)
@@ -425,7 +402,7 @@ class SettingsDialog(QDialog):
         base_url = box.base_url.text().strip() or None
         if not quiet:
             box.show_result(True, "Asking for the model list…")
-        self._run(f"listed:{name}", lambda: ml.refresh_image_models(self.store, name, api_key=key,
+        self._run(f"listed:{name}", lambda: self.setup.refresh_image_models(name, api_key=key,
                                                                      base_url=base_url))
 
     def _on_listed(self, name: str, ok: bool, value: object) -> None:
@@ -448,10 +425,10 @@ class SettingsDialog(QDialog):
         box.show_result(True, "Saving…")
 
         def work() -> dict[str, Any]:
-            source = ps.save_api_key(self.store, name, key)
+            source = self.setup.save_api_key(name, key)
             state = self._load_state()
             state["saved"] = source.value
-            state["default"] = ps.provider_settings(self.store).default_provider
+            state["default"] = self.setup.provider_settings().default_provider
             return state
 
         self._run(f"saved:{name}", work)
@@ -478,9 +455,9 @@ class SettingsDialog(QDialog):
         self.boxes[name].show_result(True, "Removing…")
 
         def work() -> dict[str, Any]:
-            ps.remove_api_key(self.store, name)
+            self.setup.remove_api_key(name)
             state = self._load_state()
-            state["default"] = ps.provider_settings(self.store).default_provider
+            state["default"] = self.setup.provider_settings().default_provider
             return state
 
         self._run(f"removed:{name}", work)
@@ -506,14 +483,14 @@ class SettingsDialog(QDialog):
         base_url = box.base_url.text().strip() or None
         timeout = float(self.timeout.value())
         box.show_result(True, "Testing…")
-        self._run(f"tested:{name}", lambda: ps.check_image_provider(
-            self.store, name, api_key=key, model=model, base_url=base_url, read_timeout_s=timeout))
+        self._run(f"tested:{name}", lambda: self.setup.check_image_provider(
+            name, api_key=key, model=model, base_url=base_url, read_timeout_s=timeout))
 
     def _on_tested(self, name: str, ok: bool, value: object) -> None:
         box = self.boxes[name]
         box.show_result(ok, str(value))
-        url = box.base_url.text().strip() or ps.provider_settings(self.store).base_url_for(name)
-        live = ml.cached_list(self.store, name, base_url=url)  # the test refreshed it
+        url = box.base_url.text().strip() or self.setup.provider_settings().base_url_for(name)
+        live = self.setup.cached_image_models(name, base_url=url)  # the test refreshed it
         if live is not None:
             box.set_models(live, box.model.currentText().strip())
 
@@ -524,7 +501,7 @@ class SettingsDialog(QDialog):
         base_url = self.coach_base_url.text().strip() or None
         self.coach_result.setStyleSheet(OK_STYLE)
         self.coach_result.setText("Testing…")
-        self._run("coach:", lambda: ps.check_chat_provider(self.store, engine, model=model, base_url=base_url,
+        self._run("coach:", lambda: self.setup.check_chat_provider(engine, model=model, base_url=base_url,
                                                            read_timeout_s=float(self.timeout.value())))
 
     def _on_coach(self, _name: str, ok: bool, value: object) -> None:
@@ -537,7 +514,7 @@ class SettingsDialog(QDialog):
         """Ask the coach's chat server for its models now (worker) and offer them."""
         engine = self.coach_engine.currentData()
         base_url = self.coach_base_url.text().strip() or None
-        self._run("coachmodels:", lambda: ps.refresh_chat_models(self.store, engine, base_url=base_url))
+        self._run("coachmodels:", lambda: self.setup.refresh_chat_models(engine, base_url=base_url))
 
     def _on_coachmodels(self, _name: str, ok: bool, value: object) -> None:
         if ok:
@@ -564,13 +541,13 @@ class SettingsDialog(QDialog):
     # -- saving ------------------------------------------------------------------------------
     def provider_settings(self) -> ps.ProviderSettings:
         """The Providers page as a ProviderSettings."""
-        current = ps.provider_settings(self.store)
+        current = self.setup.provider_settings()
         models = dict(current.models)
         base_urls = dict(current.base_urls)
         for name, box in self.boxes.items():
             shown = box.model.currentText().strip()
             # An untouched default is not stored, so the default keeps following the live list.
-            if box.stored_model or shown != ps.resolved_model(self.store, name):
+            if box.stored_model or shown != self.setup.resolved_model(name):
                 models[name] = shown
             url = box.base_url.text().strip()
             if url:
@@ -604,8 +581,8 @@ class SettingsDialog(QDialog):
     def _write_and_accept(self) -> None:
         self._closing = False
         try:
-            ps.save_provider_settings(self.store, self.provider_settings())
-            ps.save_coach_llm_settings(self.store, self.coach_settings())
+            self.setup.save_provider_settings(self.provider_settings())
+            self.setup.save_coach_llm_settings(self.coach_settings())
             library_note = self.library_page.save()
         except (OSError, ValueError) as exc:
             self._error(f"Could not save the settings: {exc}")

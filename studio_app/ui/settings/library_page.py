@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTION_ASSETS, MediaAssetType
-from studio_app.library.settings import SETTINGS_SECTION, LibrarySettings
-from studio_app.services.context import StudioStore
+from studio_app.library.settings import LibrarySettings
 from studio_app.services.media_library import MediaLibraryService
+from studio_app.services.segmentation_models import SegmentationModels
 
 from .segmentation_model import SegmentationModelWidget
 
@@ -45,22 +45,39 @@ class LibrarySettingsPage(QWidget):
     """The Library page of the Settings dialog.
 
     Args:
-        store: the opened data dir (settings.json).
-        library: the running MediaLibraryService, so a saved limit applies at once; None reads
-            and writes settings.json only.
+        library: the running MediaLibraryService, so a saved limit applies at once.
+        segmentation: the background-removal models and the stored choice.
 
     The "Background removal" group ends with the model choice for photos
     (``segmentation``, a SegmentationModelWidget: download of the larger model, progress,
     checksum), in ``model_slot``.
     """
 
-    def __init__(self, store: StudioStore, library: MediaLibraryService | None = None,
+    def __init__(self, library: MediaLibraryService, segmentation: SegmentationModels,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.library = store, library
-        s = library.settings if library is not None else store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        self.library, self.models = library, segmentation
+        s = library.settings
         self._loaded = s
 
+        form = self._build_limits(s)
+        self._build_background(s, segmentation)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(form)
+        layout.addWidget(self.background)
+        layout.addStretch(1)
+        scroll = QScrollArea()  # a short dialog (1366x768 laptop) scrolls the page instead of clipping it
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._show_count()
+
+    def _build_limits(self, s: LibrarySettings) -> QFormLayout:
         self.limit_on = QCheckBox("Limit the number of assets")
         self.limit = QSpinBox()
         self.limit.setRange(1, 1_000_000)
@@ -87,7 +104,7 @@ class LibrarySettingsPage(QWidget):
         self.per_prompt = QSpinBox()
         self.per_prompt.setRange(0, MAX_REFERENCES)
         self.per_prompt.setValue(s.max_per_prompt)
-        self.per_prompt.setToolTip(f"Library images sent with one prompt (the seed's default is "
+        self.per_prompt.setToolTip(f"Library images sent with one prompt (the default is "
                                    f"{MAX_PROMPT_INJECTION_ASSETS}; the model's own limit applies on top)")
         self.tier = QComboBox()
         for value, label in TIERS:
@@ -103,7 +120,9 @@ class LibrarySettingsPage(QWidget):
         form.addRow("Largest file", self.max_file)
         form.addRow("Images per prompt", self.per_prompt)
         form.addRow("Access tier", self.tier)
+        return form
 
+    def _build_background(self, s: LibrarySettings, segmentation: SegmentationModels) -> None:
         self.background = QGroupBox("Background removal")
         bg = QVBoxLayout(self.background)
         intro = QLabel("Remove the background on import for these media types (the original is always kept):")
@@ -125,22 +144,8 @@ class LibrarySettingsPage(QWidget):
         bg.addLayout(reset_row)
         self.model_slot = QVBoxLayout()
         bg.addLayout(self.model_slot)
-        self.segmentation = SegmentationModelWidget(store, parent=self)
+        self.segmentation = SegmentationModelWidget(segmentation, parent=self)
         self.model_slot.addWidget(self.segmentation)
-
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.addLayout(form)
-        layout.addWidget(self.background)
-        layout.addStretch(1)
-        scroll = QScrollArea()  # a short dialog (1366x768 laptop) scrolls the page instead of clipping it
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self._show_count()
 
     def _show_count(self) -> None:
         if self.library is None:
@@ -163,7 +168,7 @@ class LibrarySettingsPage(QWidget):
         file_bytes = self.max_file.value() * MEGABYTE
         if file_bytes == round(self._loaded.max_file_bytes / MEGABYTE) * MEGABYTE:
             file_bytes = self._loaded.max_file_bytes
-        stored = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        stored = self.models.library_settings()
         return stored.model_copy(update={
             "tier": self.tier.currentData() or "studio",
             "total_asset_limit": self.limit.value() if self.limit_on.isChecked() else None,
@@ -180,14 +185,10 @@ class LibrarySettingsPage(QWidget):
             OSError: settings.json could not be written.
         """
         settings = LibrarySettings.model_validate(self.form_settings().model_dump())
-        if self.library is not None:
-            self.library.save_settings(settings)
-        else:
-            self.store.settings.save_section(SETTINGS_SECTION, settings)
+        self.library.save_settings(settings)
         self._loaded = settings
         note = self.segmentation.save()
-        if self.library is not None:  # the model choice is stored by the widget: use it at once
-            self.library.settings = self.store.settings.section(SETTINGS_SECTION, LibrarySettings)
+        self.library.settings = self.models.library_settings()  # the widget stored the model choice: use it now
         return note
 
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_app.services.context import StudioStore
 from studio_app.services.segmentation_models import ModelState, SegmentationModels
 from studio_app.services.workers import WorkerContext
 from studio_app.ui.library.workers import JobRunner
@@ -39,17 +38,17 @@ class SegmentationModelWidget(QGroupBox):
         changed(): a model was fetched or the choice was saved.
 
     Args:
-        store: the opened data dir.
+        models: the segmentation models and the stored choice.
         runner: where the checks and the download run (default: a JobRunner on the global pool).
         url_override: fetch from this address instead of the model's own (tests: loopback).
     """
 
     changed = Signal()
 
-    def __init__(self, store: StudioStore, *, runner: JobRunner | None = None,
+    def __init__(self, models: SegmentationModels, *, runner: JobRunner | None = None,
                  url_override: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Background removal model", parent)
-        self.models = SegmentationModels(store)
+        self.models = models
         self.runner = runner or JobRunner(parent=self)
         self.url_override = url_override
         self.states: list[ModelState] = []
