@@ -17,6 +17,7 @@ nothing from the app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -63,7 +64,7 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
                 os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         if not hasattr(os, "fchmod"):  # Windows: only the read-only bit exists; mkstemp's file is writable
-            os.chmod(tmp, mode)
+            Path(tmp).chmod(mode)
     except BaseException:
         _unlink_quietly(tmp)
         raise
@@ -71,10 +72,8 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
 
 
 def _unlink_quietly(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except FileNotFoundError:
-        pass
+    with contextlib.suppress(FileNotFoundError):
+        Path(tmp).unlink()
 
 
 def atomic_write_bytes(
@@ -109,7 +108,7 @@ def atomic_write_bytes(
         target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _write_temp(target.parent, target.name, data, default_file_mode() if mode is None else mode)
     try:
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     except BaseException:
         _unlink_quietly(tmp)
         raise

@@ -115,7 +115,8 @@ def missing_libraries(plugin: Path) -> list[str]:
     ldd = shutil.which("ldd")
     if ldd:
         try:
-            out = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20).stdout
+            out = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20,
+                                 check=False).stdout
             names = list(dict.fromkeys(_NOT_FOUND.findall(out)))
         except (OSError, subprocess.SubprocessError):
             names = []

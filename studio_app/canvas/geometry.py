@@ -250,7 +250,7 @@ def smooth_stroke(points: Sequence[tuple[float, float]], max_segment: float = ma
                 out.append(((ax + 2 * bx + cx) / 4.0, (ay + 2 * by + cy) / 4.0))
             else:
                 out.append((bx, by))
-        pts = out + [pts[-1]]
+        pts = [*out, pts[-1]]
     return pts
 
 

@@ -118,7 +118,7 @@ def _cmd_show(args: argparse.Namespace, store: StudioStore) -> int:
 
 def _cmd_update(args: argparse.Namespace, store: StudioStore) -> int:
     svc = MediaLibraryService(store)
-    tags = None if args.tags is None else [t for t in args.tags.split(",")]
+    tags = None if args.tags is None else list(args.tags.split(","))
     asset = svc.update(args.id, display_name=args.name, description=args.description, tags=tags,
                        asset_type=args.type)
     _emit(args, _asset_json(asset), f"updated {_asset_line(asset)}")

@@ -13,10 +13,10 @@ from .templates import PromptTemplate, TemplateError, TemplateNotFoundError
 __all__ = [
     "CUSTOM_PROMPT_MAX_LENGTH",
     "PROMPTS_DIR_ENV",
-    "GuidedCoachContext",
     "CoachNotStartedError",
     "CoachReply",
     "GuidedCoach",
+    "GuidedCoachContext",
     "PlacementFormatError",
     "PlacementFormatter",
     "PromptDraft",

@@ -163,7 +163,7 @@ class ChatStream(Iterator[str]):
                 events.put(("end", None))
             except httpx.HTTPError as exc:
                 events.put(("error", transport_error(exc, self.service)))
-            except Exception as exc:  # e.g. a response closed by close()/cancel
+            except Exception as exc:  # noqa: BLE001 - e.g. a response closed by close()/cancel
                 events.put(("error", GenerationError(f"Reading the answer from {self.service} failed "
                                                      f"({type(exc).__name__}).")))
 

@@ -98,7 +98,7 @@ def fit_input_image(image: InputImage, *, max_bytes: int, mime_types: frozenset[
     label = ROLE_LABELS.get(image.role, "input image")
     try:
         im = _open(image.data, tuple(FORMAT_MIME), decode=False)
-    except Exception as exc:  # Pillow raises many types for bad data
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
         raise GenerationError(f"The {label} could not be read as an image ({type(exc).__name__}).") from None
     real_mime = FORMAT_MIME.get(im.format or "", "")
     if real_mime in mime_types and len(image.data) <= max_bytes:
@@ -107,7 +107,7 @@ def fit_input_image(image: InputImage, *, max_bytes: int, mime_types: frozenset[
     fmt, mime = ("PNG", "image/png") if has_alpha or "image/jpeg" not in mime_types else ("JPEG", "image/jpeg")
     try:
         work = im.convert("RGBA" if fmt == "PNG" else "RGB")
-    except Exception as exc:  # truncated data shows up on the full decode
+    except Exception as exc:  # noqa: BLE001 - truncated data shows up on the full decode
         raise GenerationError(f"The {label} could not be read as an image ({type(exc).__name__}).") from None
     scale = 1.0
     while True:
@@ -135,6 +135,6 @@ def check_output_image(data: bytes, service: str) -> tuple[str, tuple[int, int]]
     """
     try:
         im = _open(data, OUTPUT_FORMATS, decode=False)
-    except Exception as exc:  # Pillow raises many types for bad data
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
         raise GenerationError(f"{service} sent an image that could not be read ({type(exc).__name__}).") from None
     return FORMAT_MIME[im.format or "PNG"], im.size

@@ -84,7 +84,7 @@ def download_model(
             raise ModelDownloadError(f"the download stopped at {received} of {spec.size_bytes} bytes; try again")
         if sha256 != spec.sha256 or (spec.md5 and md5 != spec.md5):
             raise ModelDownloadError(f"the downloaded {spec.id} failed its checksum check; it was not kept")
-        os.replace(part, final)
+        part.replace(final)
         return final
     except (httpx.HTTPError, OSError) as exc:
         part.unlink(missing_ok=True)

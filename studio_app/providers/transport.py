@@ -13,6 +13,7 @@ after a timeout. The service may still finish (and bill) an abandoned request.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import ssl
@@ -56,7 +57,7 @@ def call_cancellable(fn: Callable[[], T], *, cancel: CancelToken | None,
     def runner() -> None:
         try:
             values.append(fn())
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, re-raised there
             errors.append(exc)
         finally:
             with lock:
@@ -85,10 +86,8 @@ def call_cancellable(fn: Callable[[], T], *, cancel: CancelToken | None,
 
 def _cleanup(values: list[T], cleanup: Callable[[T], None] | None) -> None:
     if cleanup is not None and values:
-        try:
+        with contextlib.suppress(Exception):  # best effort on an abandoned request
             cleanup(values[0])
-        except Exception:  # best effort on an abandoned request
-            pass
 
 
 def transport_error(exc: httpx.HTTPError, service: str) -> GenerationError:
@@ -99,10 +98,8 @@ def transport_error(exc: httpx.HTTPError, service: str) -> GenerationError:
     service and host but never the URL's query or headers (no key can leak).
     """
     host = ""
-    try:
+    with contextlib.suppress(RuntimeError):  # no request attached
         host = exc.request.url.host
-    except RuntimeError:  # no request attached
-        pass
     where = f" at {host}" if host else ""
     if isinstance(exc, httpx.ConnectTimeout):
         return GenerationTimeoutError(f"{service}{where} did not accept the connection in time. "

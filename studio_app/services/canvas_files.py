@@ -97,10 +97,8 @@ def write_recovery_file(doc: CanvasDocument, path: str | os.PathLike[str], origi
     Raises:
         OSError: the recovery folder is not writable (the previous recovery file is untouched).
     """
-    if doc.unknown_elements:  # they go back to their places: the save format knows how
-        body = doc.to_json()
-    else:
-        body = doc.model_dump_json(exclude={"unknown_elements"})
+    # unknown elements go back to their places: the save format knows how
+    body = doc.to_json() if doc.unknown_elements else doc.model_dump_json(exclude={"unknown_elements"})
     text = (f'{{"recovery_format": {RECOVERY_FORMAT}, "file_path": {json.dumps(original_path, ensure_ascii=False)}, '
             f'"document": {body}}}\n')
     atomic_write_bytes(Path(path), text.encode("utf-8"))

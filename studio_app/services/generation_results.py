@@ -65,7 +65,7 @@ def _size_of(data: bytes) -> tuple[int, int]:
     try:
         with Image.open(io.BytesIO(data)) as im:
             return im.size
-    except Exception as exc:  # Pillow raises many types for bad data
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
         raise GenerationError(f"The image the provider returned could not be read ({type(exc).__name__}).") from None
 
 

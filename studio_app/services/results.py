@@ -8,6 +8,7 @@ else references it). Qt-free: the widgets in ``ui/results`` call it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -324,8 +325,7 @@ class ResultsService:
         except NotFoundError:
             raise ResultError("That result no longer exists.") from None
         if not self.store.assets.blob_in_use(asset.content_hash):
-            try:
+            # the row is gone; an orphaned file is harmless and is not shown anywhere
+            with contextlib.suppress(OSError, ValueError):
                 self.store.blobs.delete(asset.content_hash)
-            except (OSError, ValueError):
-                pass  # the row is gone; an orphaned file is harmless and is not shown anywhere
         return asset

@@ -250,7 +250,7 @@ class SecretStore:
         def runner() -> None:
             try:
                 values.append(fn())
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, re-raised there
                 errors.append(exc)
 
         thread = threading.Thread(target=runner, name="studio-keyring", daemon=True)

@@ -7,6 +7,7 @@ plaintext or "fail" backends are refused (reliability-and-sync.md §4).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -128,10 +129,8 @@ def delete_from_keyring(timeout: float = KEYRING_TIMEOUT_S) -> None:
 
         kr = _checked_keyring()
         for name in (ACCESS_KEY_NAME, SECRET_KEY_NAME):
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 kr.delete_password(KEYRING_SERVICE, name)
-            except keyring.errors.PasswordDeleteError:
-                pass
 
     _with_timeout(remove, timeout)
 

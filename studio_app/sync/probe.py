@@ -8,6 +8,7 @@ only a store that refuses both with 412/409 is trusted with compare-and-swap.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -64,10 +65,8 @@ def probe_conditional_writes(remote: S3Remote, layout: KeyLayout, device_id: str
             except (PreconditionFailedError, RemoteError):
                 if_match = False  # refuses even the right etag: unusable
     finally:
-        try:
+        with contextlib.suppress(SyncError):
             remote.delete(key)
-        except SyncError:
-            pass
     return ConditionalSupport(if_none_match, if_match)
 
 

@@ -6,6 +6,7 @@ outbox cleanup are committed in batches. A write that lost a race is returned fo
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -277,10 +278,8 @@ class SyncPush:
             report.repairs_done.append(sha)
 
     def _finish_uploads(self, report: SyncReport) -> None:
-        try:
+        with contextlib.suppress(SyncOfflineError):
             report.multipart_aborted += self.engine.transfer.abort_pending(set())
-        except SyncOfflineError:
-            pass
 
 
 def _origin(conflict: ConflictEntry | None) -> ConflictOrigin | None:

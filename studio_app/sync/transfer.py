@@ -10,6 +10,7 @@ partial or wrong file in the library.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -126,10 +127,8 @@ class BlobTransfer:
         except SyncOfflineError:
             raise  # keep the upload: the next run resumes it
         except BaseException:
-            try:
+            with contextlib.suppress(Exception):  # the original error matters more
                 self.remote.abort_multipart(key, upload_id)
-            except Exception:  # noqa: BLE001 - the original error matters more
-                pass
             self.state.end_upload(sha)
             raise
         self.state.end_upload(sha)
@@ -241,7 +240,7 @@ class BlobTransfer:
                 if sink.hash.hexdigest() != sha:
                     raise RemoteIntegrityError(f"blob {sha[:12]}… from the bucket failed its SHA-256 check",
                                                key=key)
-                os.replace(tmp, final)
+                Path(tmp).replace(final)
                 self.on_bytes(n)
                 self.kill.checkpoint("blob_downloaded")
                 return n
@@ -257,10 +256,8 @@ class BlobTransfer:
 
 
 def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    with contextlib.suppress(FileNotFoundError):
+        Path(path).unlink()
 
 
 def _check_file_hash(sha: str, path: Path) -> None:

@@ -8,6 +8,7 @@ The folder last used per purpose ("import", "canvas", "export", "result") is kep
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -44,10 +45,8 @@ class FileDialogs:
         if section.last_folders.get(purpose) == folder:
             return
         section.last_folders[purpose] = folder
-        try:
+        with contextlib.suppress(OSError):  # a read-only settings file only costs the remembered folder
             self.preferences.save_section(APPEARANCE_SECTION, section)
-        except OSError:
-            pass  # a read-only settings file only costs the remembered folder
 
     def open_files(self, parent: QWidget | None, purpose: str, caption: str, filters: str) -> list[str]:
         """Several existing files ([] when cancelled)."""

@@ -37,7 +37,7 @@ DRAG_TARGET_MS, OPEN_TARGET_MS, RSS_TARGET_MB, SNAPSHOT_RATIO = 8.0, 500.0, 400.
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 @pytest.fixture(scope="module")

@@ -287,7 +287,7 @@ def test_youtube_thumbnail_keeps_the_duration_badge_corner_clear(service, add_me
     _kit_with_logo(service, add_media)
     canvas = CanvasDocument(asset_type=AssetType.THUMBNAIL)
     p = service.logo_placement("primary", "bottom-right", canvas)
-    left, _, right, bottom = _edges_px(p, canvas)
+    _left, _, right, bottom = _edges_px(p, canvas)
     assert right < canvas.width / 2  # moved to the left half
     assert canvas.height - bottom == pytest.approx(0.04 * 720, abs=0.01)
     assert resolve_logo_position(AssetType.THUMBNAIL, "bottom-right") == ("bottom-left", YOUTUBE_BADGE_NOTE)

@@ -4,6 +4,7 @@ a slow first token, and Stop pressed mid-stream."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -231,7 +232,7 @@ def test_slow_first_token_does_not_block_the_gui(tmp_path: Path, qtbot, gemini_s
             pass
         timer.stop()
         waited = [t for t in ticks if t - t0 < 1.4]
-        gaps = [b - a for a, b in zip(waited, waited[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(waited)]
         assert len(waited) > 20 and max(gaps) < 0.3  # the event loop kept running while we waited
         assert "towering fire giant" in panel.chat_page.prompt_box.toPlainText()
     finally:

@@ -156,7 +156,7 @@ def test_a_frame_filling_pattern_is_declined_by_the_model_path() -> None:
 
 
 def test_large_image_is_keyed_and_scaled_back() -> None:
-    alpha, colour = horse_alpha()
+    alpha, _colour = horse_alpha()
     big = np.asarray(Image.fromarray((alpha * 255).astype(np.uint8)).resize((2600, 2132))) / 255.0
     bg = np.zeros((*big.shape, 3), np.float32) + (200, 40, 160)
     rgb = np.clip(20 * big[..., None] + bg * (1 - big[..., None]), 0, 255).astype(np.uint8)

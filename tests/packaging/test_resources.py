@@ -135,9 +135,9 @@ def test_no_file_reads_outside_the_repository() -> None:
     offenders = []
     for base in ("studio_app", "tests", "packaging", "docs", "resources", "prompts", ".ci"):
         for path in (REPO / base).rglob("*"):
-            if path.is_file() and path.suffix in {".py", ".md", ".sh", ".toml", ".yaml", ".spec", ""}:
-                if needle in path.read_text(errors="ignore") or "shared/" + "fixtures" in path.read_text(errors="ignore"):
-                    offenders.append(str(path.relative_to(REPO)))
+            if path.is_file() and path.suffix in {".py", ".md", ".sh", ".toml", ".yaml", ".spec", ""} and (
+                    needle in path.read_text(errors="ignore") or "shared/" + "fixtures" in path.read_text(errors="ignore")):
+                offenders.append(str(path.relative_to(REPO)))
     for name in ("Makefile", "pyproject.toml", "setup.py", "MANIFEST.in"):
         if needle in (REPO / name).read_text():
             offenders.append(name)

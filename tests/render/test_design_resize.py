@@ -73,7 +73,7 @@ def test_text_is_kept_inside_the_new_canvas(qapp) -> None:  # noqa: ANN001
     wide = SketchElement(kind="text", points=[(60, 85)], text="SUBSCRIBE NOW FOR MORE", color="#FFFFFF",
                          font_size=12, font_family="DejaVu Sans")
     doc = CanvasDocument(asset_type=AssetType.THUMBNAIL, sketch_elements=[wide])
-    left, top, right, bottom = measure_text(wide, 1280, 720)
+    _left, _top, right, _bottom = measure_text(wide, 1280, 720)
     assert 60 * 12.8 + right > 1280  # it already runs off the thumbnail's right edge
     for target in (AssetType.TWITCH_EMOTE, AssetType.STORY_GRAPHIC, AssetType.X_HEADER):
         new = resize_design(doc, target)

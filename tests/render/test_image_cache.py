@@ -66,7 +66,7 @@ def test_concurrent_use_keeps_the_books_balanced():
                 cache.get_or_load(key, img)
                 if i % 5 == 0:
                     cache.discard(key)
-        except Exception as exc:  # pragma: no cover - reported below
+        except Exception as exc:  # noqa: BLE001 - pragma: no cover - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]

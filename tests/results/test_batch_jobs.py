@@ -142,7 +142,7 @@ def test_count_out_of_range_is_refused_before_anything_is_recorded(store: Studio
 def test_submitted_batch_signals_each_candidate_then_the_assets(store: StudioStore, qtbot) -> None:  # noqa: ANN001
     pool = QThreadPool()
     pool.setMaxThreadCount(3)
-    service, state = _service(store, fail={2}, delay=0.1, pool=pool)
+    service, _state = _service(store, fail={2}, delay=0.1, pool=pool)
     finished: list[tuple] = []
     completed: list[str] = []
     failed: list[str] = []

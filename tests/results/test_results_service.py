@@ -63,7 +63,7 @@ def test_info_shows_each_candidates_own_sizes_else_the_jobs(store: StudioStore) 
 
 
 def test_a_coach_prompt_is_reused_whole(store: StudioStore) -> None:
-    job, assets = GenerationService(store).run_batch(GenerateRequest(
+    _job, assets = GenerationService(store).run_batch(GenerateRequest(
         asset_type=AssetType.THUMBNAIL, prompt_override="The coach's complete prompt."))
     assert ResultsService(store).info(assets[0].id).reusable_prompt() == ("The coach's complete prompt.", True)
 

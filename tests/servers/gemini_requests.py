@@ -192,7 +192,7 @@ def _check_image(model: ModelSpec, blob: types.Blob) -> tuple[str, tuple[int, in
             im.load()
             size = im.size
             fmt = im.format
-    except Exception:
+    except Exception:  # noqa: BLE001 - Pillow raises many types for bad data; the real service answers 400
         raise BadRequest("Unable to process input image. Please retry or report in "
                          "https://developers.generativeai.google/guide/troubleshooting") from None
     if {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}.get(fmt or "") != mime:

@@ -340,7 +340,7 @@ class OpenAIHandler(LoopbackHandler):
             try:
                 with Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "WEBP"]) as im:
                     im.load()
-            except Exception:
+            except Exception:  # noqa: BLE001 - Pillow raises many types for bad data; the real service answers 400
                 raise Invalid(f"Invalid image file '{filename}': could not decode.", "image",
                               "invalid_image_file") from None
         self.owner.last_edit_images = images  # type: ignore[attr-defined]

@@ -139,7 +139,7 @@ def test_jobs_asking_for_the_same_snapshot_at_once_wait_for_one_render(store, qt
 def test_the_worker_makes_the_strip_thumbnail(store) -> None:  # noqa: ANN001
     svc, release, _, _ = service(store)
     release.set()
-    job, asset = svc.run(GenerateRequest(asset_type=AssetType.BANNER, provider="gate"))
+    _job, asset = svc.run(GenerateRequest(asset_type=AssetType.BANNER, provider="gate"))
     thumb = svc.thumbnail_png(asset.id)
     with Image.open(io.BytesIO(thumb)) as im:
         assert im.size == (THUMBNAIL_PX, round(THUMBNAIL_PX * 480 / 1200))  # banner 1200x480, aspect kept

@@ -66,7 +66,7 @@ def test_conflicts_and_resolve_commands(make_device, sync_env, capsys) -> None:
     assert listing["conflicts"][0]["object_id"] == doc.id
     code, _, _ = _run(capsys, "--data-dir", str(b.root), "sync", "resolve", cid, "--keep", "canonical")
     assert code == 0 and b.canvas_names() == ["A"]
-    code, out, err = _run(capsys, "--data-dir", str(b.root), "sync", "resolve", cid, "--keep", "copy")
+    code, _out, err = _run(capsys, "--data-dir", str(b.root), "sync", "resolve", cid, "--keep", "copy")
     assert code == 1 and err.count("\n") == 1 and "no open conflict" in err
 
 
@@ -88,7 +88,7 @@ def test_a_store_that_ignores_conditional_headers_is_detected(proxy, bucket) -> 
 def test_without_a_bucket_the_error_is_one_line(tmp_path, monkeypatch, capsys) -> None:
     for var in ("STUDIO_SYNC_ENDPOINT", "STUDIO_SYNC_BUCKET"):
         monkeypatch.delenv(var, raising=False)
-    code, out, err = _run(capsys, "--data-dir", str(tmp_path / "d"), "sync")
+    code, _out, err = _run(capsys, "--data-dir", str(tmp_path / "d"), "sync")
     assert code == 1 and err.count("\n") == 1 and "sync is not set up" in err
 
 
@@ -103,7 +103,7 @@ def test_unreachable_endpoint_reports_offline_and_keeps_the_outbox(make_device, 
     a = make_device("A")
     a.add_media("logo")
     sync_env.setenv("STUDIO_SYNC_ENDPOINT", f"http://127.0.0.1:{free_port()}")
-    code, out, err = _run(capsys, "--data-dir", str(a.root), "sync", "--json")
+    code, out, _err = _run(capsys, "--data-dir", str(a.root), "sync", "--json")
     assert code == 1 and "cannot reach" in out["error"]
     code, status, _ = _run(capsys, "--data-dir", str(a.root), "sync", "status", "--json")
     assert status["pending"] == 1 and "cannot reach" in status["last_error"]
@@ -125,5 +125,5 @@ def test_safety_stop_exits_3_and_yes_goes_on(make_device, sync_env, moto_server,
 def test_a_second_concurrent_sync_refuses_to_start(make_device, sync_env, capsys) -> None:
     a = make_device("A")
     with SyncLock(a.root):
-        code, out, err = _run(capsys, "--data-dir", str(a.root), "sync")
+        code, _out, err = _run(capsys, "--data-dir", str(a.root), "sync")
     assert code == 4 and "another sync" in err

@@ -15,6 +15,7 @@ that one thread, so a late write can never bring back a file a save has just rem
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -108,16 +109,12 @@ class Autosave(QObject):
         self.timer.stop()
         self.deadline.stop()
         for signal, slot in ((self.editor.changed, self._changed), (self.undo_stack.cleanChanged, self._clean_changed)):
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 app.applicationStateChanged.disconnect(self._app_state)
-            except (RuntimeError, TypeError):
-                pass
         self._writer.shutdown(wait=True)
 
     # -- watching -------------------------------------------------------------------------
@@ -253,5 +250,11 @@ class Autosave(QObject):
             log.warning("could not remove %s: %s", self.path, exc)
 
 
-__all__ = ["AUTOSAVE_INTERVAL_MS", "Autosave", "CanvasFileError", "MAX_DELAY_MS", "RecentFiles",
-           "RECENT_SECTION"]
+__all__ = [
+    "AUTOSAVE_INTERVAL_MS",
+    "MAX_DELAY_MS",
+    "RECENT_SECTION",
+    "Autosave",
+    "CanvasFileError",
+    "RecentFiles",
+]

@@ -18,7 +18,7 @@ for the document's content. Nudges of the same selection merge into one step.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtGui import QUndoCommand
 
@@ -209,7 +209,7 @@ class ArrangeCommand(UpdateItemsCommand):
         ValueError: ``how`` is not one of ARRANGE_MODES.
     """
 
-    TEXT = {"forward": "Bring forward", "backward": "Send backward", "front": "Bring to front",
+    TEXT: ClassVar[dict[str, str]] = {"forward": "Bring forward", "backward": "Send backward", "front": "Bring to front",
             "back": "Send to back"}
 
     def __init__(self, editor: CanvasEditor, ids: Mapping[str, Iterable[str]], how: str) -> None:
@@ -233,7 +233,7 @@ class AlignCommand(UpdateItemsCommand):
     the items' boxes.
     """
 
-    TEXT = {"left": "Align left", "hcentre": "Align centre", "right": "Align right", "top": "Align top",
+    TEXT: ClassVar[dict[str, str]] = {"left": "Align left", "hcentre": "Align centre", "right": "Align right", "top": "Align top",
             "vcentre": "Align middle", "bottom": "Align bottom"}
 
     def __init__(self, editor: CanvasEditor, boxes: Mapping[ItemKey, Box], mode: str,

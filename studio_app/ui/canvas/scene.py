@@ -167,7 +167,7 @@ class CanvasScene(QGraphicsScene):
             return self._image_cache[key]
         try:
             image = self.images(p)
-        except Exception:  # a broken blob draws the placeholder, like the renderer
+        except Exception:  # noqa: BLE001 - a broken blob draws the placeholder, like the renderer
             image = None
         if key:
             self._image_cache[key] = image

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 
@@ -349,10 +350,8 @@ class CanvasView(QGraphicsView):
         if not self.frozen:
             return
         self._below = None
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             self.canvas_scene.gestureMoved.disconnect(self._follow)
-        except (RuntimeError, TypeError):
-            pass
         for item in self._layer_items:
             self.canvas_scene.removeItem(item)
         self._layer_items = []

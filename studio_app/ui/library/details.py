@@ -249,7 +249,7 @@ class AssetDetails(QWidget):
         if self.asset is None:
             return
         asset_id = self.asset.id
-        tags = [t for t in self.tags_edit.text().split(",")]
+        tags = list(self.tags_edit.text().split(","))
         self._apply(lambda: self.service.update(
             asset_id, display_name=self.name_edit.text(), description=self.description_edit.toPlainText(),
             tags=tags, asset_type=self.type_combo.currentData()))

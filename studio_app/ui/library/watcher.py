@@ -10,6 +10,7 @@ pane never reloads for nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -122,10 +123,8 @@ class LibraryWatcher(QObject):
         self._stopped = True
         app = QGuiApplication.instance()
         if app is not None:
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 app.applicationStateChanged.disconnect(self._app_state)
-            except (RuntimeError, TypeError):
-                pass
         self.debounce.stop()
         self.files.blockSignals(True)
         self._reader.shutdown(wait=True)

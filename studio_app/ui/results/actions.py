@@ -11,6 +11,7 @@ signals the window connects; the rest happen here through ResultsService.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -277,10 +278,8 @@ class ResultActions(QObject):
         return folder if folder and Path(folder).is_dir() else str(Path.home())
 
     def _remember_folder(self, folder: Path) -> None:
-        try:
+        with contextlib.suppress(OSError):  # only a convenience
             self.results.save_settings(last_save_folder=str(folder))
-        except OSError:
-            pass  # only a convenience
 
     def _save_dialog(self, title: str, start: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self.parent_widget, title, start, "PNG images (*.png)")

@@ -196,4 +196,4 @@ LibraryPage = LibrarySettingsPage
 """The name the dialog used first (issue 12); one page."""
 
 
-__all__ = ["LibraryPage", "LibrarySettingsPage", "PAGE_TITLE"]
+__all__ = ["PAGE_TITLE", "LibraryPage", "LibrarySettingsPage"]

@@ -86,7 +86,7 @@ def place(canvas: Canvas, name: str = "astronaut.png", **fields) -> MediaAssetPl
     """Put a placement of a fixture photo on the canvas (one undo step) and return it."""
     from studio_app.ui.canvas.commands import AddPlacementCommand
 
-    p = MediaAssetPlacement(asset_id=name, display_name=name.split(".")[0], z_index=canvas.editor.next_z_index(),
+    p = MediaAssetPlacement(asset_id=name, display_name=name.split(".", maxsplit=1)[0], z_index=canvas.editor.next_z_index(),
                             **fields)
     canvas.stack.push(AddPlacementCommand(canvas.editor, p))
     return p

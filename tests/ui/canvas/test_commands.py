@@ -228,7 +228,7 @@ def test_paste_copies_get_new_ids_offset_and_go_on_top(editor: CanvasEditor) -> 
     assert new_p[0].x == src_p[0].x + 3 and new_p[0].z_index == editor.next_z_index()
     assert new_s[0].points[0] == (43.0, 43.0)
     _round_trip(editor, InsertItemsCommand(editor, {PLACEMENT: new_p, SKETCH: new_s}, "Paste"),
-                lambda d: len(d.placements) == 4 and len(d.sketch_elements) == 4 or pytest.fail())
+                lambda d: (len(d.placements) == 4 and len(d.sketch_elements) == 4) or pytest.fail())
 
 
 def test_update_command_rejects_out_of_range_values_without_changing_anything(editor: CanvasEditor) -> None:
