@@ -120,37 +120,29 @@ class ExportPreset:
         return max(self.sizes, key=lambda s: s[0] * s[1])
 
 
-def _spec(t: AssetType) -> tuple[tuple[int, int], ...]:
-    return (TARGET_SPECS[t].size,)
-
+_SINGLE_SIZE: dict[AssetType, tuple[str, str, str, str]] = {  # name, label, formats, note
+    AssetType.DISCORD_EMOJI: ("discord-emoji", "Discord emoji (128 px)", "PNG JPEG", "<= 256 KiB"),
+    AssetType.DISCORD_STICKER: ("discord-sticker", "Discord sticker (320 px)", "PNG", "PNG only, <= 512 KiB"),
+    AssetType.THUMBNAIL: ("youtube-thumbnail", "YouTube thumbnail (1280x720)", "PNG JPEG", "<= 2 MB, no transparency"),
+    AssetType.YOUTUBE_BANNER: ("youtube-banner", "YouTube channel banner (2560x1440)", "PNG JPEG", "<= 6 MB; keep text in the centre 1546x423"),
+    AssetType.X_HEADER: ("x-header", "X header (1500x500)", "PNG JPEG", "<= 5 MB"),
+    AssetType.TWITCH_PANEL: ("twitch-panel", "Twitch panel (320x160)", "PNG JPEG", "<= 1 MB"),
+    AssetType.TWITCH_OFFLINE: ("twitch-offline", "Twitch offline screen (1920x1080)", "PNG JPEG", "<= 10 MB"),
+    AssetType.BANNER: ("twitch-banner", "Twitch profile banner (1200x480)", "PNG JPEG", "<= 10 MB"),
+    AssetType.STORY_GRAPHIC: ("story", "Story / vertical (1080x1920)", "PNG JPEG", "<= 30 MB; keep text out of the top and bottom"),
+    AssetType.CLIP_COVER: ("clip-cover", "Square clip cover (1080x1080)", "PNG JPEG", "<= 30 MB"),
+    AssetType.OVERLAY: ("overlay", "Stream overlay (1920x1080, OBS)", "PNG", "transparent PNG for OBS"),
+}
+"""The presets of one file at the target's own size (TARGET_SPECS): name, label, the formats
+allowed (space-separated), and the note shown with the preset."""
 
 PRESETS: dict[str, ExportPreset] = {p.name: p for p in (
     ExportPreset("twitch-emote", "Twitch emote (28, 56, 112 px)", AssetType.TWITCH_EMOTE,
                  ((112, 112), (56, 56), (28, 28)), ("PNG",), "manual upload: 1x, 2x and 4x files"),
     ExportPreset("twitch-badge", "Twitch sub badge (18, 36, 72 px)", AssetType.TWITCH_BADGE,
                  ((72, 72), (36, 36), (18, 18)), ("PNG",), "1x, 2x and 4x files, each <= 25 kB"),
-    ExportPreset("discord-emoji", "Discord emoji (128 px)", AssetType.DISCORD_EMOJI,
-                 _spec(AssetType.DISCORD_EMOJI), ("PNG", "JPEG"), "<= 256 KiB"),
-    ExportPreset("discord-sticker", "Discord sticker (320 px)", AssetType.DISCORD_STICKER,
-                 _spec(AssetType.DISCORD_STICKER), ("PNG",), "PNG only, <= 512 KiB"),
-    ExportPreset("youtube-thumbnail", "YouTube thumbnail (1280x720)", AssetType.THUMBNAIL,
-                 _spec(AssetType.THUMBNAIL), ("PNG", "JPEG"), "<= 2 MB, no transparency"),
-    ExportPreset("youtube-banner", "YouTube channel banner (2560x1440)", AssetType.YOUTUBE_BANNER,
-                 _spec(AssetType.YOUTUBE_BANNER), ("PNG", "JPEG"), "<= 6 MB; keep text in the centre 1546x423"),
-    ExportPreset("x-header", "X header (1500x500)", AssetType.X_HEADER,
-                 _spec(AssetType.X_HEADER), ("PNG", "JPEG"), "<= 5 MB"),
-    ExportPreset("twitch-panel", "Twitch panel (320x160)", AssetType.TWITCH_PANEL,
-                 _spec(AssetType.TWITCH_PANEL), ("PNG", "JPEG"), "<= 1 MB"),
-    ExportPreset("twitch-offline", "Twitch offline screen (1920x1080)", AssetType.TWITCH_OFFLINE,
-                 _spec(AssetType.TWITCH_OFFLINE), ("PNG", "JPEG"), "<= 10 MB"),
-    ExportPreset("twitch-banner", "Twitch profile banner (1200x480)", AssetType.BANNER,
-                 _spec(AssetType.BANNER), ("PNG", "JPEG"), "<= 10 MB"),
-    ExportPreset("story", "Story / vertical (1080x1920)", AssetType.STORY_GRAPHIC,
-                 _spec(AssetType.STORY_GRAPHIC), ("PNG", "JPEG"), "<= 30 MB; keep text out of the top and bottom"),
-    ExportPreset("clip-cover", "Square clip cover (1080x1080)", AssetType.CLIP_COVER,
-                 _spec(AssetType.CLIP_COVER), ("PNG", "JPEG"), "<= 30 MB"),
-    ExportPreset("overlay", "Stream overlay (1920x1080, OBS)", AssetType.OVERLAY,
-                 _spec(AssetType.OVERLAY), ("PNG",), "transparent PNG for OBS"),
+    *(ExportPreset(name, label, asset_type, (TARGET_SPECS[asset_type].size,), tuple(formats.split()), note)
+      for asset_type, (name, label, formats, note) in _SINGLE_SIZE.items()),
 )}
 """Every preset by name."""
 

@@ -207,8 +207,7 @@ def qimage_to_bytes(image: QImage, fmt: str, quality: int = -1) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    # PySide6's stub types ``format`` as bytes, but this overload takes only a str at run time
-    ok = image.save(buffer, fmt, quality)  # type: ignore[call-overload]
+    ok = image.save(buffer, fmt, quality)  # type: ignore[call-overload]  # PySide6 stub says bytes; runtime takes str
     buffer.close()
     if not ok:
         raise RenderError(f"Qt could not encode a {image.width()}x{image.height()} image as {fmt}")

@@ -25,6 +25,7 @@ from typing import cast
 from PIL import Image
 
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
+from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.jobs import UPSCALE_NOTE_THRESHOLD
 from studio_app.domain.media import MediaAssetType
 from studio_app.library.errors import BackgroundRemovalError
@@ -154,13 +155,13 @@ def mark_used(store: StudioStore, asset_ids: list[str]) -> None:
         store.media.mark_used(list(dict.fromkeys(asset_ids)))
 
 
-def choose_references(store: StudioStore, selected: list[str], canvas: object | None) -> list[str]:
+def choose_references(store: StudioStore, selected: list[str], canvas: CanvasDocument | None) -> list[str]:
     """The media assets Generate sends: the ones selected in the library, else the assets
     placed on the canvas (visible ones, in stacking order: the original design's default), logos first,
     at most reference_limit()."""
     ids = list(dict.fromkeys(selected))
     if not ids and canvas is not None:
-        for p in canvas.sorted_placements():  # type: ignore[attr-defined]
+        for p in canvas.sorted_placements():
             if p.asset_id and not p.hidden and p.asset_id not in ids:
                 ids.append(p.asset_id)
     from studio_app.store.repositories import NotFoundError

@@ -6,12 +6,12 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from studio_app.domain.jobs import GenerationJob, JobStatus, check_transition
 
 from .models import GenerationJobRow
-from .repository_base import TableRepository, aware, get_row, now
+from .repository_base import DumpedModelRepository, aware, get_row, now
 
 
 def _job_from_row(row: GenerationJobRow) -> GenerationJob:
@@ -25,13 +25,11 @@ def _job_from_row(row: GenerationJobRow) -> GenerationJob:
     )
 
 
-class JobRepository(TableRepository):
-    """Generation jobs; every status change goes through the state machine."""
+class JobRepository(DumpedModelRepository[GenerationJob]):
+    """Generation jobs (``add`` a job, normally status queued); every status change goes
+    through the state machine."""
 
-    def add(self, job: GenerationJob) -> GenerationJob:
-        """Insert ``job`` (normally status queued)."""
-        self._insert(GenerationJobRow(**job.model_dump()))
-        return job
+    row_type = GenerationJobRow
 
     def get(self, job_id: str) -> GenerationJob:
         """Raises NotFoundError when missing."""
@@ -55,11 +53,8 @@ class JobRepository(TableRepository):
 
     def count(self, status: JobStatus | None = None) -> int:
         """Number of jobs with ``status`` (all when None), for paging."""
-        q = select(func.count()).select_from(GenerationJobRow)
-        if status:
-            q = q.where(GenerationJobRow.status == JobStatus(status).value)
-        with self.db.session() as s:
-            return int(s.scalar(q) or 0)
+        where = [GenerationJobRow.status == JobStatus(status).value] if status else []
+        return self._count(GenerationJobRow, *where)
 
     def update_status(
         self,

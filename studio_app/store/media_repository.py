@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, exists, func, or_, select, update
 
 from studio_app.domain.media import MediaAsset
 
@@ -102,11 +102,10 @@ class MediaAssetRepository(TableRepository):
 
     def count(self, asset_type: str | None = None) -> int:
         """Number of live assets (of one type, if given)."""
-        q = select(func.count()).select_from(MediaAssetRow).where(MediaAssetRow.deleted_at.is_(None))
+        where: list[ColumnElement[bool]] = [MediaAssetRow.deleted_at.is_(None)]
         if asset_type:
-            q = q.where(MediaAssetRow.asset_type == asset_type)
-        with self.db.session() as s:
-            return int(s.scalar(q) or 0)
+            where.append(MediaAssetRow.asset_type == asset_type)
+        return self._count(MediaAssetRow, *where)
 
     def change_marker(self) -> tuple[Any, ...]:
         """A cheap value that differs whenever the library's rows changed: (rows including

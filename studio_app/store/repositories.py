@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 
 from studio_app.domain.asset import Asset
 from studio_app.domain.brand_kit import BrandKit
@@ -20,7 +20,7 @@ from studio_app.domain.coach import CoachSession, CoachSessionSummary
 from .job_repository import JobRepository
 from .media_repository import MediaAssetRepository, MediaSort
 from .models import AssetRow, BrandKitRow, CanvasDocumentRow, CoachSessionRow, MediaAssetRow
-from .repository_base import NotFoundError, TableRepository, aware, live_row
+from .repository_base import DumpedModelRepository, NotFoundError, TableRepository, aware, live_row
 from .repository_base import now as _now  # one name tests can patch to move this module's clock
 
 __all__ = [
@@ -40,13 +40,10 @@ def _asset_from_row(row: AssetRow) -> Asset:
     return a.model_copy(update={"created_at": aware(a.created_at)})
 
 
-class AssetRepository(TableRepository):
+class AssetRepository(DumpedModelRepository[Asset]):
     """Generated assets."""
 
-    def add(self, asset: Asset) -> Asset:
-        """Insert ``asset``."""
-        self._insert(AssetRow(**asset.model_dump()))
-        return asset
+    row_type = AssetRow
 
     def get(self, asset_id: str) -> Asset:
         """Raises NotFoundError when missing or deleted."""
@@ -217,11 +214,10 @@ class CoachSessionRepository(TableRepository):
 
     def count(self, status: str | None = None) -> int:
         """Number of live sessions (with ``status``, if given)."""
-        q = select(func.count()).select_from(CoachSessionRow).where(CoachSessionRow.deleted_at.is_(None))
+        where: list[ColumnElement[bool]] = [CoachSessionRow.deleted_at.is_(None)]
         if status:
-            q = q.where(CoachSessionRow.status == status)
-        with self.db.session() as s:
-            return int(s.scalar(q) or 0)
+            where.append(CoachSessionRow.status == status)
+        return self._count(CoachSessionRow, *where)
 
     def soft_delete(self, session_id: str) -> None:
         """Tombstone a session."""

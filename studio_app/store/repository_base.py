@@ -7,8 +7,10 @@ Each repository opens its own transaction through ``Database.session()``; soft-d
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar, overload
+from typing import ClassVar, Generic, Protocol, TypeVar, overload
 
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from .database import Database
@@ -85,3 +87,24 @@ class TableRepository:
     def _insert(self, row: Base) -> None:
         with self.db.session() as s:
             s.add(row)
+
+    def _count(self, row_type: type[Base], *where: ColumnElement[bool]) -> int:
+        """How many rows of ``row_type`` meet every condition in ``where``."""
+        q = select(func.count()).select_from(row_type).where(*where)
+        with self.db.session() as s:
+            return int(s.scalar(q) or 0)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class DumpedModelRepository(TableRepository, Generic[ModelT]):
+    """A table whose rows are a domain model's fields one to one: ``add`` inserts
+    ``row_type(**model.model_dump())``."""
+
+    row_type: ClassVar[type[Base]]
+
+    def add(self, item: ModelT) -> ModelT:
+        """Insert ``item`` as a new row; returns it."""
+        self._insert(self.row_type(**item.model_dump()))
+        return item

@@ -18,7 +18,7 @@ through ``BlobStore.path_for``, which accepts 64 lowercase hex characters only).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import SyncConfigError
 
@@ -54,17 +54,20 @@ class KeyLayout:
 
     prefix: str
 
+    _object_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _blob_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _pack_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _repair_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
+        # frozen dataclass: the derived patterns are set once, through object.__setattr__.
+        p = re.escape(self.prefix)
         object.__setattr__(self, "_object_re", re.compile(
-            re.escape(self.prefix) + r"objects/(?P<kind>[a-z][a-z_]{0,31})/(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{0,63})\.json"
-        ))
-        object.__setattr__(self, "_blob_re", re.compile(
-            re.escape(self.prefix) + r"blobs/(?P<fan>[0-9a-f]{2})/(?P<sha>[0-9a-f]{64})"
-        ))
+            p + r"objects/(?P<kind>[a-z][a-z_]{0,31})/(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{0,63})\.json"))
+        object.__setattr__(self, "_blob_re", re.compile(p + r"blobs/(?P<fan>[0-9a-f]{2})/(?P<sha>[0-9a-f]{64})"))
         object.__setattr__(self, "_pack_re", re.compile(
-            re.escape(self.prefix) + r"objects/_packs/(?P<device>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.json"
-        ))
-        object.__setattr__(self, "_repair_re", re.compile(re.escape(self.prefix) + r"repair/(?P<sha>[0-9a-f]{64})"))
+            p + r"objects/_packs/(?P<device>[A-Za-z0-9_-]{1,64})/(?P<id>[0-9a-f]{32})\.json"))
+        object.__setattr__(self, "_repair_re", re.compile(p + r"repair/(?P<sha>[0-9a-f]{64})"))
 
     @property
     def objects_prefix(self) -> str:
@@ -114,12 +117,12 @@ class KeyLayout:
 
     def parse_object_key(self, key: str) -> tuple[str, str] | None:
         """(kind, id) of a record key, or None for any key that does not match exactly."""
-        m = self._object_re.fullmatch(key)  # type: ignore[attr-defined]
+        m = self._object_re.fullmatch(key)
         return (m["kind"], m["id"]) if m else None
 
     def parse_blob_key(self, key: str) -> str | None:
         """The digest of a blob key, or None (also when the fan-out folder does not match)."""
-        m = self._blob_re.fullmatch(key)  # type: ignore[attr-defined]
+        m = self._blob_re.fullmatch(key)
         if not m or m["fan"] != m["sha"][:2]:
             return None
         sha: str = m["sha"]
@@ -138,9 +141,9 @@ class KeyLayout:
 
     def parse_pack_key(self, key: str) -> str | None:
         """``key`` itself when it is a pack key, else None."""
-        return key if self._pack_re.fullmatch(key) else None  # type: ignore[attr-defined]
+        return key if self._pack_re.fullmatch(key) else None
 
     def parse_repair_key(self, key: str) -> str | None:
         """The digest named by a repair marker, or None."""
-        m = self._repair_re.fullmatch(key)  # type: ignore[attr-defined]
+        m = self._repair_re.fullmatch(key)
         return m["sha"] if m else None

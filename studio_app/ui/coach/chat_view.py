@@ -313,6 +313,14 @@ class AssetBubble(_BubbleFrame):
         self.refine_button.setEnabled(not read_only and not self.deleted)
 
 
+class _BubbleRow(QWidget):
+    """One line of the chat: a bubble, pushed to its side by the row's margins."""
+
+    def __init__(self, bubble: QWidget) -> None:
+        super().__init__()
+        self.bubble = bubble
+
+
 class ChatView(QScrollArea):
     """The conversation of one session.
 
@@ -339,7 +347,7 @@ class ChatView(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._messages: list[CoachMessage] = []
         self._first_shown = 0
-        self._rows: list[QWidget] = []
+        self._rows: list[_BubbleRow] = []
         self._streaming: TextBubble | None = None
         self._read_only = False
         self._stick = True
@@ -382,7 +390,7 @@ class ChatView(QScrollArea):
             self._layout.insertWidget(self._header_index, widget)
             self._header_index += 1
 
-    def _row(self, message: CoachMessage) -> QWidget:
+    def _row(self, message: CoachMessage) -> _BubbleRow:
         bubble: QWidget
         if message.type == "asset":
             bubble = card = AssetBubble(message, self._load_png(message.asset_id or ""), theme=self.theme)
@@ -399,9 +407,8 @@ class ChatView(QScrollArea):
         return self._wrap(bubble, message.role)
 
     @staticmethod
-    def _wrap(bubble: QWidget, role: str) -> QWidget:
-        row = QWidget()
-        row.bubble = bubble  # type: ignore[attr-defined]
+    def _wrap(bubble: QWidget, role: str) -> _BubbleRow:
+        row = _BubbleRow(bubble)
         layout = QHBoxLayout(row)
         # Bubbles span the width minus a margin on the other side: a wrapped QLabel then gets
         # a stable width (no narrow-column artefacts) and user/coach sides stay clear.
@@ -431,7 +438,7 @@ class ChatView(QScrollArea):
         self._stick = True
         self.setWidget(container)
 
-    def _add_row(self, row: QWidget, index: int | None = None) -> None:
+    def _add_row(self, row: _BubbleRow, index: int | None = None) -> None:
         if index is None:
             self._layout.addWidget(row)
             self._rows.append(row)
@@ -464,7 +471,7 @@ class ChatView(QScrollArea):
     def asset_deleted(self, asset_id: str) -> None:
         """Mark the result cards of ``asset_id`` as deleted."""
         for row in self._rows:
-            bubble = row.bubble  # type: ignore[attr-defined]
+            bubble = row.bubble
             if isinstance(bubble, AssetBubble) and bubble.asset_id == asset_id:
                 bubble.mark_deleted()
 
@@ -472,7 +479,7 @@ class ChatView(QScrollArea):
         """Disable Refine this on every asset bubble (ended or expired sessions)."""
         self._read_only = read_only
         for row in self._rows:
-            bubble = row.bubble  # type: ignore[attr-defined]
+            bubble = row.bubble
             if isinstance(bubble, AssetBubble):
                 bubble.set_read_only(read_only)
 
@@ -531,7 +538,7 @@ class ChatView(QScrollArea):
 
     def bubbles(self) -> list[QWidget]:
         """The bubbles shown, oldest first."""
-        return [row.bubble for row in self._rows]  # type: ignore[attr-defined]
+        return [row.bubble for row in self._rows]
 
     def hidden_count(self) -> int:
         """Older messages without widgets yet."""

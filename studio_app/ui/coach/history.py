@@ -1,4 +1,4 @@
-"""SessionHistory: the list of coach sessions (the seed's GET /coach/sessions), reopen and delete."""
+"""SessionHistory: the list of coach sessions (newest first, with status and results), reopen and delete."""
 
 from __future__ import annotations
 
