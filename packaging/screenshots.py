@@ -23,6 +23,7 @@ from PySide6.QtCore import QPoint, QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio_app.app import build_main_window  # noqa: E402
+from studio_app.domain.job_events import JobEvent  # noqa: E402
 from studio_app.domain.sketch import SketchElement  # noqa: E402
 from studio_app.services.coach import StartCoachRequest  # noqa: E402
 from studio_app.services.context import StudioStore  # noqa: E402
@@ -118,7 +119,7 @@ def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
         win.coach_panel.send()
         wait(app, lambda: not win.coach.is_streaming(sid))
     done = []
-    win.generation.jobCompleted.connect(lambda *_: done.append(1))
+    win.generation.jobEvent.connect(lambda m: done.append(1) if m.event is JobEvent.COMPLETED else None)
     win.generate()
     wait(app, lambda: bool(done))
     wait(app, lambda: win.generate_button.isEnabled(), 5)
