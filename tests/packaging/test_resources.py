@@ -32,7 +32,8 @@ REPO = Path(__file__).resolve().parents[2]
 def _load_script(name: str) -> ModuleType:
     """packaging/<name>.py loaded by path (``import packaging`` is the PyPI library)."""
     spec = importlib.util.spec_from_file_location(f"_packaging_{name}", REPO / "packaging" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load packaging/{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
