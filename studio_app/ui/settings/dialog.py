@@ -215,8 +215,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        # Tall enough for every wrapped note at this width (a fixed 560 px squeezed the model notes
-        # and connection results into clipped lines), but never past a 768 px screen.
+        # tall enough for the wrapped notes at 640 px (560 px clipped them), short enough for 768 px screens
         self.resize(640, min(max(560, layout.totalHeightForWidth(640) + 40), 700))
         self._update_busy()
         self._run("load", self._load_state)
@@ -387,8 +386,7 @@ class SettingsDialog(QDialog):
 
     def _on_load(self, _name: str, ok: bool, value: object) -> None:
         if ok:
-            state = cast(dict[str, Any], value)  # what _load_state returns
-            self._show_state(state)
+            self._show_state(state := cast(dict[str, Any], value))  # what _load_state returns
             for name, key in state.get("keys", {}).items():
                 box = self.boxes[name]
                 if key.source and (box.live is None or box.live.is_stale()):
