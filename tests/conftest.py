@@ -41,9 +41,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def store(data_dir: Path):  # noqa: ANN201
+def store(data_dir: Path, qapp):  # noqa: ANN001, ANN201 - qapp from pytest-qt
     """A StudioStore on a fresh data dir (real SQLite file, migrated, real blob store), closed
-    after the test. Folders whose store needs more set-up define their own ``store``."""
+    after the test; the QApplication exists first (services built on it are QObjects). Modules
+    whose store needs more set-up define their own ``store``."""
     from studio_app.services.context import StudioStore
 
     s = StudioStore.open(data_dir)

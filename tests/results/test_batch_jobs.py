@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,13 +19,6 @@ from studio_app.providers.errors import ContentPolicyError, GenerationError
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService, ProviderRegistry
 from tests.job_signals import CANDIDATES, COMPLETED, ENDED_WITHOUT_ASSET, on_job_event
-
-
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001 - qapp from pytest-qt
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
 
 
 @given(total=st.integers(1, MAX_BATCH_CANDIDATES), data=st.data())

@@ -17,13 +17,6 @@ from studio_app.services.results import ResultError, ResultsService
 from studio_app.store.models import AssetRow
 
 
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001 - qapp from pytest-qt
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
-
-
 def _generate(store: StudioStore, asset_type: AssetType = AssetType.TWITCH_EMOTE, prompt: str | None = "hype cat",
               count: int = 1):
     job, assets = GenerationService(store).run_batch(GenerateRequest(asset_type=asset_type, custom_prompt=prompt,

@@ -23,13 +23,6 @@ from studio_app.services.media_library import MediaLibraryService
 from tests.job_signals import COMPLETED, PROGRESS, args_of, on_job_event, wait_job_event
 
 
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001 - qapp from pytest-qt
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
-
-
 def _canvas(store: StudioStore, photo: Path, asset_type: AssetType = AssetType.THUMBNAIL) -> CanvasDocument:
     outcome = MediaLibraryService(store).import_file(photo, asset_type="character", remove_background=False)
     asset = outcome.asset or outcome.duplicate_of

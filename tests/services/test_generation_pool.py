@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
-from pathlib import Path
 
-import pytest
 from PIL import Image
 from PySide6.QtCore import QThreadPool
 
@@ -26,13 +24,6 @@ from studio_app.services.generation import (
     ProviderRegistry,
 )
 from tests.job_signals import ENDED_WITHOUT_ASSET, on_job_event, wait_job_event
-
-
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
 
 
 class Gate(ImageProvider):

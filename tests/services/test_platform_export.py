@@ -30,13 +30,6 @@ from studio_app.services.platform_export import export_asset
 from tests.platform_export_checks import check_exported, noise_png
 
 
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001 - qapp from pytest-qt
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
-
-
 @pytest.fixture(autouse=True)
 def _umask_022():
     old = os.umask(0o022)

@@ -12,18 +12,10 @@ from sqlalchemy import text
 
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.media import MediaAsset
-from studio_app.services.context import StudioStore
 from studio_app.store.database import Database
 from studio_app.sync.local import LocalRecords
 from studio_app.sync.records import RecordFormatError
 from studio_app.sync.state import SyncStateStore
-
-
-@pytest.fixture
-def store(data_dir):
-    s = StudioStore.open(data_dir)
-    yield s
-    s.close()
 
 
 def _media(store, name="logo") -> MediaAsset:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from studio_app.domain.asset_types import AssetType
@@ -16,13 +15,6 @@ from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerateRequest, GenerationService
 from studio_app.services.platform_export import PlatformExports
 from studio_app.ui.results.export_dialog import ExportDialog, open_export_dialog
-
-
-@pytest.fixture
-def store(tmp_path: Path, qapp) -> StudioStore:  # noqa: ANN001
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
 
 
 def make_result(store: StudioStore, asset_type: AssetType = AssetType.TWITCH_EMOTE, name: str = "Hype Cat") -> str:
