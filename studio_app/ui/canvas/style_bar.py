@@ -105,7 +105,8 @@ class StyleBar(QWidget):
             self.set_colour(colour.name())
 
 
-def _px_spin(low: float, high: float, decimals: int, tip: str, changed: Callable[[float], object]) -> QDoubleSpinBox:
+def _px_spin(low: float, high: float, decimals: int, tip: str,
+             changed: Callable[[float], object]) -> QDoubleSpinBox:
     """A pixel spin box from ``low`` to ``high`` px that calls ``changed(value)`` once an edit is
     committed (no keyboard tracking: typing "12" does not apply "1" first)."""
     spin = QDoubleSpinBox()

@@ -116,7 +116,8 @@ class LibrarySettingsPage(QWidget):
         self.tier.setMaximumWidth(260)
         return add_rows(QFormLayout(), [
             ("Library size", limit_row), ("", self.count), ("Largest image", self.max_pixels),
-            ("Largest file", self.max_file), ("Images per prompt", self.per_prompt), ("Access tier", self.tier),
+            ("Largest file", self.max_file), ("Images per prompt", self.per_prompt),
+            ("Access tier", self.tier),
         ])
 
     def _build_background(self, s: LibrarySettings, segmentation: SegmentationModels) -> None:
