@@ -68,9 +68,9 @@ class SegmentationModelWidget(QGroupBox):
         self.progress.hide()
         self.status = QLabel("Checking installed models…")
         self.status.setWordWrap(True)
-        note = note_label("Photos are cut out by a segmentation network on this computer; logos and graphics "
-                          "on a plain colour use a faster colour key. The larger model gives sharper edges but "
-                          "is slower.")
+        note = note_label("Photos are cut out by a segmentation network on this computer; logos and "
+                          "graphics on a plain colour use a faster colour key. The larger model gives "
+                          "sharper edges but is slower.")
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
         row.addWidget(self.download_button)
