@@ -119,9 +119,6 @@ class GeminiImageProvider(CloudImageProvider):
     """
 
     name = "gemini"
-    service = SERVICE
-    label = "Gemini (Nano Banana)"
-    is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
