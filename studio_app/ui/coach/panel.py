@@ -36,6 +36,7 @@ from studio_app.services.coach import (
 )
 from studio_app.services.coach.models import one_line
 
+from ..file_dialogs import FileDialogs
 from .chat_page import ChatPage, muted
 from .history import SessionHistory
 from .settings_dialog import CoachSettingsDialog
@@ -74,7 +75,7 @@ class CoachPanel(QWidget):
         self.last_error: str | None = None
         self.result_actions = None
         self.last_menu: QMenu | None = None
-        self.file_dialogs = None  # a FileDialogs when the window sets one
+        self.file_dialogs: FileDialogs | None = None  # set by the window
 
         top = self._build_header()
         self.start_form = StartSessionForm(canvas, coach.brand_kits)
