@@ -185,8 +185,14 @@ def distribute_offsets(boxes: Sequence[Box], axis: str) -> list[tuple[float, flo
     out = [(0.0, 0.0)] * len(boxes)
     if len(boxes) < 3:
         return out
-    start = (lambda b: b.left) if axis == "h" else (lambda b: b.top)
-    size = (lambda b: b.width) if axis == "h" else (lambda b: b.height)
+    horizontal = axis == "h"
+
+    def start(b: Box) -> float:
+        return b.left if horizontal else b.top
+
+    def size(b: Box) -> float:
+        return b.width if horizontal else b.height
+
     order = sorted(range(len(boxes)), key=lambda i: (start(boxes[i]), i))
     first, last = boxes[order[0]], boxes[order[-1]]
     span = start(last) + size(last) - start(first)

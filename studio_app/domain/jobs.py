@@ -68,7 +68,7 @@ UPSCALE_NOTE_THRESHOLD = 1.25
 class GenerationJob(BaseModel):
     """One generation request and its progress (percent 0-100).
 
-    Attributes (besides the seed's):
+    Attributes (besides the original design's):
         requested_size: (width, height) px asked of the model (Gemini: the documented output of
             the chosen aspectRatio/imageSize; OpenAI: the ``size`` sent); None before it ran.
         received_size: (width, height) px of the image the model returned.
@@ -132,7 +132,7 @@ MAX_BATCH_CANDIDATES = 4
 
 def batch_status(succeeded: int, total: int, *, cancelled: bool = False) -> JobStatus:
     """The terminal status of a batch job of ``total`` candidates, ``succeeded`` of which gave
-    an asset (the seed's state machine: ``processing -> partial`` is for batch jobs).
+    an asset (the original design's state machine: ``processing -> partial`` is for batch jobs).
 
     ``completed`` when all succeeded, ``partial`` when some did, ``failed`` when none did
     (``cancelled`` instead when the streamer cancelled and none were kept).

@@ -32,9 +32,9 @@ class MediaAssetType(StrEnum):
 
 
 TOTAL_ASSET_LIMIT = 25
-"""Seed default for how many media assets a library holds (a setting here)."""
+"""The original design's default for how many media assets a library holds (a setting here)."""
 MAX_PROMPT_INJECTION_ASSETS = 2
-"""Seed limit: media assets sent with one prompt."""
+"""The original design's limit: media assets sent with one prompt."""
 ALLOWED_TIERS = ("pro", "studio")
 
 BG_REMOVAL_DEFAULT_TYPES = frozenset(

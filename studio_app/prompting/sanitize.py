@@ -41,7 +41,7 @@ import re
 import unicodedata
 
 CUSTOM_PROMPT_MAX_LENGTH = 500
-"""Seed limit for the user's custom prompt, in characters."""
+"""The original design's limit for the user's custom prompt, in characters."""
 
 _SPACE_LIKE = {"\n", "\r", "\t", "\v", "\f", "\x85", "\u2028", "\u2029"}
 

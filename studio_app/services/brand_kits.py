@@ -38,7 +38,7 @@ LogoPosition = Literal["top-left", "top-right", "bottom-left", "bottom-right", "
 LOGO_TYPES: tuple[str, ...] = ("primary", "secondary")
 """The coach's ``logo_type`` values; also the keys of ``BrandKit.logo_asset_ids``."""
 LOGO_POSITIONS: tuple[str, ...] = ("top-left", "top-right", "bottom-left", "bottom-right", "center")
-"""The coach's ``logo_position`` values (seed default ``bottom-right``)."""
+"""The coach's ``logo_position`` values (the original design's default ``bottom-right``)."""
 
 DEFAULT_PALETTE: tuple[str, ...] = ("#9146FF", "#FF3B30", "#00E5FF", "#FFD60A", "#FFFFFF", "#0E0E10")
 """Easy Sketch palette when no kit is active: Twitch purple, alert red, cyan, gold, white,

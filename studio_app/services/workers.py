@@ -28,12 +28,15 @@ emitted on the pool thread. QtCore only (no widgets).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QThreadPool, Signal, Slot
 from shiboken6 import isValid
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Worker", "WorkerCancelled", "WorkerContext", "active_workers", "first_line", "run_in_pool"]
 
@@ -78,7 +81,7 @@ class WorkerContext:
 
     def progress(self, value: object) -> None:
         """Report progress; ``Worker.progress(value)`` is delivered on the GUI thread."""
-        self._worker._progress_q.emit(value)
+        _emit_if_alive(self._worker._progress_q, value)
 
 
 class Worker(QObject):
@@ -189,7 +192,17 @@ class Worker(QObject):
                     value, kind = exc, "error"
         finally:
             self._returned.set()
-            self._outcome_q.emit(kind, value)
+            _emit_if_alive(self._outcome_q, kind, value)
+
+
+def _emit_if_alive(signal: Any, *args: object) -> None:
+    """Emit from a pool thread unless the Worker's C++ side is gone (the application is
+    shutting down and took it along): then nobody is left to tell, and PySide6's
+    ``RuntimeError: Signal source has been deleted`` would only be noise on stderr."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.debug("worker outcome dropped: its Worker was deleted during shutdown")
 
 
 def run_in_pool(fn: Callable[[WorkerContext], Any], *, pool: QThreadPool | None = None,

@@ -37,7 +37,7 @@ SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture],
 @SETTINGS
 @given(brand_kit=brand_kit_strategy())
 def test_property_8_prompt_contains_brand_kit(engine: PromptEngine, brand_kit: BrandKitContext):
-    """Seed property 8: built prompts contain at least one primary colour and the tone."""
+    """Correctness property 8: built prompts contain at least one primary colour and the tone."""
     prompt = engine.build_prompt(asset_type=AssetType.THUMBNAIL, brand_kit=brand_kit)
     assert any(color in prompt for color in brand_kit.primary_colors)
     assert brand_kit.tone in prompt

@@ -215,7 +215,9 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(640, 560)
+        # Tall enough for every wrapped note at this width (a fixed 560 px squeezed the model notes
+        # and connection results into clipped lines), but never past a 768 px screen.
+        self.resize(640, min(max(560, self.layout().totalHeightForWidth(640) + 40), 700))
         self._update_busy()
         self._run("load", self._load_state)
 
