@@ -217,7 +217,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(bottom)
         # Tall enough for every wrapped note at this width (a fixed 560 px squeezed the model notes
         # and connection results into clipped lines), but never past a 768 px screen.
-        self.resize(640, min(max(560, self.layout().totalHeightForWidth(640) + 40), 700))
+        self.resize(640, min(max(560, layout.totalHeightForWidth(640) + 40), 700))
         self._update_busy()
         self._run("load", self._load_state)
 
