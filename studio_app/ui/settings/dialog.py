@@ -11,7 +11,7 @@ a banner says that keys are kept for this run only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import shiboken6
 from PySide6.QtCore import QStringListModel, Qt, QThreadPool, Signal
@@ -143,7 +143,7 @@ class ProviderBox(QGroupBox):
             self.model_note.clear()
             return
         if self.unavailable:
-            offered = ", ".join(ps.offered_instead(self.name, mid, self.live.models)[:4])  # type: ignore[union-attr]
+            offered = ", ".join(ps.offered_instead(self.name, mid, self.live.models if self.live else [])[:4])
             self.model_note.setStyleSheet(ERROR_STYLE)
             self.model_note.setText(f"{mid} is unavailable: the service no longer lists it (retired or not "
                                     f"open to this key). Offered: {offered}.")
@@ -215,8 +215,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        # Tall enough for every wrapped note at this width (a fixed 560 px squeezed the model notes
-        # and connection results into clipped lines), but never past a 768 px screen.
+        # tall enough for the wrapped notes at 640 px (560 px clipped them), short enough for 768 px screens
         self.resize(640, min(max(560, layout.totalHeightForWidth(640) + 40), 700))
         self._update_busy()
         self._run("load", self._load_state)
@@ -387,8 +386,8 @@ class SettingsDialog(QDialog):
 
     def _on_load(self, _name: str, ok: bool, value: object) -> None:
         if ok:
-            self._show_state(value)  # type: ignore[arg-type]
-            for name, key in value.get("keys", {}).items():  # type: ignore[attr-defined]  # the dict _load_state returns
+            self._show_state(state := cast(dict[str, Any], value))  # what _load_state returns
+            for name, key in state.get("keys", {}).items():
                 box = self.boxes[name]
                 if key.source and (box.live is None or box.live.is_stale()):
                     self.refresh_models(name, quiet=True)
@@ -412,7 +411,7 @@ class SettingsDialog(QDialog):
         if not ok:
             box.show_result(False, f"Could not read the model list: {value}")
             return
-        live: ml.CachedModelList = value  # type: ignore[assignment]
+        live = cast(ml.CachedModelList, value)  # what refresh_models' task returns
         box.set_models(live, box.model.currentText().strip())
         if box.result.text().startswith("Asking"):
             box.show_result(True, f"{len(live.models)} image models offered.")
@@ -441,7 +440,7 @@ class SettingsDialog(QDialog):
             box.show_result(False, str(value))
             self._closing = False
             return
-        state: dict[str, Any] = value  # type: ignore[assignment]
+        state = cast(dict[str, Any], value)  # what the save task returns
         box.key.clear()
         where = "in the system keyring" if state["saved"] == "keyring" else "for this run only"
         box.show_result(True, f"Key saved {where}.")
@@ -469,7 +468,7 @@ class SettingsDialog(QDialog):
         if not ok:
             box.show_result(False, str(value))
             return
-        state: dict[str, Any] = value  # type: ignore[assignment]
+        state = cast(dict[str, Any], value)  # what the remove task returns
         box.show_result(True, "Key removed.")
         if state.get("default") is None and self.default_provider.currentData() == name:
             self.default_provider.setCurrentIndex(self.default_provider.findData(""))
@@ -520,7 +519,7 @@ class SettingsDialog(QDialog):
 
     def _on_coachmodels(self, _name: str, ok: bool, value: object) -> None:
         if ok:
-            models = [str(m) for m in value]  # type: ignore[attr-defined]
+            models = [str(m) for m in cast(list[object], value)]  # refresh_chat_models' list
             self._fill_coach_models(models)
             self.coach_models.setToolTip(f"{len(models)} models listed by the server just now")
         else:
