@@ -13,15 +13,34 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parents[1]
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
-def render(svg: Path, out_dir: Path, app_id: str) -> list[Path]:
-    """Write one PNG per size; returns their paths. Raises ValueError for an unreadable SVG."""
+def render_square(renderer: QSvgRenderer, size: int) -> QImage:
+    """``renderer``'s picture at ``size`` x ``size`` px, antialiased on a transparent background,
+    as a straight-alpha ARGB32 image (the format the PNGs are saved in)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    renderer.render(painter)
+    painter.end()
+    return image.convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def render(svg: Path, out_dir: Path, app_id: str) -> list[Path]:
+    """Write one PNG per size; returns their paths. Raises ValueError for an unreadable SVG."""
     from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(svg))
@@ -29,16 +48,9 @@ def render(svg: Path, out_dir: Path, app_id: str) -> list[Path]:
         raise ValueError(f"{svg}: not a valid SVG")
     written = []
     for size in ICON_SIZES:
-        image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        renderer.render(painter)
-        painter.end()
         target = out_dir / f"{size}x{size}" / "apps" / f"{app_id}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not image.convertToFormat(QImage.Format.Format_ARGB32).save(str(target), "PNG"):
+        if not render_square(renderer, size).save(str(target), "PNG"):
             raise OSError(f"could not write {target}")
         written.append(target)
     return written

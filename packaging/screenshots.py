@@ -33,6 +33,7 @@ from studio_app.services.settings_services import SettingsServices  # noqa: E402
 from studio_app.store.secrets import SecretStore  # noqa: E402
 from studio_app.ui.canvas.commands import AddSketchCommand  # noqa: E402
 from studio_app.ui.library.panel import MediaLibraryPanel  # noqa: E402
+from studio_app.ui.main_window import MainWindow  # noqa: E402
 from studio_app.ui.settings.dialog import SettingsDialog  # noqa: E402
 from studio_app.ui.theme import apply_theme  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
@@ -57,13 +58,24 @@ def app_instance() -> QApplication:
     return app
 
 
-def first_launch_shot(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
-    """A fresh data dir: the empty library, canvas and results say what to do."""
+def temp_store() -> StudioStore:
+    """A StudioStore on a new temporary data dir (left behind for a look after the run)."""
+    return StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+
+
+def shown_window(size: tuple[int, int]) -> tuple[QApplication, StudioStore, MainWindow]:
+    """The dark-themed app and a main window over a new temporary data dir, ``size`` (w, h) px, shown."""
     app = app_instance()
-    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store = temp_store()
     win = build_main_window(store)
     win.resize(*size)
     win.show()
+    return app, store, win
+
+
+def first_launch_shot(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
+    """A fresh data dir: the empty library, canvas and results say what to do."""
+    app, store, win = shown_window(size)
     wait(app, lambda: False, 0.3)
     win.grab().save(str(out))
     win.close()
@@ -73,7 +85,7 @@ def first_launch_shot(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
 def library_shot(out: Path) -> None:
     """The library pane with the fixture photos and one selected."""
     app = app_instance()
-    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store = temp_store()
     service = MediaLibraryService(store)
     panel = MediaLibraryPanel(service)
     panel.resize(1000, 700)
@@ -90,11 +102,7 @@ def library_shot(out: Path) -> None:
 
 
 def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
-    app = app_instance()
-    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
-    win = build_main_window(store)
-    win.resize(*size)
-    win.show()
+    app, store, win = shown_window(size)
     photos = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"})
     outcomes = win.library.import_files(photos, remove_background=False)
     win.library_panel.refresh()
@@ -136,7 +144,7 @@ def main_window_shot(out: Path, size: tuple[int, int] = (1920, 1080)) -> None:
 def settings_shot(out: Path) -> None:
     """The Settings dialog's providers page with a Gemini key saved in the keyring."""
     app = app_instance()
-    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store = temp_store()
     store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
     save_api_key(store, "gemini", "AIzaSy-screenshot-only")
     dialog = SettingsDialog(SettingsServices.for_store(store))
@@ -155,7 +163,7 @@ def settings_page_shot(out: Path, page: str, size: tuple[int, int]) -> None:
     from PySide6.QtGui import QPainter
 
     app = app_instance()
-    store = StudioStore.open(tempfile.mkdtemp(prefix="studio-shot-"))
+    store = temp_store()
     store.secrets = SecretStore(backend=MemoryKeyring(), environ={})
     win = build_main_window(store)
     photos = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".png", ".jpg"})

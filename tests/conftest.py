@@ -1,4 +1,5 @@
-"""Shared test fixtures: offscreen Qt, fixture photos, fresh data dirs."""
+"""Shared test fixtures: offscreen Qt, fixture photos, fresh data dirs and stores, main windows,
+and the loopback servers (tests/servers/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.windows import show_main_window
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["tests.servers.fixtures"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The test photos live in the repository with their licences (tests/fixtures/images/LICENSES.md):
@@ -33,6 +38,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d.mkdir()
     monkeypatch.setenv("STUDIO_DATA_DIR", str(d))
     return d
+
+
+@pytest.fixture
+def store(data_dir: Path):  # noqa: ANN201
+    """A StudioStore on a fresh data dir (real SQLite file, migrated, real blob store), closed
+    after the test. Folders whose store needs more set-up define their own ``store``."""
+    from studio_app.services.context import StudioStore
+
+    s = StudioStore.open(data_dir)
+    yield s
+    s.close()
 
 
 @pytest.fixture(autouse=True)
@@ -67,19 +83,13 @@ def open_window(tmp_path: Path, qtbot):  # noqa: ANN001, ANN201
     """``open_window(data_path=None, *, size=None)``: a shown, exposed main window built by the
     composition root over a data dir (default ``tmp_path / "data"``), ``size`` (w, h) px when
     given. Every window is closed, and its store, at the end of the test."""
-    from studio_app.app import build_main_window
     from studio_app.services.context import StudioStore
 
     opened = []
 
     def open_(data_path: Path | None = None, *, size: tuple[int, int] | None = None):  # noqa: ANN202
         store = StudioStore.open(data_path or tmp_path / "data")
-        win = build_main_window(store)
-        qtbot.addWidget(win)
-        if size is not None:
-            win.resize(*size)
-        win.show()
-        qtbot.waitExposed(win)
+        win = show_main_window(store, qtbot, size=size)
         opened.append((win, store))
         return win
 

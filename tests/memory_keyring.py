@@ -1,6 +1,8 @@
-"""An in-memory KeyringBackend for tests and screenshots: a real backend, no OS keyring touched."""
+"""In-memory KeyringBackends for tests and screenshots: real backends, no OS keyring touched."""
 
 from __future__ import annotations
+
+import threading
 
 import keyring.errors
 from keyring.backend import KeyringBackend
@@ -25,3 +27,17 @@ class MemoryKeyring(KeyringBackend):
         if (service, username) not in self.passwords:
             raise keyring.errors.PasswordDeleteError("not found")
         del self.passwords[(service, username)]
+
+
+class HangingKeyring(MemoryKeyring):
+    """Blocks like a keyring waiting on an unlock prompt nobody sees."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.release.wait(30)  # s; set ``release`` to let it go
+        return None
+
+    set_password = get_password  # type: ignore[assignment]  # same blocking body for writes

@@ -1,8 +1,8 @@
-"""Fixtures for the brand kit tests: a real StudioStore on disk and library assets in it."""
+"""Fixtures for the brand kit tests: the service and library assets in the shared ``store``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,14 +14,6 @@ from studio_app.services.context import StudioStore
 from .helpers import add_media_asset
 
 AddMedia = Callable[..., MediaAsset]
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[StudioStore]:
-    """A StudioStore on a fresh data dir (real SQLite file, migrated, real blob store)."""
-    s = StudioStore.open(data_dir)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the coach: a real data dir, services, a canvas with placements and a sketch,
+"""Fixtures for the coach: services on the shared ``store``, a canvas with placements and a sketch,
 and a scripted chat engine for unit tests (the GUI flows use the loopback LLM servers)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from studio_app.providers.errors import GenerationCancelledError, GenerationErro
 from studio_app.services.coach import CoachService
 from studio_app.services.context import StudioStore
 from studio_app.services.generation import GenerationService
-from tests.servers.gemini_server import GeminiServer
+from tests.servers.fixtures import fresh, serving
 from tests.servers.openai_server import OpenAIServer
 
 PROMPT_REPLY = ("Love it! Should the crowd be **cheering** or stunned?\n\n"
@@ -107,13 +107,6 @@ class ScriptedEngine:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[StudioStore]:
-    s = StudioStore.open(tmp_path / "data")
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def generation(store: StudioStore) -> GenerationService:
     return GenerationService(store)
 
@@ -144,28 +137,12 @@ __all__ = ["PROMPT_REPLY", "GenerationError", "ScriptedEngine", "add_media", "la
 
 
 @pytest.fixture(scope="session")
-def _gemini_server() -> Iterator[GeminiServer]:
-    server = GeminiServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def _local_llm_server() -> Iterator[OpenAIServer]:
-    server = OpenAIServer(require_auth=False, models=("llama3.2",), sse_newline="\n").start()
-    yield server
-    server.stop()
+def _llama_session() -> Iterator[OpenAIServer]:
+    """An Ollama-like server listing ``llama3.2`` untagged (the coach's tests check that name)."""
+    yield from serving(OpenAIServer(require_auth=False, models=("llama3.2",), sse_newline="\n"))
 
 
 @pytest.fixture
-def gemini_server(_gemini_server: GeminiServer) -> GeminiServer:
-    """The loopback Gemini double (SSE with CRLF, no [DONE]), reset."""
-    _gemini_server.reset()
-    return _gemini_server
-
-
-@pytest.fixture
-def local_llm_server(_local_llm_server: OpenAIServer) -> OpenAIServer:
+def local_llm_server(_llama_session: OpenAIServer) -> OpenAIServer:
     """A loopback Ollama-like OpenAI-compatible server (SSE with LF and [DONE], no auth), reset."""
-    _local_llm_server.reset()
-    return _local_llm_server
+    return fresh(_llama_session)

@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 
-from studio_app.app import build_main_window
 from studio_app.services.coach import CoachSettings
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
 from tests.job_signals import COMPLETED, wait_coach_event
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.loopback import Fault
+from tests.windows import close_main_window, show_main_window
 
 from ..ui.helpers import stroke
 
@@ -48,18 +48,10 @@ def open_window(data: Path, qtbot, settings: CoachSettings | None = None):  # no
     store = StudioStore.open(data)
     if settings is not None:
         store.settings.save_section("coach", settings)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return store, win
+    return store, show_main_window(store, qtbot)
 
 
-def close_window(store: StudioStore, win) -> None:  # noqa: ANN001
-    win.coach.shutdown()
-    win.generation.pool.waitForDone(10000)
-    win.close()
-    store.close()
+close_window = close_main_window
 
 
 def send(panel, text: str) -> None:  # noqa: ANN001

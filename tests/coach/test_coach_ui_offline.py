@@ -10,30 +10,22 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from studio_app.app import build_main_window
 from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
 from studio_app.services.context import StudioStore
 from studio_app.ui.coach.chat_view import AssetBubble, TextBubble
 from tests.job_signals import COMPLETED, wait_coach_event
+from tests.windows import close_main_window, show_main_window
 
 from ..ui.helpers import stroke
 
 
 def open_window(data: Path, qtbot):  # noqa: ANN001, ANN201
     store = StudioStore.open(data)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return store, win
+    return store, show_main_window(store, qtbot)
 
 
-def close_window(store: StudioStore, win) -> None:  # noqa: ANN001
-    win.coach.shutdown()
-    win.generation.pool.waitForDone(10000)
-    win.close()
-    store.close()
+close_window = close_main_window
 
 
 def type_and_enter(panel, text: str) -> None:  # noqa: ANN001

@@ -3,7 +3,6 @@ provider settings pointing at the servers, retries without waits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from studio_app.services.context import StudioStore
 from studio_app.services.provider_setup import ProviderSettings, retry_policy_from_env, save_provider_settings
 from studio_app.store.secrets import SecretStore
 from tests.memory_keyring import MemoryKeyring
+from tests.servers.fixtures import fresh
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.gemini_server import GeminiServer
 from tests.servers.openai_server import API_KEY as OPENAI_KEY
@@ -55,24 +55,18 @@ def close_message_boxes() -> None:
 
 
 @pytest.fixture(scope="module")
-def gemini_server() -> Iterator[GeminiServer]:
-    """The Gemini double for this module (faults reset by each test's ``servers``)."""
-    server = GeminiServer().start()
-    yield server
-    server.stop()
+def gemini_server(gemini_session: GeminiServer) -> GeminiServer:
+    """The session's Gemini double, for module-scoped windows (faults reset by each test's ``servers``)."""
+    return gemini_session
 
 
 @pytest.fixture(scope="module")
-def openai_server() -> Iterator[OpenAIServer]:
-    """The OpenAI double (auth required) for this module."""
-    server = OpenAIServer().start()
-    yield server
-    server.stop()
+def openai_server(openai_session: OpenAIServer) -> OpenAIServer:
+    """The session's OpenAI double (auth required), for module-scoped windows."""
+    return openai_session
 
 
 @pytest.fixture
 def servers(gemini_server: GeminiServer, openai_server: OpenAIServer) -> tuple[GeminiServer, OpenAIServer]:
     """Both doubles with no faults left and empty request logs."""
-    gemini_server.reset()
-    openai_server.reset()
-    return gemini_server, openai_server
+    return fresh(gemini_server), fresh(openai_server)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import keyring.backends.null
@@ -25,6 +24,7 @@ from studio_app.services.settings_services import SettingsServices
 from studio_app.store.secrets import SERVICE_NAME, SecretStore
 from studio_app.ui.settings.dialog import ERROR_STYLE, OK_STYLE, SettingsDialog
 from tests.job_signals import COMPLETED, args_of, wait_job_event
+from tests.memory_keyring import HangingKeyring
 from tests.servers.gemini_server import API_KEY as GEMINI_KEY
 from tests.servers.openai_server import API_KEY as OPENAI_KEY
 from tests.servers.openai_server import OpenAIServer
@@ -32,20 +32,6 @@ from tests.servers.openai_server import OpenAIServer
 from .conftest import MemoryKeyring, close_message_boxes, no_wait_retry, open_store, point_at
 
 WRONG_KEY = "AIzaSyWRONG-settings-key-5555555555"
-
-
-class HangingKeyring(MemoryKeyring):
-    """Blocks like a keyring waiting on an unlock prompt nobody sees."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.release.wait(30)
-        return None
-
-    set_password = get_password  # type: ignore[assignment]
 
 
 def open_dialog(store, qtbot) -> SettingsDialog:  # noqa: ANN001

@@ -1,8 +1,7 @@
-"""Fixtures for media-library tests: a real StudioStore (SQLite file + blob folder)."""
+"""Fixtures for media-library tests: the service over the shared ``store`` (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,6 @@ import pytest
 from studio_app.library.settings import LibrarySettings
 from studio_app.services.context import StudioStore
 from studio_app.services.media_library import MediaLibraryService
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[StudioStore]:
-    """A StudioStore opened on a fresh data dir."""
-    s = StudioStore.open(data_dir)
-    yield s
-    s.close()
 
 
 @pytest.fixture

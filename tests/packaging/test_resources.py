@@ -3,11 +3,13 @@ files in resources/ pass Debian's own validators (desktop-file-validate, appstre
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from importlib import resources as importlib_resources
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from PIL import Image
@@ -25,7 +27,21 @@ from studio_app.resources import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def _load_script(name: str) -> ModuleType:
+    """packaging/<name>.py loaded by path (``import packaging`` is the PyPI library)."""
+    spec = importlib.util.spec_from_file_location(f"_packaging_{name}", REPO / "packaging" / f"{name}.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load packaging/{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_render_icons = _load_script("render_icons")
+ICON_SIZES = _render_icons.ICON_SIZES
+render_square = _render_icons.render_square
 
 
 def test_folders_come_from_importlib_resources() -> None:
@@ -57,21 +73,13 @@ def test_every_icon_size_is_a_square_png_of_that_size() -> None:
 
 def test_pngs_are_renderings_of_the_svg(qapp) -> None:  # noqa: ANN001
     """The PNGs were rendered from the current SVG (packaging/render_icons.py) and not left stale."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtGui import QImage
     from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(icon_path()))
     assert renderer.isValid()
-    image = QImage(128, 128, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    renderer.render(painter)
-    painter.end()
     shipped = QImage(str(icon_path(128))).convertToFormat(QImage.Format.Format_ARGB32)
-    fresh = image.convertToFormat(QImage.Format.Format_ARGB32)
+    fresh = render_square(renderer, 128)
     diff = max(abs(shipped.pixelColor(x, y).red() - fresh.pixelColor(x, y).red())
                for x in range(0, 128, 7) for y in range(0, 128, 7))
     assert diff <= 2

@@ -1,10 +1,10 @@
-"""Fixtures for provider tests: loopback servers (one per session, reset per test) and fast retries."""
+"""Fixtures for provider tests: fast retries and a canvas snapshot; the loopback servers (one per
+session, reset per test) come from tests/servers/fixtures.py."""
 
 from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,50 +12,6 @@ from PIL import Image
 
 from studio_app.providers.base import CancelToken, InputImage
 from studio_app.providers.retry import RetryPolicy
-from tests.servers.gemini_server import GeminiServer
-from tests.servers.openai_server import OLLAMA_MODELS, OpenAIServer
-
-
-@pytest.fixture(scope="session")
-def _gemini_session() -> Iterator[GeminiServer]:
-    server = GeminiServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def _openai_session() -> Iterator[OpenAIServer]:
-    server = OpenAIServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def _local_llm_session() -> Iterator[OpenAIServer]:
-    server = OpenAIServer(require_auth=False, models=OLLAMA_MODELS, sse_newline="\n").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gemini_server(_gemini_session: GeminiServer) -> GeminiServer:
-    """The Gemini double with no faults and an empty request log."""
-    _gemini_session.reset()
-    return _gemini_session
-
-
-@pytest.fixture
-def openai_server(_openai_session: OpenAIServer) -> OpenAIServer:
-    """The OpenAI double (auth required), reset."""
-    _openai_session.reset()
-    return _openai_session
-
-
-@pytest.fixture
-def local_llm_server(_local_llm_session: OpenAIServer) -> OpenAIServer:
-    """An Ollama/LM Studio-like server (no auth), reset."""
-    _local_llm_session.reset()
-    return _local_llm_session
 
 
 @dataclass

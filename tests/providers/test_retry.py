@@ -43,10 +43,10 @@ RETRYABLE_FAULTS = {
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(failures=st.lists(st.sampled_from(sorted(RETRYABLE_FAULTS)), min_size=0, max_size=10))
-def test_property_13_retry_count_limit(_gemini_session, failures):
+def test_property_13_retry_count_limit(gemini_session, failures):
     """Correctness property 13: failure_count 0..10 retryable errors -> at most 4 calls; success when
     failures <= 3, else GenerationError after exactly 4 calls."""
-    server = _gemini_session
+    server = gemini_session
     server.reset()
     server.script(*(RETRYABLE_FAULTS[kind]() for kind in failures))
     sleeps = RecordingSleep()

@@ -295,10 +295,7 @@ class GeminiHandler(LoopbackHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         rec = self.read_request()
-        if not self._auth(rec):
-            return
-        fault = self.owner.next_fault(rec.path)
-        if self.apply_fault(fault):
+        if self.admit(rec)[0]:
             return
         models = self.owner.models  # type: ignore[attr-defined]
         if re.match(r"^/(v1beta|v1)/models/?$", rec.path):
@@ -335,10 +332,8 @@ class GeminiHandler(LoopbackHandler):
         if not match or not match.group(3):
             self.send_json(404, error_body(404, "NOT_FOUND", "Requested entity was not found."))
             return
-        if not self._auth(rec):
-            return
-        fault = self.owner.next_fault(rec.path)
-        if self.apply_fault(fault):
+        answered, fault = self.admit(rec)
+        if answered:
             return
         name, method = match.group(2), match.group(3)
         model = self.owner.models.get(name)  # type: ignore[attr-defined]

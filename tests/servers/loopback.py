@@ -196,6 +196,19 @@ class LoopbackHandler(BaseHTTPRequestHandler):
         """Send ``obj`` as JSON."""
         self.send_raw(status, json.dumps(obj).encode("utf-8"), "application/json; charset=UTF-8", headers)
 
+    def _auth(self, rec: RecordedRequest) -> bool:
+        """Whether ``rec`` may be answered; a server that checks keys sends the refusal and says False."""
+        return True
+
+    def admit(self, rec: RecordedRequest) -> tuple[bool, Fault | None]:
+        """The checks every route makes first: the key (``_auth``), then the next scripted fault for
+        the path (``apply_fault``). Returns (answered, fault): ``answered`` is True when a refusal or
+        the fault's raw answer was already sent; otherwise ``fault`` (or None) shapes the normal answer."""
+        if not self._auth(rec):
+            return True, None
+        fault = self.owner.next_fault(rec.path)
+        return self.apply_fault(fault), fault
+
     def apply_fault(self, fault: Fault | None) -> bool:
         """Delay, and send the fault's raw answer if it has one; True when answered."""
         if fault is None:

@@ -259,12 +259,9 @@ class OpenAIHandler(LoopbackHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         rec = self.read_request()
-        if not self._auth(rec):
+        if self.admit(rec)[0]:
             return
         models = list(self.owner.models)  # type: ignore[attr-defined]
-        fault = self.owner.next_fault(rec.path)
-        if self.apply_fault(fault):
-            return
         if rec.path.rstrip("/") == "/v1/models":
             self.send_json(200, {"object": "list", "data": [model_object(m) for m in models]})
             return
@@ -284,10 +281,8 @@ class OpenAIHandler(LoopbackHandler):
         if handler is None:
             self.send_json(404, error_body(f"Invalid URL (POST {rec.path})", "invalid_request_error"))
             return
-        if not self._auth(rec):
-            return
-        fault = self.owner.next_fault(rec.path)
-        if self.apply_fault(fault):
+        answered, fault = self.admit(rec)
+        if answered:
             return
         try:
             handler(rec, fault)

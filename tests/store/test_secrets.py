@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import keyring
 import keyring.backends.fail
 import keyring.backends.null
@@ -13,24 +11,10 @@ from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
 from studio_app.store.secrets import SecretSource, SecretStore, SecretStoreError, keyring_problem
-from tests.memory_keyring import MemoryKeyring
+from tests.memory_keyring import HangingKeyring, MemoryKeyring
 
 KEY = "AIzaSy-test-secret-key-0123456789"
 
-
-
-class HangingKeyring(MemoryKeyring):
-    """Blocks like a keyring waiting on an unlock prompt nobody sees."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.release.wait(30)
-        return None
-
-    set_password = get_password  # type: ignore[assignment]
 
 
 class LockedKeyring(MemoryKeyring):

@@ -8,7 +8,9 @@ icon, frame and padding a style draws are accounted for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QTextDocument
@@ -162,6 +164,15 @@ def _progress_need(p: QProgressBar) -> tuple[int, int] | None:
     return p.fontMetrics().horizontalAdvance(p.text()) + 8, p.contentsRect().width()
 
 
+_CHECKED_KINDS: tuple[tuple[type[QWidget], Callable[[Any], tuple[int, int] | None], Callable[[Any], str]], ...] = (
+    (QLabel, _label_need, QLabel.text),
+    (QAbstractButton, _button_need, QAbstractButton.text),
+    (QComboBox, _combo_need, QComboBox.currentText),
+    (QProgressBar, _progress_need, QProgressBar.text),
+)
+"""(widget class, its (needed, available) px measure, the text it shows), tried in this order."""
+
+
 def clipped_texts(window: QWidget) -> list[Clip]:
     """Every visible QLabel, QAbstractButton, QComboBox and QProgressBar in ``window`` whose text
     is wider (or, wrapped, taller) than the room it has. Labels elided on purpose
@@ -170,20 +181,11 @@ def clipped_texts(window: QWidget) -> list[Clip]:
     for w in window.findChildren(QWidget):
         if not w.isVisibleTo(window) or not w.isVisible() or w.width() <= 0:
             continue
-        if isinstance(w, QLabel):
-            need = _label_need(w)
-            text = w.text()
-        elif isinstance(w, QAbstractButton):
-            need = _button_need(w)
-            text = w.text()
-        elif isinstance(w, QComboBox):
-            need = _combo_need(w)
-            text = w.currentText()
-        elif isinstance(w, QProgressBar):
-            need = _progress_need(w)
-            text = w.text()
-        else:
+        kind = next((k for k in _CHECKED_KINDS if isinstance(w, k[0])), None)
+        if kind is None:
             continue
+        need = kind[1](w)
+        text = kind[2](w)
         if need is None:
             continue
         needed, available = need

@@ -17,12 +17,12 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from studio_app.app import build_main_window
 from studio_app.domain.sketch import SketchElement
 from studio_app.services.context import StudioStore
 from studio_app.ui.canvas.autosave import MAX_DELAY_MS, RECOVERY_FILE_NAME
 from studio_app.ui.canvas.commands import AddSketchCommand
 from studio_app.ui.canvas.session import ask_unsaved_changes
+from tests.windows import show_main_window
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,11 +57,7 @@ def data_path(tmp_path: Path) -> Path:
 
 def _open(data_path: Path, qtbot):  # noqa: ANN001
     store = StudioStore.open(data_path)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win, store
+    return show_main_window(store, qtbot), store
 
 
 def _sketch(window, **fields) -> SketchElement:  # noqa: ANN001, ANN003

@@ -16,24 +16,7 @@ from studio_app.domain.asset_types import AssetType
 from studio_app.domain.canvas import CanvasDocument, UnknownElement
 from studio_app.domain.placement import MediaAssetPlacement
 from studio_app.domain.sketch import SketchElement
-from studio_app.ui.canvas.commands import (
-    AddPlacementCommand,
-    AddSketchCommand,
-    AlignCommand,
-    ArrangeCommand,
-    ChangeAssetTypeCommand,
-    DistributeCommand,
-    FlipCommand,
-    InsertItemsCommand,
-    MoveItemsCommand,
-    NudgeCommand,
-    RemoveItemsCommand,
-    ReorderPlacementsCommand,
-    SetPlacementFieldsCommand,
-    SetSizeUnitCommand,
-    SetSketchVisibleCommand,
-    StyleSketchCommand,
-)
+from studio_app.ui.canvas import commands as cmd
 
 pct = st.floats(0, 100, allow_nan=False)
 size = st.floats(1, 100, allow_nan=False)
@@ -95,44 +78,44 @@ def _random_edit(data, editor: CanvasEditor):  # noqa: ANN001, ANN202 - a QUndoC
         "add_p", "add_s", "remove", "move", "nudge", "flip", "opacity", "lock", "hide", "arrange", "align",
         "distribute", "style", "unit", "asset_type", "sketch_visible", "paste", "reorder"]))
     if op == "add_p":
-        return AddPlacementCommand(editor, data.draw(placements()))
+        return cmd.AddPlacementCommand(editor, data.draw(placements()))
     if op == "add_s":
-        return AddSketchCommand(editor, data.draw(sketches()))
+        return cmd.AddSketchCommand(editor, data.draw(sketches()))
     if op == "remove":
-        return RemoveItemsCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)})
+        return cmd.RemoveItemsCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)})
     if op in ("move", "nudge"):
         dx, dy = data.draw(st.floats(-3000, 3000)), data.draw(st.floats(-3000, 3000))
-        cls = MoveItemsCommand if op == "move" else NudgeCommand
+        cls = cmd.MoveItemsCommand if op == "move" else cmd.NudgeCommand
         return cls(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)}, dx, dy)
     if op == "flip":
-        return FlipCommand(editor, _pick(data, pids), data.draw(st.sampled_from("hv")))
+        return cmd.FlipCommand(editor, _pick(data, pids), data.draw(st.sampled_from("hv")))
     if op in ("opacity", "lock", "hide"):
         values = {"opacity": {"opacity": data.draw(pct)}, "lock": {"locked": data.draw(st.booleans())},
                   "hide": {"hidden": data.draw(st.booleans())}}[op]
-        return SetPlacementFieldsCommand(editor, _pick(data, pids), values, op)
+        return cmd.SetPlacementFieldsCommand(editor, _pick(data, pids), values, op)
     if op == "arrange":
-        return ArrangeCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)},
+        return cmd.ArrangeCommand(editor, {PLACEMENT: _pick(data, pids), SKETCH: _pick(data, sids)},
                               data.draw(st.sampled_from(["forward", "backward", "front", "back"])))
     if op == "align":
-        return AlignCommand(editor, _boxes(editor, _pick(data, pids)),
+        return cmd.AlignCommand(editor, _boxes(editor, _pick(data, pids)),
                             data.draw(st.sampled_from(["left", "hcentre", "right", "top", "vcentre", "bottom"])))
     if op == "distribute":
-        return DistributeCommand(editor, _boxes(editor, _pick(data, pids, 5)), data.draw(st.sampled_from("hv")))
+        return cmd.DistributeCommand(editor, _boxes(editor, _pick(data, pids, 5)), data.draw(st.sampled_from("hv")))
     if op == "style":
-        return StyleSketchCommand(editor, _pick(data, sids), {"color": "#123456", "stroke_width": 3.0,
+        return cmd.StyleSketchCommand(editor, _pick(data, sids), {"color": "#123456", "stroke_width": 3.0,
                                                               "font_size": 20.0, "fill": "#ABCDEF"})
     if op == "unit":
-        return SetSizeUnitCommand(editor, _pick(data, pids), data.draw(st.sampled_from(["percent", "px"])))
+        return cmd.SetSizeUnitCommand(editor, _pick(data, pids), data.draw(st.sampled_from(["percent", "px"])))
     if op == "asset_type":
-        return ChangeAssetTypeCommand(editor, data.draw(st.sampled_from(list(AssetType))).value)
+        return cmd.ChangeAssetTypeCommand(editor, data.draw(st.sampled_from(list(AssetType))).value)
     if op == "sketch_visible":
-        return SetSketchVisibleCommand(editor, not doc.sketch_visible)
+        return cmd.SetSketchVisibleCommand(editor, not doc.sketch_visible)
     if op == "paste":
         copies = copies_for_paste({PLACEMENT: [editor.placement(i) for i in _pick(data, pids)],
                                    SKETCH: [editor.sketch_element(i) for i in _pick(data, sids)]}, editor, 3.0)
-        return InsertItemsCommand(editor, copies, "Paste")
+        return cmd.InsertItemsCommand(editor, copies, "Paste")
     if pids:
-        return ReorderPlacementsCommand(editor, data.draw(st.permutations(pids)))
+        return cmd.ReorderPlacementsCommand(editor, data.draw(st.permutations(pids)))
     return None
 
 
