@@ -28,13 +28,8 @@ from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachSession, CoachStatus
 from studio_app.domain.job_events import JobEvent, JobMessage
-from studio_app.services.coach import (
-    CoachError,
-    CoachService,
-    GenerateFromSessionRequest,
-    StartCoachRequest,
-)
-from studio_app.services.coach.models import one_line
+from studio_app.services.coach import CoachError, CoachService, StartCoachRequest
+from studio_app.services.coach.models import GenerateFromSessionRequest, one_line
 
 from ..file_dialogs import FileDialogs
 from .chat_page import ChatPage, muted
