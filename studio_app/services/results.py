@@ -229,7 +229,8 @@ class ResultsService:
         spec = TARGET_SPECS[asset.asset_type]
         params = job.parameters if job else {}
         candidates = params.get("candidates") or []
-        mine = next((c for c in candidates if c.get("asset_id") == asset.id), {})
+        # One candidate record of the batch job's parameters (JSON: asset_id, sizes, notes...).
+        mine: dict[str, Any] = next((c for c in candidates if c.get("asset_id") == asset.id), {})
         requested = _size(mine.get("requested_size")) or _job_size(job, "requested_size") or (spec.width, spec.height)
         received = _size(mine.get("received_size")) or _job_size(job, "received_size") or (asset.width, asset.height)
         upscale = mine.get("upscale_factor") if mine else getattr(job, "upscale_factor", None)

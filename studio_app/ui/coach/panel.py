@@ -31,6 +31,7 @@ from studio_app.domain.job_events import JobEvent, JobMessage
 from studio_app.services.coach import CoachError, CoachService, StartCoachRequest
 from studio_app.services.coach.models import GenerateFromSessionRequest, one_line
 
+from ..file_dialogs import FileDialogs
 from .chat_page import ChatPage, muted
 from .history import SessionHistory
 from .settings_dialog import CoachSettingsDialog
@@ -69,7 +70,7 @@ class CoachPanel(QWidget):
         self.last_error: str | None = None
         self.result_actions = None
         self.last_menu: QMenu | None = None
-        self.file_dialogs = None  # a FileDialogs when the window sets one
+        self.file_dialogs: FileDialogs | None = None  # set by the window
 
         top = self._build_header()
         self.start_form = StartSessionForm(canvas, coach.brand_kits)
