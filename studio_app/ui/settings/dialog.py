@@ -263,8 +263,8 @@ class SettingsDialog(QDialog):
             box.key.returnPressed.connect(lambda n=name: self.save_key(n))
             self.boxes[name] = box
             layout.addWidget(box)
-        note = note_label("Keys are kept in the system keyring, never in settings files. GEMINI_API_KEY and "
-                          "OPENAI_API_KEY, when set, are used instead.")
+        note = note_label("Keys are kept in the system keyring, never in settings files. "
+                          f"{' and '.join(ps.KEY_ENV_NAMES)}, when set, are used instead.")
         layout.addWidget(note)
         layout.addStretch(1)
         return page
