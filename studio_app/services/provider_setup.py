@@ -54,12 +54,14 @@ PROVIDER_NAMES = {name: spec.short_label for name, spec in IMAGE_SPECS.items()}
 COACH_ENGINES = {"auto": "Automatic", "offline": "Offline guided coach",
                  **{kind: spec.label for kind, spec in CHAT_SPECS.items()}}
 """Coach engine -> GUI name: ``auto``, ``offline`` or a providers.factory.CHAT_PROVIDERS kind."""
+LOCAL_CHAT_KINDS: tuple[str, ...] = tuple(k for k, s in CHAT_SPECS.items() if s.key_name is None and s.base_url)
+"""Chat kinds served on this computer at a known address, needing no key ("ollama", "lmstudio")."""
 MAX_READ_TIMEOUT_S = 600.0
 IMAGE_MODELS: dict[str, tuple[str, ...]] = dict(IMAGE_PROVIDERS)
 """Image provider name -> known model ids, the default first (for the Settings dialog)."""
 CHAT_DEFAULT_MODELS: dict[str, str] = dict(CHAT_PROVIDERS)
 """Chat kind -> default model ('' = the streamer must name one)."""
-DEFAULT_BASE_URLS = {**{k: s.base_url for k, s in CHAT_SPECS.items() if s.base_url and s.key_name is None},
+DEFAULT_BASE_URLS = {**{k: CHAT_SPECS[k].base_url for k in LOCAL_CHAT_KINDS},
                      **{k: s.base_url for k, s in IMAGE_SPECS.items() if s.base_url}}
 """Where each service is reached when no address is set (environment overrides aside)."""
 KEY_ENV_NAMES: tuple[str, ...] = tuple(dict.fromkeys(

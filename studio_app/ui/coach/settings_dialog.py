@@ -25,12 +25,10 @@ from studio_app.services.coach import CoachService, CoachSettings
 ENGINES = (
     ("auto", "Automatic (AI coach when a Gemini or OpenAI key is set)"),
     ("offline", "Offline guided coach (no AI)"),
-    ("gemini", "Gemini"),
-    ("openai", "OpenAI"),
-    ("ollama", "Ollama (local)"),
-    ("lmstudio", "LM Studio (local)"),
-    ("custom", "Other OpenAI-compatible server"),
+    *((kind, label + (" (local)" if kind in ps.LOCAL_CHAT_KINDS else ""))
+      for kind, label in ps.COACH_ENGINES.items() if kind not in ("auto", "offline")),
 )
+"""(engine, menu text) in menu order: auto, offline, then the catalogue's chat kinds."""
 MODEL_HINTS = {**{k: v for k, v in ps.CHAT_DEFAULT_MODELS.items() if v},
                "lmstudio": "the model id LM Studio lists", "custom": "the model id the server lists"}
 """Placeholder per chat kind: the catalogue's current default, or what to type."""

@@ -274,7 +274,7 @@ class SettingsDialog(QDialog):
         self.coach_engine = QComboBox()
         for value, label in ps.COACH_ENGINES.items():
             extra = {"auto": " (the chat model of the image provider)", "offline": " (no AI)",
-                     "ollama": " (local)", "lmstudio": " (local)"}.get(value, "")
+                     **dict.fromkeys(ps.LOCAL_CHAT_KINDS, " (local)")}.get(value, "")
             self.coach_engine.addItem(label + extra, value)
         self.coach_engine.setCurrentIndex(max(0, self.coach_engine.findData(settings.engine)))
         self.coach_model = QLineEdit(settings.model or "")
