@@ -243,7 +243,8 @@ CHAT_PROVIDERS: dict[str, ProviderSpec] = {
                            "gpt-5.4-mini", kind="chat"),
     "ollama": ProviderSpec("ollama", "Ollama", None, None, "http://localhost:11434/v1", "llama3.2", kind="chat"),
     "lmstudio": ProviderSpec("lmstudio", "LM Studio", None, None, "http://localhost:1234/v1", "", kind="chat"),
-    "custom": ProviderSpec("custom", "Other OpenAI-compatible server", None, None, "", "", kind="chat"),
+    "custom": ProviderSpec("custom", "Other OpenAI-compatible server", None, None, "", "", kind="chat",
+                           short_label="Chat server"),
 }
 """Chat providers (the coach) by kind."""
 

@@ -263,8 +263,8 @@ class SettingsDialog(QDialog):
             box.key.returnPressed.connect(lambda n=name: self.save_key(n))
             self.boxes[name] = box
             layout.addWidget(box)
-        note = note_label("Keys are kept in the system keyring, never in settings files. GEMINI_API_KEY and "
-                          "OPENAI_API_KEY, when set, are used instead.")
+        note = note_label("Keys are kept in the system keyring, never in settings files. "
+                          f"{' and '.join(ps.KEY_ENV_NAMES)}, when set, are used instead.")
         layout.addWidget(note)
         layout.addStretch(1)
         return page
@@ -274,7 +274,7 @@ class SettingsDialog(QDialog):
         self.coach_engine = QComboBox()
         for value, label in ps.COACH_ENGINES.items():
             extra = {"auto": " (the chat model of the image provider)", "offline": " (no AI)",
-                     "ollama": " (local)", "lmstudio": " (local)"}.get(value, "")
+                     **dict.fromkeys(ps.LOCAL_CHAT_KINDS, " (local)")}.get(value, "")
             self.coach_engine.addItem(label + extra, value)
         self.coach_engine.setCurrentIndex(max(0, self.coach_engine.findData(settings.engine)))
         self.coach_model = QLineEdit(settings.model or "")
