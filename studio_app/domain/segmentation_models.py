@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from .lookup import named_entry
+
 SHIPPED_MODEL_ID = "u2netp"
 """The model that ships with the app and is used unless the user picked and fetched another."""
 
@@ -91,7 +93,5 @@ def segmentation_model(model_id: str) -> SegmentationModelSpec:
     Raises:
         KeyError: unknown id (the message lists the known ones).
     """
-    try:
-        return SEGMENTATION_MODELS[model_id]
-    except KeyError:
-        raise KeyError(f"unknown segmentation model {model_id!r}; known: {', '.join(SEGMENTATION_MODELS)}") from None
+    return named_entry(SEGMENTATION_MODELS, model_id,
+                       lambda known: KeyError(f"unknown segmentation model {model_id!r}; known: {known}"))

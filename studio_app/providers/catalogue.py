@@ -30,6 +30,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from studio_app.domain.lookup import named_entry
+
 ASPECT_RATIOS: tuple[str, ...] = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 """The ten ``imageConfig.aspectRatio`` values Gemini image models accept."""
 IMAGE_SIZES: tuple[str, ...] = ("1K", "2K", "4K")
@@ -241,7 +243,8 @@ CHAT_PROVIDERS: dict[str, ProviderSpec] = {
                            "gpt-5.4-mini", kind="chat"),
     "ollama": ProviderSpec("ollama", "Ollama", None, None, "http://localhost:11434/v1", "llama3.2", kind="chat"),
     "lmstudio": ProviderSpec("lmstudio", "LM Studio", None, None, "http://localhost:1234/v1", "", kind="chat"),
-    "custom": ProviderSpec("custom", "Other OpenAI-compatible server", None, None, "", "", kind="chat"),
+    "custom": ProviderSpec("custom", "Other OpenAI-compatible server", None, None, "", "", kind="chat",
+                           short_label="Chat server"),
 }
 """Chat providers (the coach) by kind."""
 
@@ -252,10 +255,8 @@ def provider_spec(name: str) -> ProviderSpec:
     Raises:
         ValueError: unknown name (one line listing the valid names).
     """
-    try:
-        return IMAGE_PROVIDERS[name]
-    except KeyError:
-        raise ValueError(f"Unknown image provider {name!r}; choose one of: {', '.join(IMAGE_PROVIDERS)}.") from None
+    return named_entry(IMAGE_PROVIDERS, name,
+                       lambda known: ValueError(f"Unknown image provider {name!r}; choose one of: {known}."))
 
 
 def secret_for(name: str) -> str | None:

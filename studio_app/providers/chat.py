@@ -50,7 +50,7 @@ from .errors import (
 )
 from .model_lists import fetch_gemini_models, fetch_openai_models, gemini_chat_models, match_model_tag
 from .retry import RetryPolicy
-from .transport import POLL_S, make_client, send_request, transport_error
+from .transport import POLL_S, json_object, make_client, send_request, transport_error
 
 log = logging.getLogger(__name__)
 
@@ -194,15 +194,8 @@ class ChatStream(Iterator[str]):
 
 
 def _json_event(sse: ServerSentEvent, service: str) -> dict[str, Any]:
-    try:
-        data = json.loads(sse.data)
-    except ValueError:
-        raise GenerationError(f"{service} sent a stream event that could not be read.") from None
-    if isinstance(data, list) and data and isinstance(data[0], dict):
-        data = data[0]
-    if not isinstance(data, dict):
-        raise GenerationError(f"{service} sent a stream event of an unexpected shape.")
-    return data
+    return json_object(sse.data, unreadable=f"{service} sent a stream event that could not be read.",
+                       wrong_shape=f"{service} sent a stream event of an unexpected shape.")
 
 
 def _open_stream(client: httpx.Client, build: Callable[[], httpx.Request], *, service: str,

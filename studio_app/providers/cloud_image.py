@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
 from .base import CancelToken, ImageProvider, ImageResult
-from .catalogue import replacements
+from .catalogue import IMAGE_PROVIDERS, replacements
 from .errors import GenerationError, ModelNotFoundError
 from .retry import RetryPolicy
 from .transport import make_client
@@ -36,9 +37,18 @@ class CloudImageProvider(ImageProvider):
 
     Attributes:
         service: the service's name in messages ("Gemini", "OpenAI").
+
+    A subclass sets ``name`` to its IMAGE_PROVIDERS key; its ``label`` and ``service`` are then
+    that catalogue entry's ``label`` and ``short_label`` (stated once, in the catalogue).
     """
 
     service: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = IMAGE_PROVIDERS.get(cls.name)
+        if spec is not None:
+            cls.label, cls.service = spec.label, spec.short_label
 
     def __init__(self, api_key: str | None, *, model: str, base_url: str, retry: RetryPolicy | None,
                  read_timeout_s: float, transport: httpx.BaseTransport | None) -> None:

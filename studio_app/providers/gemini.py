@@ -53,7 +53,7 @@ from .gemini_wire import (
 from .images import check_output_image, describe_inputs, fit_input_image, select_inputs
 from .model_lists import fetch_gemini_models, gemini_image_models
 from .retry import RetryPolicy
-from .transport import send_request
+from .transport import json_object, send_request
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,6 @@ class GeminiImageProvider(CloudImageProvider):
     """
 
     name = "gemini"
-    service = SERVICE
-    label = "Gemini (Nano Banana)"
-    is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
@@ -250,14 +247,8 @@ def parse_image_response(content: bytes, model: str, *, api_key: str | None = No
 def _answer_body(content: bytes, model: str, api_key: str | None) -> dict[str, Any]:
     """The answer's JSON object (a ``[{...}]`` wrapper removed); raises for non-JSON, another
     shape, or an ``error`` object."""
-    try:
-        body = json.loads(content)
-    except ValueError:
-        raise GenerationError(f"{SERVICE} sent an answer that is not valid JSON; try again.") from None
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        body = body[0]
-    if not isinstance(body, dict):
-        raise GenerationError(f"{SERVICE} sent an answer of an unexpected shape; try again.")
+    body = json_object(content, unreadable=f"{SERVICE} sent an answer that is not valid JSON; try again.",
+                       wrong_shape=f"{SERVICE} sent an answer of an unexpected shape; try again.")
     if isinstance(body.get("error"), dict):
         raise error_from_payload(body["error"], None, api_key=api_key, model=model)
     return body

@@ -30,7 +30,7 @@ from .errors import (
     redact,
 )
 from .retry import parse_retry_after
-from .transport import html_title, looks_like_html, send_request, status_error
+from .transport import html_title, looks_like_html, send_request, status_error, unwrapped_object
 
 BASE_URL_ENV = "STUDIO_GEMINI_BASE_URL"
 DEFAULT_BASE_URL = IMAGE_PROVIDERS["gemini"].base_url
@@ -79,12 +79,10 @@ def parse_duration(value: Any) -> float | None:
 def error_payload(text: str) -> dict[str, Any] | None:
     """The ``error`` object of a Gemini error body (plain or ``[{...}]``-wrapped), or None."""
     try:
-        body = json.loads(text)
+        body = unwrapped_object(json.loads(text))
     except ValueError:
         return None
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        body = body[0]
-    if isinstance(body, dict) and isinstance(error := body.get("error"), dict):
+    if body is not None and isinstance(error := body.get("error"), dict):
         return error
     return None
 

@@ -104,9 +104,6 @@ class OpenAIImageProvider(CloudImageProvider):
     """
 
     name = "openai"
-    service = SERVICE
-    label = "OpenAI (GPT Image)"
-    is_preview = False
 
     def __init__(self, api_key: str | None, *, model: str | None = None, base_url: str | None = None,
                  retry: RetryPolicy | None = None, quality: str = "auto",

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import re
 import ssl
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -201,3 +202,28 @@ def status_error(service: str, status: int, detail: str = "", *,
     err = GenerationError(text, retryable=status in RETRYABLE_STATUS, status_code=status)
     err.retry_after = retry_after if status in RETRYABLE_STATUS else None
     return err
+
+
+def unwrapped_object(data: object) -> dict[str, Any] | None:
+    """Decoded JSON ``data`` as an object: itself when it is one, the first item of a ``[{...}]``
+    wrapper (Gemini answers in that form on some routes), else None."""
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        data = data[0]
+    return data if isinstance(data, dict) else None
+
+
+def json_object(raw: str | bytes, *, unreadable: str, wrong_shape: str) -> dict[str, Any]:
+    """The JSON object in ``raw`` (see unwrapped_object).
+
+    Raises:
+        GenerationError: ``unreadable`` when ``raw`` is not JSON; ``wrong_shape`` when it is
+            JSON but not an object.
+    """
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise GenerationError(unreadable) from None
+    body = unwrapped_object(data)
+    if body is None:
+        raise GenerationError(wrong_shape)
+    return body

@@ -52,6 +52,7 @@ from PIL import Image, ImageFilter, features
 
 from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset_types import TARGET_SPECS, AssetType
+from studio_app.domain.lookup import named_entry
 
 from .fit import fit_image
 
@@ -156,10 +157,8 @@ def get_preset(name: str) -> ExportPreset:
     Raises:
         PresetExportError: no such preset (the message lists the names).
     """
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise PresetExportError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+    return named_entry(PRESETS, name,
+                       lambda known: PresetExportError(f"unknown preset {name!r}; choose one of {known}"))
 
 
 @dataclass(frozen=True)

@@ -54,14 +54,32 @@ PROVIDER_NAMES = {name: spec.short_label for name, spec in IMAGE_SPECS.items()}
 COACH_ENGINES = {"auto": "Automatic", "offline": "Offline guided coach",
                  **{kind: spec.label for kind, spec in CHAT_SPECS.items()}}
 """Coach engine -> GUI name: ``auto``, ``offline`` or a providers.factory.CHAT_PROVIDERS kind."""
+LOCAL_CHAT_KINDS: tuple[str, ...] = tuple(k for k, s in CHAT_SPECS.items() if s.key_name is None and s.base_url)
+"""Chat kinds served on this computer at a known address, needing no key ("ollama", "lmstudio")."""
 MAX_READ_TIMEOUT_S = 600.0
 IMAGE_MODELS: dict[str, tuple[str, ...]] = dict(IMAGE_PROVIDERS)
 """Image provider name -> known model ids, the default first (for the Settings dialog)."""
 CHAT_DEFAULT_MODELS: dict[str, str] = dict(CHAT_PROVIDERS)
 """Chat kind -> default model ('' = the streamer must name one)."""
-DEFAULT_BASE_URLS = {**{k: s.base_url for k, s in CHAT_SPECS.items() if s.base_url and k in ("ollama", "lmstudio")},
+DEFAULT_BASE_URLS = {**{k: CHAT_SPECS[k].base_url for k in LOCAL_CHAT_KINDS},
                      **{k: s.base_url for k, s in IMAGE_SPECS.items() if s.base_url}}
 """Where each service is reached when no address is set (environment overrides aside)."""
+KEY_ENV_NAMES: tuple[str, ...] = tuple(dict.fromkeys(
+    spec.env_var for spec in (*IMAGE_SPECS.values(), *CHAT_SPECS.values()) if spec.env_var))
+"""The environment variables that override the stored API keys ("GEMINI_API_KEY", "OPENAI_API_KEY")."""
+
+
+def chat_address_hint(kind: str) -> str:
+    """What the coach's empty address field shows for chat ``kind``: "(the public endpoint)"
+    for a service reached with an API key, the local server's usual address (Ollama
+    ``http://localhost:11434/v1``, LM Studio), the shape of one for a custom server; "" for
+    a kind the catalogue does not know."""
+    spec = CHAT_SPECS.get(kind)
+    if spec is None:
+        return ""
+    if spec.key_name is not None:
+        return "(the public endpoint)"
+    return spec.base_url or "http://host:port/v1"
 
 
 class ProviderSettings(BaseModel):

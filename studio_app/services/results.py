@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.jobs import MAX_BATCH_CANDIDATES, GenerationJob
@@ -27,6 +26,7 @@ from studio_app.store.repositories import NotFoundError
 from .context import StudioStore
 from .media_library import MediaLibraryService
 from .platform_export import PlatformExports
+from .saved_files import save_user_file
 
 RESULTS_SECTION = "results"
 
@@ -229,7 +229,8 @@ class ResultsService:
         spec = TARGET_SPECS[asset.asset_type]
         params = job.parameters if job else {}
         candidates = params.get("candidates") or []
-        mine = next((c for c in candidates if c.get("asset_id") == asset.id), {})
+        # One candidate record of the batch job's parameters (JSON: asset_id, sizes, notes...).
+        mine: dict[str, Any] = next((c for c in candidates if c.get("asset_id") == asset.id), {})
         requested = _size(mine.get("requested_size")) or _job_size(job, "requested_size") or (spec.width, spec.height)
         received = _size(mine.get("received_size")) or _job_size(job, "received_size") or (asset.width, asset.height)
         upscale = mine.get("upscale_factor") if mine else getattr(job, "upscale_factor", None)
@@ -281,12 +282,7 @@ class ResultsService:
         if target.suffix.lower() != ".png":
             raise ResultError(f"{target.name}: results are PNG images; use a .png name "
                               "(Export for platform… writes other formats).")
-        data = self.png(asset_id)
-        try:
-            atomic_write_bytes(target, data)
-        except OSError as exc:
-            raise ResultError(f"Could not save {target.name}: {exc.strerror or exc}") from None
-        return target
+        return save_user_file(target, self.png(asset_id), ResultError)
 
     def default_file_name(self, asset_id: str) -> str:
         """``<target>-<WxH>-<short id>.png``."""

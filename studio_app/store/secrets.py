@@ -39,7 +39,9 @@ SERVICE_NAME = "StreamerStudio"
 KNOWN_SECRETS = ("gemini", "openai", "sync")
 """Names of the keys the app keeps (image/chat providers and the sync bucket)."""
 ENV_VARS = {"gemini": "GEMINI_API_KEY", "openai": "OPENAI_API_KEY"}
-"""Environment variables that override the keyring, per secret name."""
+"""Environment variables that override the keyring, per secret name (the provider catalogue's
+``env_var`` of each key; store/ may not import providers/, so tests/store/test_secrets.py pins
+this copy to the catalogue)."""
 DEFAULT_TIMEOUT_S = 5.0
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 

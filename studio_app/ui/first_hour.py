@@ -21,7 +21,7 @@ from .context_menus import canvas_menu, library_menu, scene_centre
 from .empty_state import EmptyState
 from .shortcuts_dialog import GettingStartedDialog, ShortcutsDialog
 from .starters_dialog import choose_starter
-from .theme import APPEARANCE_SECTION, AppearanceSettings, apply_theme
+from .theme import APPEARANCE_SECTION, AppearanceSettings, apply_theme, theme_name
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -30,8 +30,15 @@ if TYPE_CHECKING:
 class FirstHour:
     """Help menu, empty states, starters, theme switching and context menus of ``window``.
 
-    ``appearance`` is the stored appearance section (the theme).
+    ``appearance`` is the stored appearance section (the theme). The empty-pane hints
+    (``library_empty``, ``canvas_empty``, ``results_empty``, ``generated_empty``) exist once
+    ``build`` ran.
     """
+
+    library_empty: EmptyState
+    canvas_empty: EmptyState
+    results_empty: EmptyState
+    generated_empty: EmptyState
 
     def __init__(self, window: MainWindow, preferences: Preferences) -> None:
         self.window = window
@@ -51,8 +58,7 @@ class FirstHour:
         w.canvas_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         w.canvas_view.customContextMenuRequested.connect(self._canvas_context_menu)
         self._build_empty_states()
-        app = QApplication.instance()
-        app.styleHints().colorSchemeChanged.connect(lambda _s: self.system_scheme_changed())
+        QApplication.styleHints().colorSchemeChanged.connect(lambda _s: self.system_scheme_changed())
 
     def _build_help_menu(self) -> None:
         h = self.window.menuBar().addMenu("&Help")
@@ -69,27 +75,27 @@ class FirstHour:
         w = self.window
         grid = w.library_panel.grid
         model = w.library_panel.model
-        w.library_empty = EmptyState(
+        self.library_empty = EmptyState(
             grid.viewport(), "Your media goes here",
             "Drop images or a folder here, paste one with Ctrl+V, or press Import…. "
             "Then drag them onto the canvas or double-click one.", lambda: model.rowCount() == 0)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
-            signal.connect(lambda *_: w.library_empty.refresh())
-        w.canvas_empty = EmptyState(
+            signal.connect(lambda *_: self.library_empty.refresh())
+        self.canvas_empty = EmptyState(
             w.canvas_view.viewport(), "Start here",
             "Pick a target below (YouTube thumbnail, Twitch emote…), then drag media here from the "
             "library or drop files from your computer, or sketch with the tools at the left.",
             lambda: not w.editor.document.has_content())
-        w.canvas_empty.add_button("Start from a starter design…", self.new_from_starter)
-        w.editor.changed.connect(w.canvas_empty.refresh)
-        w.editor.documentReplaced.connect(w.canvas_empty.refresh)
+        self.canvas_empty.add_button("Start from a starter design…", self.new_from_starter)
+        w.editor.changed.connect(self.canvas_empty.refresh)
+        w.editor.documentReplaced.connect(self.canvas_empty.refresh)
         results_text = ("Generated images appear here, newest first. Press Generate (Ctrl+G), or the coach's "
                         "Generate Now; without an API key you get a labelled offline preview.")
-        w.results_empty = EmptyState(w.results.viewport(), "Results", results_text,
-                                     lambda: w.results.count() == 0)
-        w.generated_empty = EmptyState(w.generated.viewport(), "Nothing generated yet", results_text,
-                                       lambda: w.generated.count() == 0)
-        for strip, hint in ((w.results, w.results_empty), (w.generated, w.generated_empty)):
+        self.results_empty = EmptyState(w.results.viewport(), "Results", results_text,
+                                        lambda: w.results.count() == 0)
+        self.generated_empty = EmptyState(w.generated.viewport(), "Nothing generated yet", results_text,
+                                          lambda: w.generated.count() == 0)
+        for strip, hint in ((w.results, self.results_empty), (w.generated, self.generated_empty)):
             strip.model().rowsInserted.connect(lambda *_, e=hint: e.refresh())
             strip.model().rowsRemoved.connect(lambda *_, e=hint: e.refresh())
 
@@ -110,9 +116,9 @@ class FirstHour:
     def set_theme(self, theme: str) -> str:
         """View → Theme: "dark", "light" or "system"; applied to every window now and kept in
         settings. Returns the effective theme ("dark" or "light")."""
-        effective = apply_theme(theme)
+        effective = apply_theme(theme)  # raises ValueError for an unknown theme
         self.appearance = self.preferences.section(APPEARANCE_SECTION, AppearanceSettings)
-        self.appearance.theme = theme
+        self.appearance.theme = theme_name(theme)
         try:
             self.preferences.save_section(APPEARANCE_SECTION, self.appearance)
         except OSError as exc:

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from .theme_files import load_palette
 
-THEMES = ("dark", "light", "system")
+ThemeName = Literal["dark", "light", "system"]
+
+THEMES: tuple[ThemeName, ...] = ("dark", "light", "system")
 """The choices of View → Theme, in menu order."""
 THEME_LABELS = {"dark": "&Dark", "light": "&Light", "system": "Follow the &system"}
 APPEARANCE_SECTION = "appearance"
-
-ThemeName = Literal["dark", "light", "system"]
 
 
 class AppearanceSettings(BaseModel):
@@ -62,6 +62,18 @@ def system_is_dark(app: QApplication) -> bool:
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
+def theme_name(theme: str) -> ThemeName:
+    """``theme`` as one of THEMES.
+
+    Raises:
+        ValueError: ``theme`` is not one of THEMES.
+    """
+    for name in THEMES:
+        if name == theme:
+            return name
+    raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
+
+
 def effective_theme(theme: str, app: QApplication) -> str:
     """"dark" or "light": what ``theme`` (one of THEMES) means on this desktop now."""
     if theme == "system":
@@ -77,8 +89,7 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     Raises:
         ValueError: ``theme`` is not one of THEMES.
     """
-    if theme not in THEMES:
-        raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
+    theme_name(theme)
     if app is None:
         instance = QApplication.instance()
         app = instance if isinstance(instance, QApplication) else None

@@ -13,14 +13,8 @@ from studio_app.domain.brand_kit import BrandKit
 from studio_app.domain.coach import CoachStatus
 from studio_app.prompting.coach_prompt import CoachPromptError
 from studio_app.providers.errors import GenerationError, RateLimitError
-from studio_app.services.coach import (
-    CoachBusyError,
-    CoachError,
-    CoachService,
-    CoachSettings,
-    SessionReadOnlyError,
-    TurnLimitError,
-)
+from studio_app.services.coach import CoachError, CoachService, CoachSettings
+from studio_app.services.coach.models import CoachBusyError, SessionReadOnlyError, TurnLimitError
 from tests.job_signals import COMPLETED, wait_coach_event
 
 from .conftest import PROMPT_REPLY, ScriptedEngine, add_media, layout_canvas

@@ -127,3 +127,13 @@ def test_bad_input_is_refused_and_changes_nothing(global_keyring):
     with pytest.raises(SecretStoreError, match="not a valid key name"):
         store.get("../etc/passwd")
     assert store.get("openai") == KEY
+
+
+def test_env_vars_name_the_catalogues_key_variables() -> None:
+    """store/ may not import providers/: its copy of the key variables is pinned to the catalogue."""
+    from studio_app.providers.catalogue import CHAT_PROVIDERS, IMAGE_PROVIDERS
+    from studio_app.store.secrets import ENV_VARS
+
+    catalogue = {spec.key_name: spec.env_var for spec in (*IMAGE_PROVIDERS.values(), *CHAT_PROVIDERS.values())
+                 if spec.key_name and spec.env_var}
+    assert catalogue == ENV_VARS

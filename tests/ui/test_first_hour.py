@@ -43,21 +43,21 @@ def _import(win, photos, n=2) -> list[str]:  # noqa: ANN001
 
 # -- 5. first launch -------------------------------------------------------------------------------
 def test_each_pane_says_what_to_do_when_empty_and_steps_aside_after(window, photos, qtbot) -> None:  # noqa: ANN001
-    hints = {"library": window.library_empty, "canvas": window.canvas_empty, "results": window.results_empty}
+    hints = {"library": window.first_hour.library_empty, "canvas": window.first_hour.canvas_empty, "results": window.first_hour.results_empty}
     for name, hint in hints.items():
         assert hint.isVisible(), name
-    assert "Drop" in window.library_empty.text.text() and "Import" in window.library_empty.text.text()
-    assert "target" in window.canvas_empty.text.text() and "drag media here" in window.canvas_empty.text.text()
-    assert "Generate" in window.results_empty.text.text()
+    assert "Drop" in window.first_hour.library_empty.text.text() and "Import" in window.first_hour.library_empty.text.text()
+    assert "target" in window.first_hour.canvas_empty.text.text() and "drag media here" in window.first_hour.canvas_empty.text.text()
+    assert "Generate" in window.first_hour.results_empty.text.text()
     ids = _import(window, photos, 1)
-    assert not window.library_empty.isVisible()
+    assert not window.first_hour.library_empty.isVisible()
     window.place_at_centre(ids)
-    assert not window.canvas_empty.isVisible()
+    assert not window.first_hour.canvas_empty.isVisible()
     window.undo_action.trigger()
-    assert window.canvas_empty.isVisible()  # empty again: the hint is back
+    assert window.first_hour.canvas_empty.isVisible()  # empty again: the hint is back
     with wait_job_event(qtbot, window.generation, COMPLETED, timeout=30000):
         window.generate()
-    qtbot.waitUntil(lambda: not window.results_empty.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.first_hour.results_empty.isVisible(), timeout=5000)
 
 
 def test_the_canvas_hint_stays_over_the_canvas_when_it_scrolls(window, qtbot) -> None:  # noqa: ANN001
@@ -65,17 +65,17 @@ def test_the_canvas_hint_stays_over_the_canvas_when_it_scrolls(window, qtbot) ->
     view.zoom_by(3.0)  # zoomed in: the viewport scrolls, and QWidget.scroll drags children along
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 120)
     QApplication.processEvents()
-    hint = window.canvas_empty
+    hint = window.first_hour.canvas_empty
     assert hint.geometry() == view.viewport().rect()
 
 
 def test_the_empty_canvas_hint_lets_drops_and_drawing_through(window, qtbot) -> None:  # noqa: ANN001
-    assert window.canvas_empty.isVisible()
+    assert window.first_hour.canvas_empty.isVisible()
     window.tool_actions["pen"].trigger()
     doc = window.editor.document
     drag(window.canvas_view, [QPointF(doc.width * f, doc.height * 0.5) for f in (0.3, 0.4, 0.5, 0.6)])
     assert len(window.editor.document.sketch_elements) == 1
-    assert not window.canvas_empty.isVisible()
+    assert not window.first_hour.canvas_empty.isVisible()
 
 
 @pytest.mark.parametrize("asset_type", list(AssetType), ids=[t.value for t in AssetType])
@@ -86,7 +86,7 @@ def test_a_starter_design_for_every_target(window, asset_type) -> None:  # noqa:
     assert (doc.width, doc.height) == (spec.width, spec.height) and doc.asset_type == asset_type
     assert doc.sketch_elements and window.undo_stack.isClean()
     assert window.asset_type_combo.currentData() == asset_type.value
-    assert not window.canvas_empty.isVisible()
+    assert not window.first_hour.canvas_empty.isVisible()
 
 
 def test_thick_strokes_are_not_cut_at_the_top_left(window) -> None:  # noqa: ANN001
@@ -113,7 +113,7 @@ def test_the_youtube_banner_starter_stays_in_the_area_every_device_shows() -> No
 
 def test_the_empty_canvas_offers_a_starter(window, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr("studio_app.ui.first_hour.choose_starter", lambda parent, current: "twitch_emote")
-    window.canvas_empty.buttons["Start from a starter design…"].click()
+    window.first_hour.canvas_empty.buttons["Start from a starter design…"].click()
     assert window.editor.document.asset_type == AssetType.TWITCH_EMOTE
     assert window.editor.document.sketch_elements
 

@@ -11,27 +11,9 @@
 - engines.py: the LLM engine built from the settings (imported on its own; it loads providers).
 """
 
-from .models import (
-    DEFAULT_IDLE_EXPIRY_MINUTES,
-    DEFAULT_TURN_LIMIT,
-    LOGO_POSITIONS,
-    MESSAGE_MAX_LENGTH,
-    PROMPT_MAX_LENGTH,
-    ChatEngine,
-    ChatEngineFactory,
-    CoachBusyError,
-    CoachError,
-    CoachSessionPage,
-    CoachSettings,
-    GenerateFromSessionRequest,
-    SessionReadOnlyError,
-    StartCoachRequest,
-    TurnLimitError,
-)
+# The package's face: the service and what callers hand it or catch from it. Everything else
+# (limits, the ChatEngine protocol, the narrower errors) is imported from .models by name.
+from .models import CoachError, CoachSettings, StartCoachRequest
 from .service import CoachService
 
-__all__ = [
-    "DEFAULT_IDLE_EXPIRY_MINUTES", "DEFAULT_TURN_LIMIT", "LOGO_POSITIONS", "MESSAGE_MAX_LENGTH", "PROMPT_MAX_LENGTH",
-    "ChatEngine", "ChatEngineFactory", "CoachBusyError", "CoachError", "CoachService", "CoachSessionPage",
-    "CoachSettings", "GenerateFromSessionRequest", "SessionReadOnlyError", "StartCoachRequest", "TurnLimitError",
-]
+__all__ = ["CoachError", "CoachService", "CoachSettings", "StartCoachRequest"]

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from studio_app.providers.base import CancelToken
+from studio_app.providers.catalogue import CHAT_PROVIDERS as CHAT_SPECS
 from studio_app.providers.factory import CHAT_PROVIDERS, SECRET_FOR_PROVIDER, create_chat_provider
-from studio_app.store.secrets import ENV_VARS, SecretStore
+from studio_app.store.secrets import SecretStore
 
 from ..context import StudioStore
 from ..provider_setup import ProviderSettings
@@ -29,9 +30,12 @@ from .models import ChatEngine, CoachError, CoachSettings
 if TYPE_CHECKING:  # providers.chat (and httpx) load when a chat engine is built, not at start-up
     from studio_app.providers.chat import ChatMessage, ChatProvider, ChatStream
 
-SERVICE_NAMES = {"gemini": "Gemini", "openai": "OpenAI", "ollama": "Ollama", "lmstudio": "LM Studio",
-                 "custom": "Chat server"}
-"""How each kind is named in the GUI."""
+
+def service_name(kind: str) -> str:
+    """How the GUI names chat ``kind`` ("Ollama", "LM Studio", ...): the catalogue's short
+    label, or ``kind`` itself when the catalogue does not know it."""
+    spec = CHAT_SPECS.get(kind)
+    return spec.short_label if spec is not None else kind
 
 
 class ProviderChatEngine:
@@ -50,7 +54,7 @@ class ProviderChatEngine:
     def __init__(self, kind: str, *, model: str | None, base_url: str | None, secrets: SecretStore) -> None:
         self.kind, self.model, self.base_url, self._secrets = kind, model, base_url, secrets
         shown_model = model or CHAT_PROVIDERS.get(kind) or "?"
-        self.label = f"{SERVICE_NAMES.get(kind, kind)} ({shown_model})"
+        self.label = f"{service_name(kind)} ({shown_model})"
         self._provider: ChatProvider | None = None
         self._lock = threading.Lock()
 
@@ -101,8 +105,8 @@ def resolve_kind(settings: CoachSettings, store: StudioStore, environ: dict[str,
     if chosen in SECRET_FOR_PROVIDER:
         return chosen
     env = os.environ if environ is None else environ
-    for kind in ("gemini", "openai"):
-        if env.get(ENV_VARS[kind], "").strip():
+    for kind, spec in CHAT_SPECS.items():  # gemini, then openai: the kinds a key variable selects
+        if spec.env_var and env.get(spec.env_var, "").strip():
             return kind
     return None
 
@@ -120,16 +124,12 @@ def build_chat_engine(settings: CoachSettings, store: StudioStore,
     model = settings.model if settings.engine != "auto" else None
     base_url = settings.base_url if settings.engine != "auto" else None
     if kind in ("lmstudio", "custom") and not model:
-        raise CoachError(f"Name the {SERVICE_NAMES[kind]} model to use in Settings (the id the server lists).")
+        raise CoachError(f"Name the {service_name(kind)} model to use in Settings (the id the server lists).")
     if kind == "custom" and not base_url:
         raise CoachError("Give the address of the OpenAI-compatible server in Settings "
                          "(e.g. http://localhost:8080/v1).")
-    from studio_app.providers.chat import LM_STUDIO_BASE_URL, OLLAMA_BASE_URL
-
-    if kind == "ollama":
-        base_url = base_url or OLLAMA_BASE_URL
-    if kind == "lmstudio":
-        base_url = base_url or LM_STUDIO_BASE_URL
+    if kind in ("ollama", "lmstudio"):  # a local server at its usual address unless one is set
+        base_url = base_url or CHAT_SPECS[kind].base_url
     return ProviderChatEngine(kind, model=model, base_url=base_url, secrets=store.secrets)
 
 

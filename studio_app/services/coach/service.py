@@ -45,7 +45,6 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
-from studio_app.atomic_files import atomic_write_bytes
 from studio_app.domain.asset import Asset
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.brand_kit import BrandKit
@@ -59,6 +58,7 @@ from studio_app.store.repositories import NotFoundError
 
 from ..context import StudioStore
 from ..generation import GenerationService
+from ..saved_files import save_user_file
 from .chat import CoachChat
 from .generate import GenerateBridge
 from .models import (
@@ -466,13 +466,7 @@ class CoachService(QObject):
         Raises:
             CoachError: the asset is gone, or the file could not be written (one line).
         """
-        target = Path(path)
-        data = self.asset_png(asset_id)
-        try:
-            atomic_write_bytes(target, data)
-        except OSError as exc:
-            raise CoachError(f"Could not save {target.name}: {exc.strerror or exc}") from None
-        return target
+        return save_user_file(Path(path), self.asset_png(asset_id), CoachError)
 
     def shutdown(self) -> None:
         """Stop every stream and wait (up to 3 s) for the workers to end (app closing, tests)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from studio_app.domain.brand_kit import BrandKit, BrandKitContext
 from studio_app.domain.media import MediaAsset
 from studio_app.services.brand_kits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, BrandKitError, BrandKitService
+from studio_app.ui.forms import add_rows
 
 from .widgets import (
     ERROR_STYLE,
@@ -143,18 +144,12 @@ class BrandKitsDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Primary colours", self.primary)
-        form.addRow("Accent colours", self.accent)
-        form.addRow("Headline font", self.headline_font)
-        form.addRow("Body font", self.body_font)
-        form.addRow("Tone", self.tone_edit)
-        form.addRow("Style reference", self.style_edit)
-        form.addRow("Primary logo", self.primary_logo)
-        form.addRow("Secondary logo", self.secondary_logo)
-        form.addRow("", self.all_media)
-        form.addRow("Preview", self.preview)
-        return form
+        return add_rows(form, [
+            ("Name", self.name_edit), ("Primary colours", self.primary), ("Accent colours", self.accent),
+            ("Headline font", self.headline_font), ("Body font", self.body_font), ("Tone", self.tone_edit),
+            ("Style reference", self.style_edit), ("Primary logo", self.primary_logo),
+            ("Secondary logo", self.secondary_logo), ("", self.all_media), ("Preview", self.preview),
+        ])
 
     def _build_editor(self, form: QFormLayout) -> QVBoxLayout:
         self.error_label = QLabel()

@@ -248,7 +248,9 @@ class FontPicker(QWidget):
     def _update_note(self, name: str) -> None:
         installed = not name.strip() or any(f.casefold() == name.strip().casefold() for f in self.families)
         self.note.setVisible(not installed)
-        self.combo.lineEdit().setFont(QFont(name) if installed and name.strip() else QFont())
+        editor = self.combo.lineEdit()  # None only for a combo that is not editable
+        if editor is not None:
+            editor.setFont(QFont(name) if installed and name.strip() else QFont())
 
     def _text_changed(self, text: str) -> None:
         self._update_note(text)

@@ -36,13 +36,8 @@ class StyleBar(QWidget):
         self.colour_button.setToolTip("Colour")
         self.colour_button.setIconSize(QSize(20, 20))
         self.colour_button.clicked.connect(self._pick_colour)
-        self.width_spin = QDoubleSpinBox()
-        self.width_spin.setRange(0.5, 200.0)
-        self.width_spin.setDecimals(1)
-        self.width_spin.setSuffix(" px")
-        self.width_spin.setToolTip("Stroke width")
-        self.width_spin.setKeyboardTracking(False)
-        self.width_spin.valueChanged.connect(lambda v: scene.ops.apply_style(stroke_width=float(v)))
+        self.width_spin = _px_spin(0.5, 200.0, 1, "Stroke width",
+                                   lambda v: scene.ops.apply_style(stroke_width=v))
         self.fill_button = QToolButton()
         self.fill_button.setText("Fill")
         self.fill_button.setCheckable(True)
@@ -52,13 +47,7 @@ class StyleBar(QWidget):
         self.font_combo.setMaximumWidth(170)
         self.font_combo.setToolTip("Font")
         self.font_combo.currentFontChanged.connect(lambda f: scene.ops.apply_style(font_family=f.family()))
-        self.size_spin = QDoubleSpinBox()
-        self.size_spin.setRange(4.0, 1000.0)
-        self.size_spin.setDecimals(0)
-        self.size_spin.setSuffix(" px")
-        self.size_spin.setToolTip("Font size")
-        self.size_spin.setKeyboardTracking(False)
-        self.size_spin.valueChanged.connect(lambda v: scene.ops.apply_style(font_size=float(v)))
+        self.size_spin = _px_spin(4.0, 1000.0, 0, "Font size", lambda v: scene.ops.apply_style(font_size=v))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         for w in (self.colour_button, QLabel("Width"), self.width_spin, self.fill_button, QLabel("Font"),
@@ -114,3 +103,17 @@ class StyleBar(QWidget):
         colour = QColorDialog.getColor(QColor(self.scene.sketch_style.colour), self, "Sketch colour")
         if colour.isValid():
             self.set_colour(colour.name())
+
+
+def _px_spin(low: float, high: float, decimals: int, tip: str,
+             changed: Callable[[float], object]) -> QDoubleSpinBox:
+    """A pixel spin box from ``low`` to ``high`` px that calls ``changed(value)`` once an edit is
+    committed (no keyboard tracking: typing "12" does not apply "1" first)."""
+    spin = QDoubleSpinBox()
+    spin.setRange(low, high)
+    spin.setDecimals(decimals)
+    spin.setSuffix(" px")
+    spin.setToolTip(tip)
+    spin.setKeyboardTracking(False)
+    spin.valueChanged.connect(lambda v: changed(float(v)))
+    return spin

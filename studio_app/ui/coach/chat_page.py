@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.coach import CoachSession
-from studio_app.services.coach import LOGO_POSITIONS
+from studio_app.services.coach.models import LOGO_POSITIONS
 
 from .chat_view import ChatView
 

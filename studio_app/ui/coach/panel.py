@@ -28,14 +28,10 @@ from studio_app.domain.asset_types import TARGET_SPECS
 from studio_app.domain.canvas import CanvasDocument
 from studio_app.domain.coach import CoachSession, CoachStatus
 from studio_app.domain.job_events import JobEvent, JobMessage
-from studio_app.services.coach import (
-    CoachError,
-    CoachService,
-    GenerateFromSessionRequest,
-    StartCoachRequest,
-)
-from studio_app.services.coach.models import one_line
+from studio_app.services.coach import CoachError, CoachService, StartCoachRequest
+from studio_app.services.coach.models import GenerateFromSessionRequest, one_line
 
+from ..file_dialogs import FileDialogs
 from .chat_page import ChatPage, muted
 from .history import SessionHistory
 from .settings_dialog import CoachSettingsDialog
@@ -74,7 +70,7 @@ class CoachPanel(QWidget):
         self.last_error: str | None = None
         self.result_actions = None
         self.last_menu: QMenu | None = None
-        self.file_dialogs = None  # a FileDialogs when the window sets one
+        self.file_dialogs: FileDialogs | None = None  # set by the window
 
         top = self._build_header()
         self.start_form = StartSessionForm(canvas, coach.brand_kits)

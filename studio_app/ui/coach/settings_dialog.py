@@ -25,17 +25,13 @@ from studio_app.services.coach import CoachService, CoachSettings
 ENGINES = (
     ("auto", "Automatic (AI coach when a Gemini or OpenAI key is set)"),
     ("offline", "Offline guided coach (no AI)"),
-    ("gemini", "Gemini"),
-    ("openai", "OpenAI"),
-    ("ollama", "Ollama (local)"),
-    ("lmstudio", "LM Studio (local)"),
-    ("custom", "Other OpenAI-compatible server"),
+    *((kind, label + (" (local)" if kind in ps.LOCAL_CHAT_KINDS else ""))
+      for kind, label in ps.COACH_ENGINES.items() if kind not in ("auto", "offline")),
 )
+"""(engine, menu text) in menu order: auto, offline, then the catalogue's chat kinds."""
 MODEL_HINTS = {**{k: v for k, v in ps.CHAT_DEFAULT_MODELS.items() if v},
                "lmstudio": "the model id LM Studio lists", "custom": "the model id the server lists"}
 """Placeholder per chat kind: the catalogue's current default, or what to type."""
-URL_HINTS = {"ollama": "http://localhost:11434/v1", "lmstudio": "http://localhost:1234/v1",
-             "custom": "http://host:port/v1", "gemini": "(the public endpoint)", "openai": "(the public endpoint)"}
 
 
 class CoachSettingsDialog(QDialog):
@@ -64,7 +60,7 @@ class CoachSettingsDialog(QDialog):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         keys = QLabel("API keys are kept in the system keyring (provider settings) or read from "
-                      "GEMINI_API_KEY / OPENAI_API_KEY; local servers need none.")
+                      f"{' / '.join(ps.KEY_ENV_NAMES)}; local servers need none.")
         keys.setWordWrap(True)
 
         form = QFormLayout()
@@ -96,7 +92,7 @@ class CoachSettingsDialog(QDialog):
         self.model.setEnabled(llm)
         self.base_url.setEnabled(llm)
         self.model.setPlaceholderText(MODEL_HINTS.get(kind, ""))
-        self.base_url.setPlaceholderText(URL_HINTS.get(kind, ""))
+        self.base_url.setPlaceholderText(ps.chat_address_hint(kind))
 
     def settings(self) -> CoachSettings:
         """The settings as filled in."""

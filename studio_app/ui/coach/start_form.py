@@ -29,6 +29,7 @@ from studio_app.domain.coach import Mood
 from studio_app.domain.media import MAX_PROMPT_INJECTION_ASSETS
 from studio_app.prompting.canvas_description import describe_canvas
 from studio_app.services.coach import StartCoachRequest
+from studio_app.ui.forms import add_rows
 
 CanvasProvider = Callable[[], CanvasDocument | None]
 BrandKitProvider = Callable[[], list[BrandKit]]
@@ -104,13 +105,9 @@ class StartSessionForm(QWidget):
         # full name ("YouTube thumbnail (1280x720)") does not fit beside a label.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Asset", self.asset_type)
-        form.addRow("Mood", self.mood)
-        form.addRow("", self.custom_mood)
-        form.addRow("Game", self.game)
-        form.addRow("Idea", self.description)
-        form.addRow("Brand kit", self.brand_kit)
-        form.addRow("References", self.media_box)
+        add_rows(form, [("Asset", self.asset_type), ("Mood", self.mood), ("", self.custom_mood),
+                        ("Game", self.game), ("Idea", self.description), ("Brand kit", self.brand_kit),
+                        ("References", self.media_box)])
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.use_canvas)

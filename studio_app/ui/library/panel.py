@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QImageWriter,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +47,7 @@ from studio_app.domain.media import MediaAsset, MediaAssetType
 from studio_app.services.media_library import ImportOutcome, MediaLibraryService
 from studio_app.services.workers import WorkerContext
 
+from ..file_dialogs import FileDialogs
 from .details import AssetDetails
 from .grid_model import ASSET_IDS_MIME, AssetIdRole, MediaGridModel
 from .workers import JobRunner
@@ -95,7 +105,7 @@ class MediaLibraryPanel(QWidget):
         self._last_progress_reload = 0.0
         self._cancel: threading.Event | None = None
         self.setAcceptDrops(True)
-        self.file_dialogs = None  # a FileDialogs (remembers the last folder) when the window sets one
+        self.file_dialogs: FileDialogs | None = None  # remembers the last folder; set by the window
 
         import_row, background_row = self._build_import_rows()
         filter_row, search_row = self._build_filter_rows()
@@ -356,7 +366,7 @@ class MediaLibraryPanel(QWidget):
         """Import a QImage (clipboard) as PNG, in a worker."""
         buf = QBuffer()
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buf, "PNG")
+        QImageWriter(buf, QByteArray(b"PNG")).write(image)  # the bytes QImage.save(buf, "PNG") writes
         data = bytes(QByteArray(buf.data()).data())
         service, remove_bg = self.service, self._remove_background_choice()
         self.status_label.setText("Importing pasted image…")
@@ -418,14 +428,18 @@ class MediaLibraryPanel(QWidget):
         self._start_background_removals([o.asset for o in outcomes
                                          if o.asset is not None and o.duplicate_of is None])
 
-    def _start_background_removals(self, assets: list) -> None:  # noqa: ANN001 - MediaAsset
+    def _start_background_removals(self, assets: list[MediaAsset]) -> None:
         """Run the imports' deferred background removals in workers, one asset per job, so
         the grid shows the originals at once and the cut-outs replace them as they finish."""
         pending = [a.id for a in assets if self.service.background_pending(a)]
         self.background_pending = len(pending)
         for asset_id in pending:
-            self.runner.start(lambda _s, i=asset_id: self.service.run_pending_background_removal(i),
-                              self._background_done, self._background_failed)
+            self.runner.start(self._background_removal(asset_id), self._background_done,
+                              self._background_failed)
+
+    def _background_removal(self, asset_id: str) -> Callable[[WorkerContext], MediaAsset]:
+        """The worker function removing the deferred background of ``asset_id``."""
+        return lambda _ctx: self.service.run_pending_background_removal(asset_id)
 
     def _background_done(self, asset) -> None:  # noqa: ANN001 - MediaAsset
         self.background_pending = max(0, self.background_pending - 1)

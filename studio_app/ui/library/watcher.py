@@ -53,7 +53,7 @@ class LibraryWatcher(QObject):
         self.files.fileChanged.connect(self._file_event)
         self.files.directoryChanged.connect(self._file_event)
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):  # a bare QCoreApplication has no application state
             app.applicationStateChanged.connect(self._app_state)
 
     def _watch(self) -> None:
@@ -122,7 +122,7 @@ class LibraryWatcher(QObject):
             return
         self._stopped = True
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):
             with contextlib.suppress(RuntimeError, TypeError):
                 app.applicationStateChanged.disconnect(self._app_state)
         self.debounce.stop()

@@ -155,11 +155,12 @@ class ResultActions(QObject):
 
     def trigger(self, action_id: str, asset_id: str) -> object:
         """Run action ``action_id`` (an id of ACTIONS) on ``asset_id``; returns its result."""
-        return {
+        handlers: dict[str, Callable[[str], object]] = {
             "open": self.open_viewer, "save": self.save_as, "export": self.export, "copy": self.copy,
             "place": self.place, "show": self.show_in_library, "reuse": self.reuse_prompt,
             "refine": self.refine, "delete": self.delete,
-        }[action_id](asset_id)
+        }
+        return handlers[action_id](asset_id)
 
     # -- actions ----------------------------------------------------------------------------
     def open_viewer(self, asset_id: str) -> QWidget | None:

@@ -143,7 +143,7 @@ class CandidateStaging(QFrame):
 
     def __init__(self, actions: ResultActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.result_actions = actions
         # asset id -> the generation worker's preview QImage, or None to decode the PNG.
         self.load_image: Callable[[str], QImage | None] | None = None
         self.job_id: str | None = None
@@ -163,16 +163,16 @@ class CandidateStaging(QFrame):
         self.row = QHBoxLayout(strip)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.setSpacing(6)
-        self.scroll = QScrollArea()  # four slots scroll sideways on a narrow window
-        self.scroll.setWidget(strip)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()  # four slots scroll sideways on a narrow window
+        self.scroll_area.setWidget(strip)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
         layout.addLayout(head)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         actions.deleted.connect(self._deleted)
         self.hide()
 
@@ -191,10 +191,10 @@ class CandidateStaging(QFrame):
             slot.discard_button.clicked.connect(lambda _=False, s=slot: self.discard(s.index))
             slot.refine_button.clicked.connect(lambda _=False, s=slot: self.refine(s.index))
             slot.preview.doubleClicked.connect(
-                lambda s=slot: self.actions.open_viewer(s.asset_id) if s.asset_id else None)
+                lambda s=slot: self.result_actions.open_viewer(s.asset_id) if s.asset_id else None)
             self.row.addWidget(slot)
         self.row.addStretch(1)
-        self.scroll.setFixedHeight(self.slots[0].sizeHint().height() + self.scroll.horizontalScrollBar().sizeHint().height() + 4)
+        self.scroll_area.setFixedHeight(self.slots[0].sizeHint().height() + self.scroll_area.horizontalScrollBar().sizeHint().height() + 4)
         self.heading.setText(f"<b>{count} candidates</b> — generating…")
         self.show()
 
@@ -212,7 +212,7 @@ class CandidateStaging(QFrame):
         if asset_id:
             image = self.load_image(asset_id) if self.load_image else None
             slot.show_result(asset_id, image if image is not None and not image.isNull()
-                             else self.actions.preview_png(asset_id), self.actions.tooltip(asset_id))
+                             else self.result_actions.preview_png(asset_id), self.result_actions.tooltip(asset_id))
         else:
             slot.show_failure(message)
 
@@ -237,7 +237,7 @@ class CandidateStaging(QFrame):
         slot = self.slots[index]
         if not slot.open or slot.asset_id is None:
             return False
-        return self.actions.delete(slot.asset_id, confirm=False)
+        return self.result_actions.delete(slot.asset_id, confirm=False)
 
     def refine(self, index: int) -> None:
         """Keep candidate ``index`` and use it as the next generation's input."""
@@ -246,7 +246,7 @@ class CandidateStaging(QFrame):
             return
         if slot.decision is None:
             slot.decide("kept")
-        self.actions.refine(slot.asset_id)
+        self.result_actions.refine(slot.asset_id)
         self._maybe_close()
 
     def keep_all(self) -> None:

@@ -34,7 +34,7 @@ class ResultsStrip(QListWidget):
         self._load = load_bytes
         # Asset -> a ready preview QImage (the generation worker's), or None to decode _load's bytes.
         self.load_image: Callable[[Asset], QImage | None] | None = None
-        self.actions: ResultActions | None = None
+        self.result_actions: ResultActions | None = None
         self.last_menu: QMenu | None = None
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setFlow(QListWidget.Flow.LeftToRight)
@@ -49,7 +49,7 @@ class ResultsStrip(QListWidget):
     def set_actions(self, actions: ResultActions) -> None:
         """Use ``actions`` for the menu, double-click (open in the viewer) and keys; drop
         results it deletes."""
-        self.actions = actions
+        self.result_actions = actions
         self.assetActivated.connect(actions.open_viewer)
         actions.deleted.connect(self.remove_asset)
 
@@ -87,7 +87,7 @@ class ResultsStrip(QListWidget):
             label += " · Note"
         item = QListWidgetItem(QIcon(pix), label)
         item.setData(Qt.ItemDataRole.UserRole, asset.id)
-        lines = [self.actions.tooltip(asset.id)] if self.actions else [f"Asset {asset.id}", *notes]
+        lines = [self.result_actions.tooltip(asset.id)] if self.result_actions else [f"Asset {asset.id}", *notes]
         if asset.is_preview:
             lines.insert(0, "Offline preview (no AI).")
         item.setToolTip("\n".join(lines))
@@ -103,9 +103,9 @@ class ResultsStrip(QListWidget):
 
     def context_menu(self, asset_id: str) -> QMenu | None:
         """The result menu of ``asset_id`` (what a right-click opens)."""
-        if self.actions is None:
+        if self.result_actions is None:
             return None
-        self.last_menu = self.actions.menu(asset_id, self)
+        self.last_menu = self.result_actions.menu(asset_id, self)
         return self.last_menu
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -120,24 +120,25 @@ class ResultsStrip(QListWidget):
     def event(self, event: QEvent) -> bool:
         """Delete and Ctrl+C on a focused result act on the result, not on the canvas selection
         (the window-wide shortcuts of the canvas yield while the strip has focus)."""
-        if event.type() == QEvent.Type.ShortcutOverride and self.actions is not None and self.current_asset_id():
-            key = QKeyEvent(event)
-            if key.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or key.matches(QKeySequence.StandardKey.Copy):
-                event.accept()
-                return True
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and self.result_actions is not None and self.current_asset_id()
+                and (event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                     or event.matches(QKeySequence.StandardKey.Copy))):
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter opens the viewer, Delete deletes (after asking), Ctrl+C copies the image."""
         asset_id = self.current_asset_id()
-        if self.actions is not None and asset_id:
+        if self.result_actions is not None and asset_id:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.assetActivated.emit(asset_id)
                 return
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.actions.delete(asset_id)
+                self.result_actions.delete(asset_id)
                 return
             if event.matches(QKeySequence.StandardKey.Copy):
-                self.actions.copy(asset_id)
+                self.result_actions.copy(asset_id)
                 return
         super().keyPressEvent(event)

@@ -99,7 +99,7 @@ class ResultViewer(QDialog):
 
     def __init__(self, actions: ResultActions, asset_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.actions, self.asset_id = actions, asset_id
+        self.result_actions, self.asset_id = actions, asset_id
         info = actions.results.info(asset_id)
         image = QImage.fromData(actions.results.png(asset_id))
         if image.isNull():
@@ -112,7 +112,7 @@ class ResultViewer(QDialog):
 
         left = QVBoxLayout()
         left.addLayout(zoom_row)
-        left.addWidget(self.scroll, 1)
+        left.addWidget(self.scroll_area, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addWidget(side_widget)
@@ -123,10 +123,10 @@ class ResultViewer(QDialog):
 
     def _build_zoom(self, image: QImage) -> QHBoxLayout:
         self.canvas = ZoomableImage(image)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setBackgroundRole(QPalette.ColorRole.Dark)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll_area.setBackgroundRole(QPalette.ColorRole.Dark)
         self.zoom_label = QLabel()
         self.zoom_label.setMinimumWidth(52)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -145,7 +145,7 @@ class ResultViewer(QDialog):
                            (QKeySequence.StandardKey.ZoomOut, lambda: self.canvas.step(-1)),
                            (QKeySequence("Ctrl+0"), lambda: self.canvas.set_zoom(1.0)),
                            (QKeySequence("Ctrl+9"), self.fit)):
-            QShortcut(keys, self, activated=slot)
+            QShortcut(keys, self).activated.connect(slot)
         self.canvas.zoomChanged.connect(self._zoom_changed)
         zoom_row = QHBoxLayout()
         for w in (zoom_out, self.zoom_label, zoom_in, self.actual_button, self.fit_button):
@@ -187,13 +187,13 @@ class ResultViewer(QDialog):
 
     def fit(self) -> None:
         """Show the whole image."""
-        self.canvas.set_zoom(self.canvas.fit_zoom(self.scroll.viewport().size() - QSize(4, 4)))
+        self.canvas.set_zoom(self.canvas.fit_zoom(self.scroll_area.viewport().size() - QSize(4, 4)))
 
     def _zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f}%")
 
     def _run(self, action_id: str) -> None:
-        self.actions.trigger(action_id, self.asset_id)
+        self.result_actions.trigger(action_id, self.asset_id)
 
     def _deleted(self, asset_id: str) -> None:
         if asset_id == self.asset_id:

@@ -39,6 +39,7 @@ from studio_app.services import model_lists as ml
 from studio_app.services import provider_setup as ps
 from studio_app.services.settings_services import SettingsServices
 from studio_app.services.workers import Worker, first_line, run_in_pool
+from studio_app.ui.forms import MUTED_STYLE, add_rows, note_label
 
 from .library_page import LibrarySettingsPage
 from .sync_page import SyncSettingsPage
@@ -50,7 +51,6 @@ DEFAULT_CHOICES = (
     ("openai", "OpenAI (GPT Image)"),
 )
 KEYED_PROVIDERS = (("gemini", "Gemini (Nano Banana)"), ("openai", "OpenAI"))
-MUTED_STYLE = "color: palette(mid);"
 DEFAULT_TIMEOUT_S = 180
 OK_STYLE = "color: #1b7f3b;"
 ERROR_STYLE = "color: #b3261e;"
@@ -108,13 +108,8 @@ class ProviderBox(QGroupBox):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
         model_row.addWidget(self.refresh)
-        form.addRow("Model", model_row)
-        form.addRow("", self.model_note)
-        form.addRow("Address", self.base_url)
-        form.addRow("API key", self.key)
-        form.addRow("", self.key_status)
-        form.addRow("", buttons)
-        form.addRow("", self.result)
+        add_rows(form, [("Model", model_row), ("", self.model_note), ("Address", self.base_url),
+                        ("API key", self.key), ("", self.key_status), ("", buttons), ("", self.result)])
 
     def set_models(self, live: ml.CachedModelList | None, current: str) -> None:
         """Offer the service's live list (else the catalogue's known models) and select
@@ -268,10 +263,8 @@ class SettingsDialog(QDialog):
             box.key.returnPressed.connect(lambda n=name: self.save_key(n))
             self.boxes[name] = box
             layout.addWidget(box)
-        note = QLabel("Keys are kept in the system keyring, never in settings files. GEMINI_API_KEY and "
-                      "OPENAI_API_KEY, when set, are used instead.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note = note_label("Keys are kept in the system keyring, never in settings files. "
+                          f"{' and '.join(ps.KEY_ENV_NAMES)}, when set, are used instead.")
         layout.addWidget(note)
         layout.addStretch(1)
         return page
@@ -281,7 +274,7 @@ class SettingsDialog(QDialog):
         self.coach_engine = QComboBox()
         for value, label in ps.COACH_ENGINES.items():
             extra = {"auto": " (the chat model of the image provider)", "offline": " (no AI)",
-                     "ollama": " (local)", "lmstudio": " (local)"}.get(value, "")
+                     **dict.fromkeys(ps.LOCAL_CHAT_KINDS, " (local)")}.get(value, "")
             self.coach_engine.addItem(label + extra, value)
         self.coach_engine.setCurrentIndex(max(0, self.coach_engine.findData(settings.engine)))
         self.coach_model = QLineEdit(settings.model or "")
@@ -299,10 +292,8 @@ class SettingsDialog(QDialog):
         self.coach_test.clicked.connect(self.test_coach)
         self.coach_result = QLabel()
         self.coach_result.setWordWrap(True)
-        note = QLabel("Gemini and OpenAI use the keys on the Image providers page. Ollama and LM Studio run "
-                      "on this computer and need no key.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note = note_label("Gemini and OpenAI use the keys on the Image providers page. Ollama and LM Studio "
+                          "run on this computer and need no key.")
         form = QFormLayout()
         form.addRow("Coach", self.coach_engine)
         coach_model_row = QHBoxLayout()

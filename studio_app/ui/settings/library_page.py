@@ -25,6 +25,7 @@ from studio_app.domain.media import BG_REMOVAL_DEFAULT_TYPES, MAX_PROMPT_INJECTI
 from studio_app.library.settings import LibrarySettings
 from studio_app.services.media_library import MediaLibraryService
 from studio_app.services.segmentation_models import SegmentationModels
+from studio_app.ui.forms import MUTED_STYLE, add_rows
 
 from .segmentation_model import SegmentationModelWidget
 
@@ -91,7 +92,7 @@ class LibrarySettingsPage(QWidget):
         limit_row.addWidget(self.limit)
         limit_row.addStretch(1)
         self.count = QLabel()
-        self.count.setStyleSheet("color: palette(mid);")
+        self.count.setStyleSheet(MUTED_STYLE)
         self.max_pixels = QSpinBox()
         self.max_pixels.setRange(1, 1000)
         self.max_pixels.setSuffix(" megapixels")
@@ -113,14 +114,11 @@ class LibrarySettingsPage(QWidget):
         for spin in (self.max_pixels, self.max_file, self.per_prompt):
             spin.setMaximumWidth(220)
         self.tier.setMaximumWidth(260)
-        form = QFormLayout()
-        form.addRow("Library size", limit_row)
-        form.addRow("", self.count)
-        form.addRow("Largest image", self.max_pixels)
-        form.addRow("Largest file", self.max_file)
-        form.addRow("Images per prompt", self.per_prompt)
-        form.addRow("Access tier", self.tier)
-        return form
+        return add_rows(QFormLayout(), [
+            ("Library size", limit_row), ("", self.count), ("Largest image", self.max_pixels),
+            ("Largest file", self.max_file), ("Images per prompt", self.per_prompt),
+            ("Access tier", self.tier),
+        ])
 
     def _build_background(self, s: LibrarySettings, segmentation: SegmentationModels) -> None:
         self.background = QGroupBox("Background removal")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio_app.services.segmentation_models import ModelState, SegmentationModels
 from studio_app.services.workers import WorkerContext
+from studio_app.ui.forms import note_label
 from studio_app.ui.library.workers import JobRunner
 
 OK_STYLE = "color: #1b7f3b;"
@@ -67,10 +68,9 @@ class SegmentationModelWidget(QGroupBox):
         self.progress.hide()
         self.status = QLabel("Checking installed models…")
         self.status.setWordWrap(True)
-        note = QLabel("Photos are cut out by a segmentation network on this computer; logos and graphics on a "
-                      "plain colour use a faster colour key. The larger model gives sharper edges but is slower.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note = note_label("Photos are cut out by a segmentation network on this computer; logos and "
+                          "graphics on a plain colour use a faster colour key. The larger model gives "
+                          "sharper edges but is slower.")
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
         row.addWidget(self.download_button)
