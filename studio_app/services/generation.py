@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from functools import partial
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from studio_app.domain.asset import Asset
@@ -54,7 +54,7 @@ from .generation_request import GenerateRequest
 from .generation_results import choose_references, mark_used, media_inputs, prepare_result, reference_limit
 from .images import LibraryImageSource
 from .provider_registry import ProviderFactory, ProviderRegistry
-from .workers import WorkerContext, run_in_pool
+from .workers import WorkerContext, on_gui_thread, run_in_pool
 
 __all__ = [
     "CANCELLED_MESSAGE", "INTERRUPTED_MESSAGE", "RESULT_CACHE_SIZE", "SNAPSHOT_CACHE_SIZE", "THUMBNAIL_CACHE_SIZE",
@@ -77,7 +77,8 @@ class GenerationService(QObject):
     "received_size", "upscale_factor", "notes"}`` (``model``: the model the provider's answer
     named; the sizes in px as ``[w, h]``; the job's own size fields hold the last candidate's).
 
-    Signals (emitted from worker threads; Qt queues them to GUI-thread receivers):
+    Signals (always emitted on the thread the service lives on, the GUI thread; worker and
+    intake threads queue theirs to it in order):
         jobEvent(JobMessage): every job event, in the order domain/job_events.py gives:
             ``queued`` once the row is stored, ``status`` as the stored status changes,
             ``progress`` (percent 0-100), ``candidate`` as each candidate ends (index, asset
@@ -87,11 +88,16 @@ class GenerationService(QObject):
     """
 
     jobEvent = Signal(object)
+    # Worker and intake threads announce through this one; it is queued to ``jobEvent`` on
+    # the thread this service lives on, so every receiver (widgets, lambdas, test blockers) is
+    # called on the GUI thread, in order.
+    _jobEventFromThread = Signal(object)
 
     def __init__(self, store: StudioStore, *, providers: ProviderRegistry | None = None,
                  prompt_engine: PromptEngine | None = None, pool: QThreadPool | None = None,
                  image_source: LibraryImageSource | None = None) -> None:
         super().__init__()
+        self._jobEventFromThread.connect(self.jobEvent, Qt.ConnectionType.QueuedConnection)
         self.store = store
         self.providers = providers or ProviderRegistry()
         self.prompts = prompt_engine or PromptEngine()
@@ -245,9 +251,9 @@ class GenerationService(QObject):
                 with self._lock:
                     self._cancels.pop(job_id, None)
                     self._ended_early.discard(job_id)
-                self.jobEvent.emit(JobMessage.failed(job_id, f"The job could not be recorded: {_one_line(str(exc))}"))
+                self._announce(JobMessage.failed(job_id, f"The job could not be recorded: {_one_line(str(exc))}"))
                 return
-            self.jobEvent.emit(JobMessage.status_changed(job_id, batch.job.status))
+            self._announce(JobMessage.status_changed(job_id, batch.job.status))
             for index in range(batch.request.count):
                 run_in_pool(partial(self._run_candidate, batch, index), pool=self.pool)
         finally:
@@ -315,8 +321,8 @@ class GenerationService(QObject):
             except (InvalidStateTransitionError, NotFoundError):
                 return True
             self._recent.keep_ended(job)
-            self.jobEvent.emit(JobMessage.status_changed(job.id, job.status))
-            self.jobEvent.emit(JobMessage.cancelled(job.id, CANCELLED_MESSAGE))
+            self._announce(JobMessage.status_changed(job.id, job.status))
+            self._announce(JobMessage.cancelled(job.id, CANCELLED_MESSAGE))
         return True
 
     def is_active(self, job_id: str) -> bool:
@@ -324,12 +330,20 @@ class GenerationService(QObject):
         with self._lock:
             return job_id in self._cancels and job_id not in self._ended_early
 
+    def _announce(self, message: JobMessage) -> None:
+        """Emit ``jobEvent(message)`` on the GUI thread: at once when called there, queued
+        (in order) from a worker or the intake thread."""
+        if on_gui_thread():
+            self.jobEvent.emit(message)
+        else:
+            self._jobEventFromThread.emit(message)
+
     # -- worker -------------------------------------------------------------------
     def _set_status(self, job: GenerationJob, status: JobStatus, *, progress: int | None = None,
                     error: str | None = None) -> GenerationJob:
         with self._db_write:
             job = self.store.jobs.update_status(job.id, status, progress=progress, error_message=error)
-        self.jobEvent.emit(JobMessage.status_changed(job.id, job.status))
+        self._announce(JobMessage.status_changed(job.id, job.status))
         return job
 
     def _progress(self, batch: Batch, index: int, percent: int) -> None:
@@ -342,7 +356,7 @@ class GenerationService(QObject):
             batch.reported = overall
             with self._db_write:
                 self.store.jobs.set_progress(batch.job.id, overall)
-            self.jobEvent.emit(JobMessage.progressed(batch.job.id, overall))
+            self._announce(JobMessage.progressed(batch.job.id, overall))
             if batch.progress:
                 batch.progress(overall)
 
@@ -482,7 +496,7 @@ class GenerationService(QObject):
         with batch.lock:
             batch.outcomes[index] = (asset, error)
             left = sum(1 for o in batch.outcomes if o is None)
-        self.jobEvent.emit(JobMessage.candidate_ended(batch.job.id, index, asset.id if asset else None, error))
+        self._announce(JobMessage.candidate_ended(batch.job.id, index, asset.id if asset else None, error))
         if left:
             self._progress(batch, index, 100)
         if left == 0:
@@ -514,7 +528,7 @@ class GenerationService(QObject):
                     if found is not None:
                         self._recent.keep_result(GeneratedResult(asset, batch.final, found.thumbnail))
                 for asset in kept:
-                    self.jobEvent.emit(JobMessage.completed(job.id, asset.id))
+                    self._announce(JobMessage.completed(job.id, asset.id))
             else:
                 message = errors[0] if errors else CANCELLED_MESSAGE
                 if count > 1 and errors:
@@ -541,7 +555,7 @@ class GenerationService(QObject):
             return self.store.jobs.get(job.id)
         self._recent.keep_ended(current)
         ended = JobMessage.cancelled if current.status == JobStatus.CANCELLED else JobMessage.failed
-        self.jobEvent.emit(ended(current.id, message))
+        self._announce(ended(current.id, message))
         return current
 
 
