@@ -55,6 +55,7 @@ from .generation_results import choose_references, mark_used, media_inputs, prep
 from .images import LibraryImageSource
 from .provider_registry import ProviderFactory, ProviderRegistry
 from .workers import WorkerContext, on_gui_thread, run_in_pool
+from .workers import prepare as prepare_workers
 
 __all__ = [
     "CANCELLED_MESSAGE", "INTERRUPTED_MESSAGE", "RESULT_CACHE_SIZE", "SNAPSHOT_CACHE_SIZE", "THUMBNAIL_CACHE_SIZE",
@@ -98,6 +99,7 @@ class GenerationService(QObject):
                  image_source: LibraryImageSource | None = None) -> None:
         super().__init__()
         self._jobEventFromThread.connect(self.jobEvent, Qt.ConnectionType.QueuedConnection)
+        prepare_workers()  # the intake thread starts workers: their dispatcher is made here
         self.store = store
         self.providers = providers or ProviderRegistry()
         self.prompts = prompt_engine or PromptEngine()

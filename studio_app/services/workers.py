@@ -21,7 +21,8 @@ Outcome (exactly one of them, then ``finished``):
   worker was cancelled before a pool thread picked it up (the callable then never runs).
 
 Signals are delivered on the thread of the running ``QCoreApplication`` (the GUI thread),
-whichever thread started the worker, in the order they were emitted; a ``Worker`` keeps
+whichever thread started the worker, in the order they were emitted (one dispatcher object
+made on the GUI thread carries them; ``prepare()`` makes it early); a ``Worker`` keeps
 itself alive until ``finished`` is delivered. Without a ``QCoreApplication`` they are
 emitted on the pool thread. QtCore only (no widgets).
 """
@@ -38,7 +39,7 @@ from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Worker", "WorkerCancelled", "WorkerContext", "active_workers", "first_line", "run_in_pool"]
+__all__ = ["Worker", "WorkerCancelled", "WorkerContext", "active_workers", "first_line", "prepare", "run_in_pool"]
 
 _ACTIVE: set[Worker] = set()
 _ACTIVE_LOCK = threading.Lock()
@@ -81,7 +82,7 @@ class WorkerContext:
 
     def progress(self, value: object) -> None:
         """Report progress; ``Worker.progress(value)`` is delivered on the GUI thread."""
-        _emit_if_alive(self._worker._progress_q, value)
+        self._worker._send("progress", value)
 
 
 class Worker(QObject):
@@ -101,10 +102,6 @@ class Worker(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    # Emitted on the pool thread; queued to this object, which lives on the GUI thread.
-    _progress_q = Signal(object)
-    _outcome_q = Signal(str, object)
-
     def __init__(self, fn: Callable[[WorkerContext], Any]) -> None:
         super().__init__()
         self._fn = fn
@@ -113,14 +110,10 @@ class Worker(QObject):
         self._done = False
         self._callbacks: dict[str, Callable[..., object]] = {}
         self._owner: QObject | None = None
-        app = QCoreApplication.instance()
-        connection = Qt.ConnectionType.DirectConnection
-        if app is not None:
-            connection = Qt.ConnectionType.QueuedConnection
-            if self.thread() is not app.thread():
-                self.moveToThread(app.thread())
-        self._progress_q.connect(self._deliver_progress, connection)
-        self._outcome_q.connect(self._deliver_outcome, connection)
+        # The pool thread reaches the GUI thread through the one dispatcher made there; the
+        # worker itself is never moved between threads (moveToThread from a pool or intake
+        # thread could deadlock against a GUI thread blocked in a wait).
+        self._dispatcher = _dispatcher()
 
     # -- GUI side -------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -178,6 +171,19 @@ class Worker(QObject):
             finally:
                 self.finished.emit()
 
+    def _send(self, kind: str, value: object) -> None:
+        """From the pool thread: deliver ``kind`` on the GUI thread, or here without an app."""
+        if self._dispatcher is None:
+            if kind == "progress":
+                self._deliver_progress(value)
+            else:
+                self._deliver_outcome(kind, value)
+            return
+        try:
+            self._dispatcher.send.emit(self, kind, value)
+        except RuntimeError:  # the application is shutting down and took the dispatcher along
+            log.debug("worker %s dropped: the dispatcher is gone", kind)
+
     # -- pool side ------------------------------------------------------------------------
     def _run(self) -> None:
         kind: str = "cancelled"
@@ -192,17 +198,53 @@ class Worker(QObject):
                     value, kind = exc, "error"
         finally:
             self._returned.set()
-            _emit_if_alive(self._outcome_q, kind, value)
+            self._send(kind, value)
 
 
-def _emit_if_alive(signal: Any, *args: object) -> None:
-    """Emit from a pool thread unless the Worker's C++ side is gone (the application is
-    shutting down and took it along): then nobody is left to tell, and PySide6's
-    ``RuntimeError: Signal source has been deleted`` would only be noise on stderr."""
-    try:
-        signal.emit(*args)
-    except RuntimeError:
-        log.debug("worker outcome dropped: its Worker was deleted during shutdown")
+class _Dispatcher(QObject):
+    """Carries workers' progress and outcomes from pool threads to the GUI thread.
+
+    One instance, made on the GUI thread (``_dispatcher``); a queued signal with the worker
+    as its first argument keeps that worker alive until its slot ran there."""
+
+    send = Signal(object, str, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.send.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object, str, object)
+    def _deliver(self, worker: Worker, kind: str, value: object) -> None:
+        if kind == "progress":
+            worker._deliver_progress(value)
+        else:
+            worker._deliver_outcome(kind, value)
+
+
+_DISPATCHER: _Dispatcher | None = None
+_DISPATCHER_LOCK = threading.Lock()
+
+
+def _dispatcher() -> _Dispatcher | None:
+    """The GUI thread's dispatcher, or None without a QCoreApplication (outcomes are then
+    delivered on the pool thread). Made on first use; ``prepare()`` makes it early."""
+    global _DISPATCHER
+    app = QCoreApplication.instance()
+    if app is None:
+        return None
+    with _DISPATCHER_LOCK:
+        if _DISPATCHER is None or not isValid(_DISPATCHER):
+            dispatcher = _Dispatcher()
+            if dispatcher.thread() is not app.thread():  # first use off the GUI thread (rare)
+                dispatcher.moveToThread(app.thread())
+            _DISPATCHER = dispatcher
+        return _DISPATCHER
+
+
+def prepare() -> None:
+    """Make the dispatcher now, on the calling (GUI) thread; the app and services that start
+    workers from other threads call it at construction so no object ever changes thread."""
+    _dispatcher()
 
 
 def run_in_pool(fn: Callable[[WorkerContext], Any], *, pool: QThreadPool | None = None,
