@@ -191,7 +191,7 @@ class ResultsService:
         Raises:
             FileNotFoundError: the blob is missing.
         """
-        return self.store.blobs.get(asset.content_hash)
+        return self.exports.image_bytes(asset)
 
     def get(self, asset_id: str) -> Asset:
         """The live asset.

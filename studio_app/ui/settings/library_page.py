@@ -146,9 +146,6 @@ class LibrarySettingsPage(QWidget):
         self.model_slot.addWidget(self.segmentation)
 
     def _show_count(self) -> None:
-        if self.library is None:
-            self.count.hide()
-            return
         total = self.library.summary().total
         self.count.setText(f"The library holds {total} asset{'' if total == 1 else 's'} now.")
 
